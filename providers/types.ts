@@ -1,0 +1,102 @@
+import type { ProviderId } from "../schema/provider-ids";
+import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "../schema/openai-request";
+import type { ChatCompletion, ChatCompletionChunk, EmbeddingsResponse } from "../schema/openai-response";
+import type { SseEvent } from "./shared/sse";
+
+export type Operation = "chat" | "completions" | "embeddings";
+
+export interface AzureOptions {
+  resourceName?: string;
+  deploymentId?: string;
+  apiVersion?: string;
+}
+
+/** A target after config resolution: which provider, with which credential, at which base URL. */
+export interface ResolvedTarget {
+  provider: ProviderId;
+  apiKey?: string;
+  /** Base URL override, already checked against the custom_host policy. */
+  customHost?: string;
+  azure?: AzureOptions;
+}
+
+/** Everything needed to call the upstream, built by an adapter; the transport adds timeouts and retries. */
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Facts a response mapper needs that the provider's payload may not carry. */
+export interface ResponseContext {
+  /** The model the client asked for (after override_params); used when the provider does not echo one. */
+  model: string;
+  /** An id for providers that do not return one (`chatcmpl-...`). */
+  fallbackId: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+/**
+ * Turns upstream SSE events into OpenAI chunks. Stateful, one per stream. `end` is called when the upstream body
+ * closes and throws `IncompleteStreamError` when the provider never sent its terminal event (a cut stream).
+ */
+export interface ChatStreamMapper {
+  onEvent(event: SseEvent): ChatCompletionChunk[];
+  end(): ChatCompletionChunk[];
+}
+
+export class IncompleteStreamError extends Error {
+  override readonly name = "IncompleteStreamError";
+}
+
+export interface NormalisedUpstreamError {
+  message: string;
+  type: string;
+  code: string | null;
+  param: string | null;
+}
+
+export interface ChatAdapter {
+  /** Must ask the provider for usage on streams even when the client did not (cost accounting needs it). */
+  buildRequest(body: ChatCompletionRequest, target: ResolvedTarget): UpstreamCall;
+  parseResponse(json: unknown, ctx: ResponseContext): ChatCompletion;
+  createStreamMapper(ctx: ResponseContext): ChatStreamMapper;
+}
+
+export interface CompletionsAdapter {
+  buildRequest(body: CompletionRequest, target: ResolvedTarget): UpstreamCall;
+}
+
+export interface EmbeddingsAdapter {
+  buildRequest(body: EmbeddingsRequest, target: ResolvedTarget): UpstreamCall;
+  parseResponse(json: unknown, ctx: ResponseContext): EmbeddingsResponse;
+}
+
+/**
+ * One adapter per wire format. Operations a provider lacks are simply absent; the gateway answers those with 400.
+ * Completions are only offered by OpenAI-compatible providers, whose responses pass through unchanged.
+ */
+export interface ProviderAdapter {
+  chat: ChatAdapter;
+  completions?: CompletionsAdapter;
+  embeddings?: EmbeddingsAdapter;
+  /** Normalise an upstream error body (any shape, possibly not JSON) into the OpenAI envelope's fields. */
+  parseError(status: number, bodyText: string): NormalisedUpstreamError;
+}
+
+/** Thrown by mappers when a provider answers 2xx with a body we cannot understand: the gateway answers 502. */
+export class MalformedUpstreamError extends Error {
+  override readonly name = "MalformedUpstreamError";
+}
+
+/** Thrown by request mappers for a parameter the provider cannot honour (for example n > 1): the gateway answers 400. */
+export class UnsupportedParameterError extends Error {
+  override readonly name = "UnsupportedParameterError";
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

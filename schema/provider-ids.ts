@@ -1,0 +1,29 @@
+/** Every provider slug the gateway understands. Adapters are looked up by these ids. */
+export const OPENAI_COMPATIBLE_PROVIDER_IDS = [
+  "openai",
+  "azure-openai",
+  "groq",
+  "together-ai",
+  "fireworks-ai",
+  "deepseek",
+  "x-ai",
+  "perplexity-ai",
+  "mistral-ai",
+  "openrouter",
+  "cerebras",
+  "deepinfra",
+  "nebius",
+  "ollama",
+  "custom",
+] as const;
+
+export const PROVIDER_IDS = [...OPENAI_COMPATIBLE_PROVIDER_IDS, "anthropic", "google"] as const;
+
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+export type OpenAICompatibleProviderId = (typeof OPENAI_COMPATIBLE_PROVIDER_IDS)[number];
+
+const providerIdSet: ReadonlySet<string> = new Set(PROVIDER_IDS);
+
+export function isProviderId(value: string): value is ProviderId {
+  return providerIdSet.has(value);
+}

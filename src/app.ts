@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./context";
+import { GatewayError, toGatewayError } from "./errors";
+import { requestContext, serverTiming } from "./middleware/request-context";
+import { health } from "./routes/health";
+import { v1 } from "./routes/v1";
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", requestContext());
+app.use("/v1/*", serverTiming());
+app.route("/", health);
+app.route("/v1", v1);
+
+app.notFound((c) => c.json(new GatewayError(404, `no route for ${c.req.method} ${c.req.path}`, { code: "route_not_found" }).toBody(), 404));
+
+/** The one place errors become responses: the OpenAI envelope, never a stack trace or a secret. */
+app.onError((error, c) => {
+  const gatewayError = toGatewayError(error);
+  if (gatewayError.status >= 500 && !(error instanceof GatewayError)) console.error("unhandled gateway error", error);
+  const outcome = c.var.outcome;
+  if (outcome) {
+    outcome.status = gatewayError.status;
+    outcome.errorType = gatewayError.type;
+    outcome.errorMessage = gatewayError.message;
+  }
+  return c.json(gatewayError.toBody(), gatewayError.status, gatewayError.extraHeaders);
+});

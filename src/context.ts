@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import type { ProviderId } from "../schema/provider-ids";
+import type { Usage } from "../schema/openai-response";
+
+/**
+ * What happened to one request, filled in as the pipeline runs. The request logger (a later issue) reads it once
+ * the response is done; nothing here is sent to the client.
+ */
+export interface RequestOutcome {
+  provider?: ProviderId;
+  requestedModel?: string;
+  servedModel?: string;
+  stream: boolean;
+  /** Status the client saw (for streams: the HTTP status, with `streamError` set if it broke later). */
+  status?: number;
+  errorType?: string;
+  errorMessage?: string;
+  usage?: Usage;
+  finishReason?: string | null;
+  /** Set when an upstream stream broke after the first byte went out. */
+  streamError?: string;
+  /** Milliseconds from the first upstream fetch to its response headers. */
+  upstreamMs?: number;
+  /** Milliseconds from the request's arrival to the first byte of a streamed answer. */
+  firstTokenMs?: number;
+  /** Resolves when the response body (stream included) has been fully sent or has failed. */
+  done?: Promise<void>;
+}
+
+export interface AppVariables {
+  traceId: string;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+  outcome: RequestOutcome;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}
+
+export type AppContext = Context<AppEnv>;

@@ -1,0 +1,111 @@
+import { adapterFor } from "../../providers/registry";
+import { createPassthroughStreamMapper } from "../../providers/openai-compatible/adapter";
+import { parseJsonText } from "../../providers/shared/json";
+import type { ChatStreamMapper, Operation, ProviderAdapter, ResponseContext, UpstreamCall } from "../../providers/types";
+import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "../../schema/openai-request";
+import type { Usage } from "../../schema/openai-response";
+import type { AppContext } from "../context";
+import { badRequest } from "../errors";
+import { fetchUpstream, upstreamError } from "./upstream";
+import { translateStream } from "./stream";
+import type { RoutedTarget } from "./target";
+
+export type OperationRequest =
+  | { operation: "chat"; body: ChatCompletionRequest }
+  | { operation: "completions"; body: CompletionRequest }
+  | { operation: "embeddings"; body: EmbeddingsRequest };
+
+/** Any 2xx body we send back: chat completions, completions and embeddings all carry usage and a model. */
+interface MappedBody {
+  usage?: Omit<Usage, "completion_tokens"> & { completion_tokens?: number };
+  model?: string;
+}
+
+interface Plan {
+  call: UpstreamCall;
+  stream: boolean;
+  includeUsage: boolean;
+  /** Maps a 2xx JSON body to what the client gets. */
+  mapJson: (json: unknown, ctx: ResponseContext) => MappedBody;
+  mapStream: (ctx: ResponseContext) => ChatStreamMapper;
+}
+
+function unsupported(provider: string, operation: Operation): never {
+  throw badRequest(`provider "${provider}" does not support ${operation}`, "x-portkey-provider", "unsupported_operation");
+}
+
+function planFor(adapter: ProviderAdapter, request: OperationRequest, routed: RoutedTarget): Plan {
+  const { target } = routed;
+  switch (request.operation) {
+    case "chat": {
+      const { body } = request;
+      return {
+        call: adapter.chat.buildRequest(body, target),
+        stream: body.stream === true,
+        includeUsage: body.stream_options?.include_usage === true,
+        mapJson: (json, ctx) => adapter.chat.parseResponse(json, ctx),
+        mapStream: (ctx) => adapter.chat.createStreamMapper(ctx),
+      };
+    }
+    case "completions": {
+      const completions = adapter.completions ?? unsupported(target.provider, "completions");
+      const { body } = request;
+      return {
+        call: completions.buildRequest(body, target),
+        stream: body.stream === true,
+        includeUsage: body.stream_options?.include_usage === true,
+        // Only OpenAI-compatible providers offer completions: their answer is already in the client's format.
+        mapJson: (json) => json as MappedBody,
+        mapStream: createPassthroughStreamMapper,
+      };
+    }
+    case "embeddings": {
+      const embeddings = adapter.embeddings ?? unsupported(target.provider, "embeddings");
+      return {
+        call: embeddings.buildRequest(request.body, target),
+        stream: false,
+        includeUsage: false,
+        mapJson: (json, ctx) => embeddings.parseResponse(json, ctx),
+        mapStream: () => unsupported(target.provider, "embeddings"),
+      };
+    }
+  }
+}
+
+function responseContext(model: string): ResponseContext {
+  return { model, fallbackId: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000) };
+}
+
+/**
+ * One attempt against one target: build the provider request, call it, translate the answer. Throws GatewayError
+ * for anything that is not a success; the routing engine decides whether to retry or fall back.
+ */
+export async function attempt(c: AppContext, request: OperationRequest, routed: RoutedTarget): Promise<Response> {
+  const { outcome } = c.var;
+  const provider = routed.target.provider;
+  const adapter = adapterFor(provider);
+  const plan = planFor(adapter, request, routed);
+  outcome.provider = provider;
+  outcome.requestedModel = request.body.model;
+  outcome.stream = plan.stream;
+
+  const upstream = await fetchUpstream(plan.call, routed.requestTimeoutMs, outcome);
+  if (!upstream.ok) throw await upstreamError(adapter, upstream);
+  const ctx = responseContext(request.body.model);
+
+  if (plan.stream && upstream.body) {
+    const body = translateStream(upstream.body, plan.mapStream(ctx), {
+      includeUsage: plan.includeUsage,
+      outcome,
+      startedAt: c.var.startedAt,
+    });
+    return new Response(body, {
+      status: 200,
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
+    });
+  }
+  const mapped = plan.mapJson(parseJsonText(await upstream.text(), "the response body"), ctx);
+  if (mapped.usage) outcome.usage = { ...mapped.usage, completion_tokens: mapped.usage.completion_tokens ?? 0 };
+  if (mapped.model) outcome.servedModel = mapped.model;
+  return new Response(JSON.stringify(mapped), { status: 200, headers: { "content-type": "application/json" } });
+}

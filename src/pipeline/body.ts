@@ -1,0 +1,82 @@
+import type { z } from "zod";
+import type { AppContext } from "../context";
+import { GatewayError, badRequest } from "../errors";
+
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function maxBodyBytes(env: Env): number {
+  const configured = Number(env.MAX_BODY_BYTES);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_MAX_BODY_BYTES;
+}
+
+const tooLarge = (limit: number) =>
+  new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, { code: "request_too_large" });
+
+/** Read the body as text, refusing more than the limit without reading it all when Content-Length says so. */
+async function readLimitedText(c: AppContext): Promise<string> {
+  const limit = maxBodyBytes(c.env);
+  const declared = Number(c.req.header("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const body = c.req.raw.body;
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** `messages[0].content: Invalid input` reads better than zod's default dump. */
+export function describeIssue(issue: z.core.$ZodIssue, root = ""): { message: string; param: string } {
+  let path = root;
+  for (const segment of issue.path) {
+    if (typeof segment === "number") path += `[${segment}]`;
+    else path += path ? `.${String(segment)}` : String(segment);
+  }
+  const param = path || "(body)";
+  return { message: `${param}: ${issue.message}`, param };
+}
+
+/**
+ * Parse and validate a JSON body: 413 past the size limit, 400 for bad JSON or a schema violation.
+ * `overrides` (a target's override_params) are merged in first, so the merged body is what gets validated.
+ */
+export async function readJsonBody<T extends z.ZodType>(
+  c: AppContext,
+  schema: T,
+  overrides?: Record<string, unknown>,
+): Promise<z.infer<T>> {
+  const text = await readLimitedText(c);
+  if (text.trim() === "") throw badRequest("request body is empty: expected a JSON object", null, "invalid_body");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "parse error";
+    throw badRequest(`request body is not valid JSON (${reason})`, null, "invalid_json");
+  }
+  if (overrides && typeof json === "object" && json !== null && !Array.isArray(json)) json = { ...json, ...overrides };
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (!issue) throw badRequest("invalid request body", null, "invalid_body");
+    const { message, param } = describeIssue(issue);
+    throw badRequest(message, param, "invalid_body");
+  }
+  return result.data;
+}

@@ -1,0 +1,94 @@
+import type { ChatStreamMapper } from "../../providers/types";
+import { IncompleteStreamError } from "../../providers/types";
+import { SSE_DONE, SseDecoder, encodeSseData } from "../../providers/shared/sse";
+import type { ChatCompletionChunk } from "../../schema/openai-response";
+import type { RequestOutcome } from "../context";
+
+export interface StreamOptions {
+  /** The client asked for `stream_options.include_usage`: forward usage chunks. */
+  includeUsage: boolean;
+  outcome: RequestOutcome;
+  startedAt: number;
+}
+
+function errorEvent(message: string, code: string): Uint8Array {
+  return encodeSseData(JSON.stringify({ error: { message, type: "api_error", param: null, code } }));
+}
+
+/** Record usage and finish reason as they pass; drop usage the client did not ask for. */
+function forClient(chunk: ChatCompletionChunk, options: StreamOptions): ChatCompletionChunk | null {
+  if (chunk.usage) options.outcome.usage = chunk.usage;
+  for (const choice of chunk.choices) {
+    if (choice.finish_reason) options.outcome.finishReason = choice.finish_reason;
+  }
+  if (options.includeUsage) return chunk;
+  if (chunk.choices.length === 0 && chunk.usage) return null;
+  if ("usage" in chunk) {
+    const { usage: _dropped, ...rest } = chunk;
+    return rest;
+  }
+  return chunk;
+}
+
+/**
+ * The client's SSE body: pulls the upstream as the client reads (no buffering beyond one network chunk), decodes
+ * events with the one SSE decoder, maps them with the provider's mapper and writes OpenAI chunks. A stream that
+ * breaks, or ends without the provider's terminal event, ends with an error event and never with `[DONE]`.
+ */
+export function translateStream(
+  upstream: ReadableStream<Uint8Array>,
+  mapper: ChatStreamMapper,
+  options: StreamOptions,
+): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  const { outcome } = options;
+  let finished = false;
+  let resolveDone: () => void = () => {};
+  outcome.done = new Promise((resolve) => (resolveDone = resolve));
+  const finish = (error?: string) => {
+    finished = true;
+    if (error) outcome.streamError = error;
+    resolveDone();
+  };
+  let emit: (chunks: ChatCompletionChunk[]) => void = () => {};
+  // Lives across pulls: it keeps partial lines and hands each event to the mapper as soon as it is complete.
+  const decoder = new SseDecoder((event) => emit(mapper.onEvent(event)));
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        emit = (chunks) => {
+          for (const chunk of chunks) {
+            const out = forClient(chunk, options);
+            if (!out) continue;
+            outcome.firstTokenMs ??= performance.now() - options.startedAt;
+            controller.enqueue(encodeSseData(JSON.stringify(out)));
+          }
+        };
+      },
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (!done) return decoder.push(value);
+          decoder.end();
+          emit(mapper.end());
+          controller.enqueue(SSE_DONE);
+          controller.close();
+          finish();
+        } catch (error) {
+          const code = error instanceof IncompleteStreamError ? "upstream_stream_incomplete" : "upstream_stream_error";
+          const message = error instanceof Error ? error.message : "upstream stream failed";
+          controller.enqueue(errorEvent(`upstream stream was interrupted: ${message}`, code));
+          controller.close();
+          reader.cancel().catch(() => {});
+          finish(message);
+        }
+      },
+      async cancel(reason) {
+        if (!finished) finish("client closed the stream");
+        await reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
