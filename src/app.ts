@@ -17,7 +17,6 @@ app.notFound((c) => c.json(new GatewayError(404, `no route for ${c.req.method} $
 /** The one place errors become responses: the OpenAI envelope, never a stack trace or a secret. */
 app.onError((error, c) => {
   const gatewayError = toGatewayError(error);
-  if (gatewayError.status >= 500 && !(error instanceof GatewayError)) console.error("unhandled gateway error", error);
   const outcome = c.var.outcome;
   if (outcome) {
     outcome.status = gatewayError.status;

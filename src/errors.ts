@@ -54,5 +54,7 @@ export function toGatewayError(error: unknown): GatewayError {
     return new GatewayError(502, error.message, { type: "api_error", code: "upstream_malformed_response" });
   }
   if (error instanceof HTTPException) return new GatewayError(error.status as ContentfulStatusCode, error.message);
+  // A bug of ours: log it for the operator, tell the client nothing internal.
+  console.error("unhandled gateway error", error);
   return new GatewayError(500, "internal gateway error", { type: "api_error", cause: error });
 }

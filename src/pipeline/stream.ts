@@ -51,6 +51,7 @@ export function translateStream(
     resolveDone();
   };
   let emit: (chunks: ChatCompletionChunk[]) => void = () => {};
+  let sent = false;
   // Lives across pulls: it keeps partial lines and hands each event to the mapper as soon as it is complete.
   const decoder = new SseDecoder((event) => emit(mapper.onEvent(event)));
 
@@ -63,13 +64,21 @@ export function translateStream(
             if (!out) continue;
             outcome.firstTokenMs ??= performance.now() - options.startedAt;
             controller.enqueue(encodeSseData(JSON.stringify(out)));
+            sent = true;
           }
         };
       },
       async pull(controller) {
         try {
-          const { done, value } = await reader.read();
-          if (!done) return decoder.push(value);
+          // Keep reading until this pull produced output: a network chunk may hold only part of an event, and
+          // a pull that enqueues nothing is not always called again.
+          sent = false;
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            decoder.push(value);
+            if (sent) return;
+          }
           decoder.end();
           emit(mapper.end());
           controller.enqueue(SSE_DONE);
