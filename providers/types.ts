@@ -70,7 +70,8 @@ export interface CompletionsAdapter {
 
 export interface EmbeddingsAdapter {
   buildRequest(body: EmbeddingsRequest, target: ResolvedTarget): UpstreamCall;
-  parseResponse(json: unknown, ctx: ResponseContext): EmbeddingsResponse;
+  /** Gets the request too: the client's encoding_format decides whether vectors are floats or base64. */
+  parseResponse(json: unknown, ctx: ResponseContext, request: EmbeddingsRequest): EmbeddingsResponse;
 }
 
 /**

@@ -15,10 +15,16 @@ export interface Usage {
   cache_creation_input_tokens?: number;
 }
 
+/** Provider-specific data a client must send back with the tool call (Gemini's thought signatures). */
+export interface ToolCallExtraContent {
+  google?: { thought_signature?: string };
+}
+
 export interface ResponseToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
+  extra_content?: ToolCallExtraContent;
 }
 
 export interface ChatCompletionMessage {
@@ -52,6 +58,7 @@ export interface ChunkToolCallDelta {
   id?: string;
   type?: "function";
   function?: { name?: string; arguments?: string };
+  extra_content?: ToolCallExtraContent;
 }
 
 export interface ChunkDelta {

@@ -65,7 +65,7 @@ function planFor(adapter: ProviderAdapter, request: OperationRequest, routed: Ro
         call: embeddings.buildRequest(request.body, target),
         stream: false,
         includeUsage: false,
-        mapJson: (json, ctx) => embeddings.parseResponse(json, ctx),
+        mapJson: (json, ctx) => embeddings.parseResponse(json, ctx, request.body),
         mapStream: () => unsupported(target.provider, "embeddings"),
       };
     }

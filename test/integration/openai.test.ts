@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { gateway, sseData, upstream, useFakeUpstreams, chunkedBody } from "./harness";
+import { gateway, upstream, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
 
