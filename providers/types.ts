@@ -50,6 +50,20 @@ export class IncompleteStreamError extends Error {
   override readonly name = "IncompleteStreamError";
 }
 
+/**
+ * A provider reported an error inside a stream that had already started (Anthropic's `error` event, an
+ * OpenAI-style `{"error": ...}` chunk, Gemini's error payload). The client gets it as an SSE error event.
+ */
+export class UpstreamStreamError extends Error {
+  override readonly name: string = "UpstreamStreamError";
+  constructor(
+    readonly status: number,
+    readonly error: NormalisedUpstreamError,
+  ) {
+    super(error.message);
+  }
+}
+
 export interface NormalisedUpstreamError {
   message: string;
   type: string;

@@ -1,5 +1,5 @@
 import { plainTextError } from "../shared/errors";
-import type { NormalisedUpstreamError } from "../types";
+import { UpstreamStreamError, type NormalisedUpstreamError } from "../types";
 import { errorBodySchema } from "./wire";
 
 /** Anthropic's error types and the HTTP status each comes with (docs: "HTTP errors"). */
@@ -25,16 +25,14 @@ export function anthropicErrorStatus(type: string): number {
  * An `event: error` inside a 200 stream (for example `overloaded_error` mid-answer). Carries the status Anthropic
  * would have answered with, so the pipeline can report, retry or fall back as for an HTTP error.
  */
-export class AnthropicStreamError extends Error {
+export class AnthropicStreamError extends UpstreamStreamError {
   override readonly name = "AnthropicStreamError";
-  readonly status: number;
 
   constructor(
     readonly type: string,
     message: string,
   ) {
-    super(message);
-    this.status = anthropicErrorStatus(type);
+    super(anthropicErrorStatus(type), { message, type, code: null, param: null });
   }
 }
 

@@ -1,5 +1,5 @@
 import { plainTextError } from "../shared/errors";
-import type { NormalisedUpstreamError } from "../types";
+import { UpstreamStreamError, type NormalisedUpstreamError } from "../types";
 import { googleErrorEnvelopeSchema, type GoogleErrorObject } from "./wire";
 
 /**
@@ -42,14 +42,8 @@ export function parseGoogleError(status: number, bodyText: string): NormalisedUp
  * mid-generation. `status` is Google's HTTP-style code (`error.code`, 500 when absent) and `error` the normalised
  * envelope fields, so the gateway can answer or log it like an upstream error response.
  */
-export class GoogleStreamError extends Error {
+export class GoogleStreamError extends UpstreamStreamError {
   override readonly name = "GoogleStreamError";
-  constructor(
-    readonly status: number,
-    readonly error: NormalisedUpstreamError,
-  ) {
-    super(error.message);
-  }
 
   static from(error: GoogleErrorObject): GoogleStreamError {
     const status = error.code ?? 500;

@@ -8,6 +8,7 @@ import type { SseEvent } from "../shared/sse";
 import {
   IncompleteStreamError,
   UnsupportedParameterError,
+  UpstreamStreamError,
   type ChatStreamMapper,
   type ProviderAdapter,
   type ResolvedTarget,
@@ -60,8 +61,7 @@ function createPassthroughStreamMapper(): ChatStreamMapper {
       }
       const json = parseJsonText(event.data, "a stream event");
       if (typeof json === "object" && json !== null && "error" in json) {
-        const error = normaliseOpenAIStyleError(500, event.data);
-        throw new Error(error.message);
+        throw new UpstreamStreamError(500, normaliseOpenAIStyleError(500, event.data));
       }
       // Validated loosely: the chunk passes through as the provider sent it.
       return [parseUpstream(streamChunkShape, json, "stream chunk") as unknown as ChatCompletionChunk];

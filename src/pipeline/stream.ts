@@ -1,5 +1,5 @@
 import type { ChatStreamMapper } from "../../providers/types";
-import { IncompleteStreamError } from "../../providers/types";
+import { IncompleteStreamError, UpstreamStreamError } from "../../providers/types";
 import { SSE_DONE, SseDecoder, encodeSseData } from "../../providers/shared/sse";
 import type { ChatCompletionChunk } from "../../schema/openai-response";
 import type { RequestOutcome } from "../context";
@@ -11,8 +11,16 @@ export interface StreamOptions {
   startedAt: number;
 }
 
-function errorEvent(message: string, code: string): Uint8Array {
-  return encodeSseData(JSON.stringify({ error: { message, type: "api_error", param: null, code } }));
+function errorEvent(error: unknown): Uint8Array {
+  const message = `upstream stream was interrupted: ${error instanceof Error ? error.message : "unknown failure"}`;
+  let type = "api_error";
+  let code = "upstream_stream_error";
+  if (error instanceof IncompleteStreamError) code = "upstream_stream_incomplete";
+  if (error instanceof UpstreamStreamError) {
+    type = error.error.type;
+    code = error.error.code ?? code;
+  }
+  return encodeSseData(JSON.stringify({ error: { message, type, param: null, code } }));
 }
 
 /** Record usage and finish reason as they pass; drop usage the client did not ask for. */
@@ -85,12 +93,10 @@ export function translateStream(
           controller.close();
           finish();
         } catch (error) {
-          const code = error instanceof IncompleteStreamError ? "upstream_stream_incomplete" : "upstream_stream_error";
-          const message = error instanceof Error ? error.message : "upstream stream failed";
-          controller.enqueue(errorEvent(`upstream stream was interrupted: ${message}`, code));
+          controller.enqueue(errorEvent(error));
           controller.close();
           reader.cancel().catch(() => {});
-          finish(message);
+          finish(error instanceof Error ? error.message : "upstream stream failed");
         }
       },
       async cancel(reason) {
