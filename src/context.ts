@@ -2,6 +2,23 @@ import type { Context } from "hono";
 import type { ProviderId } from "../schema/provider-ids";
 import type { Usage } from "../schema/openai-response";
 
+/** One try of one target (or a target passed over), as the routing engine saw it. */
+export interface AttemptRecord {
+  /** Config path of the target: `config`, `config.targets[1].targets[0]`. */
+  target: string;
+  provider: ProviderId;
+  /** The model sent to the provider (after override_params), when known. */
+  model?: string;
+  /** 0 for the first try of this target, 1 for its first retry, ... */
+  retry: number;
+  /** The status of this try; absent when the target was skipped. */
+  status?: number;
+  latencyMs: number;
+  /** The error's message, for failed tries. Never contains a credential. */
+  error?: string;
+  skipped?: "circuit_open" | "deadline";
+}
+
 /**
  * What happened to one request, filled in as the pipeline runs. The request logger (a later issue) reads it once
  * the response is done; nothing here is sent to the client.
@@ -25,6 +42,14 @@ export interface RequestOutcome {
   firstTokenMs?: number;
   /** Resolves when the response body (stream included) has been fully sent or has failed. */
   done?: Promise<void>;
+  /** Every try of every target, in order (routing engine). */
+  attempts?: AttemptRecord[];
+  /** Config path of the target that answered (or was tried last). */
+  lastUsedOptionIndex?: string;
+  /** Retries on that target. */
+  retryAttemptCount?: number;
+  /** The caller's x-portkey-metadata, validated. */
+  metadata?: Record<string, string>;
 }
 
 export interface AppVariables {

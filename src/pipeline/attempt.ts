@@ -90,7 +90,13 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
   outcome.stream = plan.stream;
 
   const upstream = await fetchUpstream(plan.call, routed.requestTimeoutMs, outcome);
-  if (!upstream.ok) throw await upstreamError(adapter, upstream);
+  if (!upstream.ok) {
+    const error = await upstreamError(adapter, upstream);
+    // OpenAI and Azure say how long to wait in ms too; the routing engine's retries read it (and clients may).
+    const retryAfterMs = upstream.headers.get("retry-after-ms");
+    if (retryAfterMs) error.extraHeaders["retry-after-ms"] = retryAfterMs;
+    throw error;
+  }
   const ctx = responseContext(request.body.model);
 
   if (plan.stream && upstream.body) {

@@ -52,26 +52,25 @@ export function describeIssue(issue: z.core.$ZodIssue, root = ""): { message: st
   return { message: `${param}: ${issue.message}`, param };
 }
 
-/**
- * Parse and validate a JSON body: 413 past the size limit, 400 for bad JSON or a schema violation.
- * `overrides` (a target's override_params) are merged in first, so the merged body is what gets validated.
- */
-export async function readJsonBody<T extends z.ZodType>(
-  c: AppContext,
-  schema: T,
-  overrides?: Record<string, unknown>,
-): Promise<z.infer<T>> {
+/** Read and parse the body once: 413 past the size limit, 400 when empty or not JSON. */
+export async function readJson(c: AppContext): Promise<unknown> {
   const text = await readLimitedText(c);
   if (text.trim() === "") throw badRequest("request body is empty: expected a JSON object", null, "invalid_body");
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : "parse error";
     throw badRequest(`request body is not valid JSON (${reason})`, null, "invalid_json");
   }
-  if (overrides && typeof json === "object" && json !== null && !Array.isArray(json)) json = { ...json, ...overrides };
-  const result = schema.safeParse(json);
+}
+
+/**
+ * Validate a parsed body against an operation's schema, 400 naming the field on failure. `overrides` (a target's
+ * override_params) are merged in first, so the merged body is what gets validated.
+ */
+export function validateJsonBody<T extends z.ZodType>(schema: T, json: unknown, overrides?: Record<string, unknown>): z.infer<T> {
+  const merged = overrides && typeof json === "object" && json !== null && !Array.isArray(json) ? { ...json, ...overrides } : json;
+  const result = schema.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0];
     if (!issue) throw badRequest("invalid request body", null, "invalid_body");
@@ -79,4 +78,13 @@ export async function readJsonBody<T extends z.ZodType>(
     throw badRequest(message, param, "invalid_body");
   }
   return result.data;
+}
+
+/** Read, parse and validate a JSON body in one go (see readJson and validateJsonBody). */
+export async function readJsonBody<T extends z.ZodType>(
+  c: AppContext,
+  schema: T,
+  overrides?: Record<string, unknown>,
+): Promise<z.infer<T>> {
+  return validateJsonBody(schema, await readJson(c), overrides);
 }

@@ -1,0 +1,177 @@
+import type { AttemptRecord } from "../context";
+import { GatewayError, toGatewayError } from "../errors";
+import type { ResolvedLeaf } from "../pipeline/target";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "../pipeline/upstream";
+import { decideRetry, parseRetryAfter } from "./backoff";
+import { isBreakerFailure } from "./breaker/state";
+import type { BreakerView } from "./breaker/client";
+import { chooseConditionalTarget, type ConditionInput } from "./conditions";
+import { leavesOf, type PlanNode } from "./inherit";
+import { pickWeighted, type Random } from "./select";
+import { RoutingStop } from "./trail";
+
+/** Everything the engine needs from the outside world, injected so its decisions stay testable. */
+export interface EngineDeps {
+  /** One call to one target; resolves once response headers arrived, throws on any failure. */
+  attempt(leaf: ResolvedLeaf, timeoutMs: number): Promise<Response>;
+  /** The model this target would be sent (for the trail). */
+  modelOf(leaf: ResolvedLeaf): string | undefined;
+  breaker: BreakerView;
+  conditionInput: ConditionInput;
+  /** Milliseconds on the same clock as deadlineAt. */
+  now(): number;
+  deadlineAt: number;
+  sleep(ms: number): Promise<void>;
+  random: Random;
+}
+
+export interface RouteSuccess {
+  response: Response;
+  path: string;
+  /** Retries on the target that answered. */
+  retries: number;
+}
+
+type Node = PlanNode<ResolvedLeaf>;
+
+/** Network errors always move on; otherwise the strategy's list decides, and without a list any failure does. */
+function fallsBack(error: GatewayError, codes: readonly number[] | undefined): boolean {
+  return codes === undefined || error.code === "upstream_unreachable" || codes.includes(error.status);
+}
+
+/**
+ * Runs a plan: strategies choose among targets, leaves call attempt() with retries. A response is returned as soon
+ * as one attempt produced headers; a stream that fails after that is the stream's business (the client already
+ * has bytes), so nothing here retries or falls back once a Response exists.
+ */
+export class Engine {
+  readonly trail: AttemptRecord[] = [];
+  /** The target tried last and its retries, for the response headers (also on failure). */
+  last: { path: string; retries: number } | null = null;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  run(node: Node): Promise<RouteSuccess> {
+    if (node.kind === "leaf") return this.leaf(node.leaf);
+    const { strategy, children } = node;
+    switch (strategy.mode) {
+      case "single":
+        return this.run(this.child(node, children[0]));
+      case "fallback":
+        return this.fallback(children, strategy.on_status_codes);
+      case "loadbalance": {
+        const candidates = children.map((child) => ({ weight: child.weight, healthy: this.healthy(child) }));
+        const index = pickWeighted(candidates, this.deps.random);
+        return this.run(this.child(node, index === null ? undefined : children[index]));
+      }
+      case "conditional": {
+        const name = chooseConditionalTarget(strategy, this.deps.conditionInput);
+        if (name === null) {
+          throw new RoutingStop(400, `${node.path}: no condition matched and strategy.default is not set`, {
+            param: "x-portkey-config",
+            code: "no_matching_condition",
+          });
+        }
+        return this.run(this.child(node, children.find((child) => child.name === name)));
+      }
+    }
+  }
+
+  /** The schema guarantees a child exists (targets non-empty, names resolve, some weight > 0). */
+  private child(node: Node, child: Node | undefined): Node {
+    if (child) return child;
+    throw new RoutingStop(400, `${node.path}: no target to route to`, { param: "x-portkey-config", code: "invalid_config" });
+  }
+
+  private remaining(): number {
+    return this.deps.deadlineAt - this.deps.now();
+  }
+
+  /** A subtree is healthy while any target in it is not behind an open circuit. */
+  private healthy(node: Node): boolean {
+    return leavesOf(node).some((leaf) => !leaf.breaker || this.deps.breaker.phase(leaf.breaker.key, leaf.breaker.settings) !== "open");
+  }
+
+  private skip(node: Node, reason: NonNullable<AttemptRecord["skipped"]>): void {
+    for (const leaf of leavesOf(node)) {
+      this.trail.push({ target: leaf.path, provider: leaf.provider, retry: 0, latencyMs: 0, skipped: reason });
+    }
+  }
+
+  private async fallback(children: Node[], codes: readonly number[] | undefined): Promise<RouteSuccess> {
+    const healthy = children.map((child) => this.healthy(child));
+    // A breaker only steers traffic to a healthy alternative; it never turns the request away on its own.
+    const steer = healthy.some(Boolean);
+    let lastError: GatewayError | undefined;
+    for (const [i, child] of children.entries()) {
+      if (steer && !healthy[i]) {
+        this.skip(child, "circuit_open");
+        continue;
+      }
+      if (this.remaining() <= 0) {
+        this.skip(child, "deadline");
+        continue;
+      }
+      try {
+        return await this.run(child);
+      } catch (error) {
+        if (error instanceof RoutingStop || !(error instanceof GatewayError)) throw error;
+        lastError = error;
+        if (!fallsBack(error, codes)) throw error;
+      }
+    }
+    throw lastError ?? deadlineError();
+  }
+
+  private async leaf(leaf: ResolvedLeaf): Promise<RouteSuccess> {
+    if (this.remaining() <= 0) {
+      this.skip({ kind: "leaf", path: leaf.path, weight: 0, leaf }, "deadline");
+      throw deadlineError();
+    }
+    const model = this.deps.modelOf(leaf);
+    for (let retry = 0; ; retry++) {
+      const record: AttemptRecord = { target: leaf.path, provider: leaf.provider, retry, latencyMs: 0 };
+      if (model !== undefined) record.model = model;
+      this.trail.push(record);
+      this.last = { path: leaf.path, retries: retry };
+      const started = this.deps.now();
+      const timeoutMs = Math.max(1, Math.min(leaf.routed.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, this.remaining()));
+      try {
+        const response = await this.deps.attempt(leaf, timeoutMs);
+        record.status = response.status;
+        record.latencyMs = this.deps.now() - started;
+        this.report(leaf, true);
+        return { response, path: leaf.path, retries: retry };
+      } catch (raw) {
+        const error = toGatewayError(raw);
+        record.status = error.status;
+        record.error = error.message;
+        record.latencyMs = this.deps.now() - started;
+        if (isBreakerFailure(error.status)) this.report(leaf, false);
+        if (raw instanceof RoutingStop) throw raw;
+        const failure = {
+          status: error.status,
+          network: error.code === "upstream_unreachable",
+          retryAfterMs: parseRetryAfter(
+            { retryAfter: error.extraHeaders["retry-after"], retryAfterMs: error.extraHeaders["retry-after-ms"] },
+            Date.now(),
+          ),
+        };
+        const decision = decideRetry(failure, leaf.retry, retry, this.remaining(), this.deps.random);
+        if (!decision.retry) throw error;
+        await this.deps.sleep(decision.delayMs);
+      }
+    }
+  }
+
+  private report(leaf: ResolvedLeaf, success: boolean): void {
+    if (leaf.breaker) this.deps.breaker.report(leaf.breaker.key, leaf.breaker.settings, success);
+  }
+}
+
+function deadlineError(): GatewayError {
+  return new GatewayError(408, "the routing deadline passed before any target answered", {
+    type: "timeout_error",
+    code: "routing_deadline_exceeded",
+  });
+}

@@ -1,0 +1,100 @@
+import type { AppContext } from "../context";
+import { toGatewayError } from "../errors";
+import { attempt, type OperationRequest } from "../pipeline/attempt";
+import { readJson } from "../pipeline/body";
+import { headerDefaults, resolveLeaf, type ResolvedLeaf } from "../pipeline/target";
+import { breakerView } from "./breaker/client";
+import { loadConfig } from "./config-source";
+import { Engine } from "./engine";
+import { buildPlan, leavesOf, mapLeaves } from "./inherit";
+import { parseMetadata } from "./metadata";
+import { modelFor, operationRequest, type OperationName } from "./request";
+import { RoutingStop, summariseFailure, targetsTried, withHeaders } from "./trail";
+
+/**
+ * Overall deadline of one routed request: every attempt, retry wait and fallback must fit in it, so a config with
+ * many targets and retries cannot run away. 10 minutes by default, the same as the default per-attempt timeout,
+ * so that a single slow (non-streamed) answer keeps the allowance it had before routing existed.
+ * Configurable with the ROUTING_DEADLINE_MS var.
+ */
+export const DEFAULT_ROUTING_DEADLINE_MS = 600_000;
+
+function deadlineMs(env: Env): number {
+  const configured = Number(env.ROUTING_DEADLINE_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ROUTING_DEADLINE_MS;
+}
+
+function waitUntilOf(c: AppContext): (promise: Promise<unknown>) => void {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    // No execution context (some test setups): let the promise run unattended.
+    return (promise) => void promise.catch(() => {});
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The route step of the pipeline: resolve the config (inline, saved, or just headers), resolve every target, read
+ * the body once, then let the engine run the strategies. Sets x-portkey-last-used-option-index (with a config) and
+ * x-portkey-retry-attempt-count, and keeps the attempt trail on c.var.outcome for the logger.
+ */
+export async function routeRequest(c: AppContext, operation: OperationName): Promise<Response> {
+  const { outcome } = c.var;
+  const config = await loadConfig(c);
+  const metadata = parseMetadata(c.req.header("x-portkey-metadata"));
+  if (metadata) outcome.metadata = metadata;
+
+  const plan = buildPlan(config ?? {});
+  const defaults = headerDefaults(c);
+  const options = { hasConfig: config !== null, breakers: leavesOf(plan).length > 1 };
+  const resolved = await mapLeaves(plan, (spec) => resolveLeaf(spec, defaults, c.env, options));
+
+  const json = await readJson(c);
+  if (typeof json === "object" && json !== null && "model" in json && typeof json.model === "string") outcome.requestedModel = json.model;
+  // Validated once per target (override_params differ), reused by its retries.
+  const requests = new Map<ResolvedLeaf, OperationRequest>();
+  const requestFor = (leaf: ResolvedLeaf) => {
+    let request = requests.get(leaf);
+    if (!request) {
+      request = operationRequest(operation, json, leaf.routed.overrideParams);
+      requests.set(leaf, request);
+    }
+    return request;
+  };
+
+  const engine = new Engine({
+    attempt: (leaf, timeoutMs) => attempt(c, requestFor(leaf), { ...leaf.routed, requestTimeoutMs: timeoutMs }),
+    modelOf: (leaf) => modelFor(json, leaf.routed.overrideParams),
+    breaker: breakerView(c.env.CIRCUIT_BREAKER, waitUntilOf(c)),
+    conditionInput: { metadata: metadata ?? {}, params: json },
+    now: () => performance.now(),
+    deadlineAt: c.var.startedAt + deadlineMs(c.env),
+    sleep,
+    random: Math.random,
+  });
+  outcome.attempts = engine.trail;
+
+  const headers = (path: string, retries: number): Record<string, string> => {
+    outcome.retryAttemptCount = retries;
+    outcome.lastUsedOptionIndex = path;
+    const out: Record<string, string> = { "x-portkey-retry-attempt-count": String(retries) };
+    if (config) out["x-portkey-last-used-option-index"] = path;
+    return out;
+  };
+
+  try {
+    const { response, path, retries } = await engine.run(resolved);
+    for (const [name, value] of Object.entries(headers(path, retries))) response.headers.set(name, value);
+    return response;
+  } catch (raw) {
+    const error = toGatewayError(raw);
+    const last = engine.last;
+    const extra = last ? headers(last.path, last.retries) : {};
+    // One target tried: its own error, untouched (status, message, Retry-After) is the most useful answer.
+    if (raw instanceof RoutingStop || targetsTried(engine.trail) <= 1) throw withHeaders(error, extra);
+    throw summariseFailure(engine.trail, error, extra);
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from "vitest";
+import { useFakeUpstreams } from "./harness";
+import { fakeTarget, route } from "./routing-upstreams";
+
+useFakeUpstreams();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("circuit breaker", () => {
+  it("opens after failure_threshold failures, skips the target, then half-opens after the cooldown", async () => {
+    const a = fakeTarget("flaky", [{ status: 500 }]);
+    const b = fakeTarget("backup");
+    // Generous enough that a slow, shared CI machine still observes the open phase before the cooldown ends.
+    const cooldown = 3_000;
+    const config = {
+      strategy: { mode: "fallback", cb_config: { failure_threshold: 2, window_ms: 60_000, cooldown_ms: cooldown } },
+      targets: [a.target(), b.target()],
+    };
+
+    // Two failures open the circuit. Outcomes reach the Durable Object in the background (waitUntil), so the
+    // isolate learns about it a moment later: wait until a request no longer touches the failing target.
+    for (let i = 0; i < 2; i++) expect((await route(config)).answer).toBe("from backup");
+    await vi.waitFor(
+      async () => {
+        const before = a.calls;
+        const r = await route(config);
+        expect(r.answer).toBe("from backup");
+        expect(a.calls).toBe(before);
+      },
+      { timeout: cooldown - 500, interval: 20 },
+    );
+    const openedBy = Date.now();
+    const skipped = await route(config);
+    expect(skipped.index).toBe("config.targets[1]");
+    const callsWhileOpen = a.calls;
+
+    // The target recovers; after the cooldown one request probes it (half-open) and its success closes the circuit.
+    a.script([{ status: 200 }]);
+    await sleep(Math.max(0, openedBy + cooldown + 100 - Date.now()));
+    const probe = await route(config);
+    expect(probe.answer).toBe("from flaky");
+    expect(probe.index).toBe("config.targets[0]");
+    expect(a.calls).toBe(callsWhileOpen + 1);
+    await vi.waitFor(async () => expect((await route(config)).index).toBe("config.targets[0]"), { timeout: 2_000, interval: 20 });
+  });
+
+  it("a failed half-open probe opens the circuit again", async () => {
+    const a = fakeTarget("down", [{ status: 503 }]);
+    const b = fakeTarget("backup");
+    const cooldown = 2_500;
+    const config = {
+      strategy: { mode: "fallback", cb_config: { failure_threshold: 1, cooldown_ms: cooldown } },
+      targets: [a.target(), b.target()],
+    };
+    await route(config);
+    await vi.waitFor(async () => {
+      const before = a.calls;
+      await route(config);
+      expect(a.calls).toBe(before);
+    }, { timeout: cooldown - 500, interval: 20 });
+    await sleep(cooldown + 100);
+    const beforeProbe = a.calls;
+    const probe = await route(config);
+    // The probe reached the target (half-open), failed, and the request still got its answer from the backup.
+    expect(a.calls).toBe(beforeProbe + 1);
+    expect(probe.answer).toBe("from backup");
+    const afterProbe = a.calls;
+    await vi.waitFor(async () => {
+      await route(config);
+      expect(a.calls).toBe(afterProbe);
+    }, { timeout: cooldown - 500, interval: 20 });
+  });
+
+  it("loadbalance steers around an open circuit", async () => {
+    const a = fakeTarget("a", [{ status: 500 }]);
+    const b = fakeTarget("b");
+    const config = {
+      strategy: { mode: "loadbalance", cb_config: { failure_threshold: 1, cooldown_ms: 60_000 } },
+      targets: [a.target(), b.target()],
+    };
+    // Until the weighted pick lands on the failing target once, its circuit cannot open.
+    await vi.waitFor(async () => {
+      await route(config);
+      expect(a.calls).toBeGreaterThan(0);
+    }, { timeout: 5_000, interval: 0 });
+    // Once open, every request goes to the healthy target: 20 in a row by chance would be a 1-in-a-million event.
+    await vi.waitFor(async () => {
+      const before = a.calls;
+      for (let i = 0; i < 20; i++) expect((await route(config)).answer).toBe("from b");
+      expect(a.calls).toBe(before);
+    }, { timeout: 5_000, interval: 20 });
+  });
+
+  it("never turns a request away when every target's circuit is open", async () => {
+    const a = fakeTarget("a", [{ status: 500 }]);
+    const b = fakeTarget("b", [{ status: 500 }]);
+    const config = {
+      strategy: { mode: "fallback", cb_config: { failure_threshold: 1, cooldown_ms: 60_000 } },
+      targets: [a.target(), b.target()],
+    };
+    await route(config);
+    // Both circuits are open once the isolate has heard back; from then on both targets are still tried.
+    await sleep(300);
+    const beforeA = a.calls;
+    const beforeB = b.calls;
+    const r = await route(config);
+    expect(r.status).toBe(500);
+    expect(r.answer).toMatch(/^all 2 targets failed: /);
+    expect([a.calls, b.calls]).toEqual([beforeA + 1, beforeB + 1]);
+  });
+});
