@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { admin } from "./admin";
 import type { AppEnv } from "./context";
 import { GatewayError, toGatewayError } from "./errors";
 import { requestContext, serverTiming } from "./middleware/request-context";
@@ -11,6 +12,7 @@ app.use("*", requestContext());
 app.use("/v1/*", serverTiming());
 app.route("/", health);
 app.route("/v1", v1);
+app.route("/admin", admin);
 
 app.notFound((c) => c.json(new GatewayError(404, `no route for ${c.req.method} ${c.req.path}`, { code: "route_not_found" }).toBody(), 404));
 

@@ -1,0 +1,8 @@
+/**
+ * All D1 tables (drizzle). Migrations in schema/migrations must match them (test/unit/admin-db-schema.test.ts).
+ * To change a table: edit it here, draft the SQL with
+ *   npx drizzle-kit generate --dialect sqlite --schema schema/db/index.ts --out /tmp/drizzle
+ * and copy the new statements into the next numbered schema/migrations/NNNN_<what>.sql (wrangler applies those).
+ */
+export * from "./audit";
+export * from "./configs";
