@@ -1,0 +1,120 @@
+// Which gateway pipeline stages a bench run exercises, and how.
+//
+// The gateway is hosted with the Miniflare options wrangler derives from wrangler.toml, so a stage that needs a
+// binding (KV, D1, Durable Object, Queue) gets a real local one as soon as the binding is in wrangler.toml, and D1
+// migrations are applied before the run. Some stages also need the client to do something (a gateway key to
+// authenticate with, a cache config): that goes in the stage's `prepare`, which returns headers to add to every
+// gateway request. Every request body is unique (a counter in the user message), so with a cache on, every
+// request takes the miss path.
+//
+// A stage is reported as:
+//   on                    it runs on every benchmarked gateway request;
+//   bound, NOT exercised  its bindings exist but the bench does not drive it yet: write its `prepare`;
+//   off                   its bindings are absent (not built yet, or not configured).
+// Bindings no stage claims are listed too, so nothing the gateway is bound to goes unmentioned.
+
+const names = (record) => (Array.isArray(record) ? record : Object.keys(record ?? {}));
+const doClass = (wo, name) => {
+  const designator = wo.durableObjects?.[name];
+  return typeof designator === "string" ? designator : designator?.className ?? "";
+};
+
+/**
+ * @typedef {object} StageContext
+ * @property {(path: string, init?: RequestInit) => Promise<Response>} gatewayFetch  fetch against the hosted gateway
+ * @property {import("miniflare").Miniflare} mf  the gateway's Miniflare (getD1Database, getKVNamespace, ...)
+ * @property {Record<string, unknown>} bindings  the gateway's plain vars
+ * @property {string} upstreamOrigin  the mock upstream, e.g. http://127.0.0.1:1234
+ *
+ * @typedef {object} Stage
+ * @property {string} id
+ * @property {string} label
+ * @property {(workerOptions: any) => string[] | null} detect  the bindings this stage uses, or null when it is off
+ * @property {boolean} needsPrepare  the client must set something up for the stage to run
+ * @property {(ctx: StageContext) => Promise<{ headers?: Record<string, string> }>} [prepare]
+ * @property {string} [note]  what the figures include or not
+ */
+
+/** @type {Stage[]} */
+export const STAGES = [
+  {
+    id: "core",
+    label: "core: validation + translation + SSE transform",
+    detect: () => [],
+    needsPrepare: false,
+  },
+  {
+    id: "routing",
+    label: "routing engine, single target from headers",
+    detect: (wo) => names(wo.durableObjects).filter((b) => doClass(wo, b) === "CircuitBreaker"),
+    needsPrepare: false,
+    note: "circuit breakers (Durable Object) are consulted only for configs with several targets",
+  },
+  {
+    id: "governance",
+    label: "gateway-key auth + admission (rate limit / budget Durable Object)",
+    // A Durable Object other than the circuit breaker is taken to be admission; refine when governance lands.
+    detect: (wo) => {
+      const admission = names(wo.durableObjects).filter((b) => doClass(wo, b) !== "CircuitBreaker");
+      return admission.length > 0 ? admission : null;
+    },
+    // Once governance exists: create a gateway key (and a virtual key for the mock upstream) through the admin
+    // API (ADMIN_TOKEN: add it to the gateway's bindings in bench/lib/setup.mjs) and return
+    // { headers: { authorization: `Bearer ${gatewayKey}`, "x-portkey-virtual-key": ... } }.
+    needsPrepare: true,
+  },
+  {
+    id: "cache",
+    label: "cache lookup, miss path (KV)",
+    detect: (wo) => (names(wo.kvNamespaces).length > 0 ? names(wo.kvNamespaces) : null),
+    // Once the cache exists: return { headers: { "x-portkey-config": JSON.stringify({ cache: { mode: "simple" } }) } }
+    // (merged with whatever else the config needs).
+    needsPrepare: true,
+  },
+  {
+    id: "logging",
+    label: "log events enqueued (Queues)",
+    detect: (wo) => (names(wo.queueProducers).length > 0 ? names(wo.queueProducers) : null),
+    // The gateway enqueues on its own when the producer binding exists. Its consumer runs in the same workerd,
+    // so its CPU is in the gateway's figures (as it would be billed).
+    needsPrepare: false,
+  },
+];
+
+/** Every binding of the gateway that is not a plain var, as "KIND NAME". */
+function resourceBindings(wo) {
+  return [
+    ...names(wo.d1Databases).map((b) => ["D1", b]),
+    ...names(wo.kvNamespaces).map((b) => ["KV", b]),
+    ...names(wo.durableObjects).map((b) => ["DurableObject", b]),
+    ...names(wo.queueProducers).map((b) => ["Queue", b]),
+    ...names(wo.r2Buckets).map((b) => ["R2", b]),
+    ...names(wo.serviceBindings).map((b) => ["Service", b]),
+  ];
+}
+
+/** Detect stages from the gateway's Miniflare worker options and run their `prepare` hooks. */
+export async function planStages(workerOptions, ctx) {
+  const stages = [];
+  const headers = {};
+  const claimed = new Set();
+  for (const stage of STAGES) {
+    const bindings = stage.detect(workerOptions);
+    const base = { id: stage.id, label: stage.label, bindings: bindings ?? [], ...(stage.note ? { note: stage.note } : {}) };
+    if (bindings === null) {
+      stages.push({ ...base, state: "off" });
+      continue;
+    }
+    for (const b of bindings) claimed.add(b);
+    if (stage.needsPrepare && !stage.prepare) {
+      stages.push({ ...base, state: "bound, NOT exercised" });
+      continue;
+    }
+    if (stage.prepare) Object.assign(headers, (await stage.prepare(ctx)).headers ?? {});
+    stages.push({ ...base, state: "on" });
+  }
+  const unclaimed = resourceBindings(workerOptions)
+    .filter(([, name]) => !claimed.has(name))
+    .map(([kind, name]) => `${kind} ${name}`);
+  return { stages, unclaimed, plan: { headers } };
+}
