@@ -50,6 +50,15 @@ export interface RequestOutcome {
   retryAttemptCount?: number;
   /** The caller's x-portkey-metadata, validated. */
   metadata?: Record<string, string>;
+  /** Governance: the gateway key and the virtual key that served the request (ids only, never secrets). */
+  gatewayKeyId?: string;
+  virtualKeyId?: string;
+  /** The end user: metadata `_user`, else the gateway key's user. */
+  user?: string;
+  /** As sent in x-portkey-cache-status. */
+  cacheStatus?: "HIT" | "MISS" | "SEMANTIC HIT" | "REFRESH" | "DISABLED";
+  /** Set when the gateway itself refused the request before any provider call. */
+  deniedBy?: "auth" | "rate_limit" | "budget" | "guardrail" | "validation";
 }
 
 export interface AppVariables {
