@@ -12,6 +12,14 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
+      // `import { z } from "zod"` defeats tree-shaking and pulls every zod locale into the bundle (+75 KB gz).
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+          message: 'Use `import * as z from "zod"` (tree-shakable).',
+        },
+      ],
     },
   },
 );

@@ -73,17 +73,18 @@ export interface NormalisedUpstreamError {
 
 export interface ChatAdapter {
   /** Must ask the provider for usage on streams even when the client did not (cost accounting needs it). */
-  buildRequest(body: ChatCompletionRequest, target: ResolvedTarget): UpstreamCall;
+  /** `raw`: the client's exact JSON text for `body`, when nothing changed it; a passthrough may forward it. */
+  buildRequest(body: ChatCompletionRequest, target: ResolvedTarget, raw?: string): UpstreamCall;
   parseResponse(json: unknown, ctx: ResponseContext): ChatCompletion;
   createStreamMapper(ctx: ResponseContext): ChatStreamMapper;
 }
 
 export interface CompletionsAdapter {
-  buildRequest(body: CompletionRequest, target: ResolvedTarget): UpstreamCall;
+  buildRequest(body: CompletionRequest, target: ResolvedTarget, raw?: string): UpstreamCall;
 }
 
 export interface EmbeddingsAdapter {
-  buildRequest(body: EmbeddingsRequest, target: ResolvedTarget): UpstreamCall;
+  buildRequest(body: EmbeddingsRequest, target: ResolvedTarget, raw?: string): UpstreamCall;
   /** Gets the request too: the client's encoding_format decides whether vectors are floats or base64. */
   parseResponse(json: unknown, ctx: ResponseContext, request: EmbeddingsRequest): EmbeddingsResponse;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Bodies and queries of the admin API (src/admin). Config bodies are checked against schema/config.ts separately. */
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkQuery, isPlainObject, type Report } from "../src/routing/query-check";
 import { PROVIDER_IDS } from "./provider-ids";
 

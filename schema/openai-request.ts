@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Request bodies of the OpenAI API as the gateway accepts them. Objects are "loose": fields we do not model are

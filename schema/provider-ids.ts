@@ -27,3 +27,10 @@ const providerIdSet: ReadonlySet<string> = new Set(PROVIDER_IDS);
 export function isProviderId(value: string): value is ProviderId {
   return providerIdSet.has(value);
 }
+
+const compatibleIdSet: ReadonlySet<string> = new Set(OPENAI_COMPATIBLE_PROVIDER_IDS);
+
+/** Providers whose wire format is OpenAI's own: their answers pass through untranslated. */
+export function isOpenAICompatible(value: ProviderId): value is OpenAICompatibleProviderId {
+  return compatibleIdSet.has(value);
+}

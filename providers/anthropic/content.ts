@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { UserContentPart } from "../../schema/openai-request";
 import { UnsupportedParameterError } from "../types";
 import type { CacheControl, DocumentBlockParam, ImageBlockParam, TextBlockParam, UserBlock } from "./request-types";

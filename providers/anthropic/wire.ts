@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Zod schemas of what Anthropic's Messages API sends back: the `message` object, the SSE stream events and the

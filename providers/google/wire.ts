@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Zod schemas of the Gemini API (Generative Language API v1beta) payloads we read. Objects are loose: Google adds

@@ -1,4 +1,5 @@
 import { adapterFor } from "../../providers/registry";
+import { isOpenAICompatible } from "../../schema/provider-ids";
 import { createPassthroughStreamMapper } from "../../providers/openai-compatible/adapter";
 import { parseJsonText } from "../../providers/shared/json";
 import type { ChatStreamMapper, Operation, ProviderAdapter, ResponseContext, UpstreamCall } from "../../providers/types";
@@ -10,10 +11,11 @@ import { fetchUpstream, upstreamError } from "./upstream";
 import { translateStream } from "./stream";
 import type { RoutedTarget } from "./target";
 
+/** `raw`: the client's exact JSON text when it equals `body` (no override changed it); adapters may forward it. */
 export type OperationRequest =
-  | { operation: "chat"; body: ChatCompletionRequest }
-  | { operation: "completions"; body: CompletionRequest }
-  | { operation: "embeddings"; body: EmbeddingsRequest };
+  | { operation: "chat"; body: ChatCompletionRequest; raw?: string | undefined }
+  | { operation: "completions"; body: CompletionRequest; raw?: string | undefined }
+  | { operation: "embeddings"; body: EmbeddingsRequest; raw?: string | undefined };
 
 /** Any 2xx body we send back: chat completions, completions and embeddings all carry usage and a model. */
 interface MappedBody {
@@ -27,6 +29,8 @@ interface Plan {
   includeUsage: boolean;
   /** Maps a 2xx JSON body to what the client gets. */
   mapJson: (json: unknown, ctx: ResponseContext) => MappedBody;
+  /** The provider already answers in OpenAI's format: send its text as it came (validated, not re-serialised). */
+  passthrough: boolean;
   mapStream: (ctx: ResponseContext) => ChatStreamMapper;
 }
 
@@ -36,44 +40,56 @@ function unsupported(provider: string, operation: Operation): never {
 
 function planFor(adapter: ProviderAdapter, request: OperationRequest, routed: RoutedTarget): Plan {
   const { target } = routed;
+  const passthrough = isOpenAICompatible(target.provider);
   switch (request.operation) {
     case "chat": {
       const { body } = request;
       return {
-        call: adapter.chat.buildRequest(body, target),
+        call: adapter.chat.buildRequest(body, target, request.raw),
         stream: body.stream === true,
         includeUsage: body.stream_options?.include_usage === true,
         mapJson: (json, ctx) => adapter.chat.parseResponse(json, ctx),
         mapStream: (ctx) => adapter.chat.createStreamMapper(ctx),
+        passthrough,
       };
     }
     case "completions": {
       const completions = adapter.completions ?? unsupported(target.provider, "completions");
       const { body } = request;
       return {
-        call: completions.buildRequest(body, target),
+        call: completions.buildRequest(body, target, request.raw),
         stream: body.stream === true,
         includeUsage: body.stream_options?.include_usage === true,
         // Only OpenAI-compatible providers offer completions: their answer is already in the client's format.
         mapJson: (json) => json as MappedBody,
         mapStream: createPassthroughStreamMapper,
+        passthrough: true,
       };
     }
     case "embeddings": {
       const embeddings = adapter.embeddings ?? unsupported(target.provider, "embeddings");
       return {
-        call: embeddings.buildRequest(request.body, target),
+        call: embeddings.buildRequest(request.body, target, request.raw),
         stream: false,
         includeUsage: false,
         mapJson: (json, ctx) => embeddings.parseResponse(json, ctx, request.body),
         mapStream: () => unsupported(target.provider, "embeddings"),
+        passthrough,
       };
     }
   }
 }
 
 function responseContext(model: string): ResponseContext {
-  return { model, fallbackId: `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000) };
+  let fallbackId: string | undefined;
+  return {
+    model,
+    created: Math.floor(Date.now() / 1000),
+    // Lazy: only providers that do not send an id need one, and randomUUID is not free.
+    get fallbackId() {
+      return (fallbackId ??= `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`);
+    },
+  };
 }
 
 /**
@@ -110,8 +126,10 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
     });
   }
-  const mapped = plan.mapJson(parseJsonText(await upstream.text(), "the response body"), ctx);
+  const text = await upstream.text();
+  const mapped = plan.mapJson(parseJsonText(text, "the response body"), ctx);
   if (mapped.usage) outcome.usage = { ...mapped.usage, completion_tokens: mapped.usage.completion_tokens ?? 0 };
   if (mapped.model) outcome.servedModel = mapped.model;
-  return new Response(JSON.stringify(mapped), { status: 200, headers: { "content-type": "application/json" } });
+  const body = plan.passthrough ? text : JSON.stringify(mapped);
+  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
 }

@@ -1,6 +1,7 @@
 import type { ChatStreamMapper } from "../../providers/types";
 import { IncompleteStreamError, UpstreamStreamError } from "../../providers/types";
-import { SSE_DONE, SseDecoder, encodeSseData } from "../../providers/shared/sse";
+import { rawTextOf } from "../../providers/shared/raw";
+import { SseDecoder } from "../../providers/shared/sse";
 import type { ChatCompletionChunk } from "../../schema/openai-response";
 import type { RequestOutcome } from "../context";
 
@@ -11,7 +12,10 @@ export interface StreamOptions {
   startedAt: number;
 }
 
-function errorEvent(error: unknown): Uint8Array {
+const encoder = new TextEncoder();
+const frame = (data: string) => `data: ${data}\n\n`;
+
+function errorFrame(error: unknown): string {
   const message = `upstream stream was interrupted: ${error instanceof Error ? error.message : "unknown failure"}`;
   let type = "api_error";
   let code = "upstream_stream_error";
@@ -20,90 +24,93 @@ function errorEvent(error: unknown): Uint8Array {
     type = error.error.type;
     code = error.error.code ?? code;
   }
-  return encodeSseData(JSON.stringify({ error: { message, type, param: null, code } }));
+  return frame(JSON.stringify({ error: { message, type, param: null, code } }));
 }
 
-/** Record usage and finish reason as they pass; drop usage the client did not ask for. */
-function forClient(chunk: ChatCompletionChunk, options: StreamOptions): ChatCompletionChunk | null {
+/** OpenAI adds `"usage":null` to every chunk once usage is asked for; a client that did not ask never sees it. */
+const NULL_USAGE = ',"usage":null';
+
+/** Record usage and finish reason as they pass; return the chunk's text for the client, or null to drop it. */
+function forClient(chunk: ChatCompletionChunk, options: StreamOptions): string | null {
   if (chunk.usage) options.outcome.usage = chunk.usage;
   for (const choice of chunk.choices) {
     if (choice.finish_reason) options.outcome.finishReason = choice.finish_reason;
   }
-  if (options.includeUsage) return chunk;
+  const raw = rawTextOf(chunk);
+  if (options.includeUsage || !("usage" in chunk)) return raw ?? JSON.stringify(chunk);
+  // The usage we asked for on the client's behalf: the usage-only chunk goes, and so does the usage field.
   if (chunk.choices.length === 0 && chunk.usage) return null;
-  if ("usage" in chunk) {
-    const { usage: _dropped, ...rest } = chunk;
-    return rest;
-  }
-  return chunk;
+  if (raw !== undefined && raw.includes(NULL_USAGE)) return raw.replace(NULL_USAGE, "");
+  const { usage: _dropped, ...rest } = chunk;
+  return JSON.stringify(rest);
 }
 
+/** A write to the client failed: the client went away. */
+class ClientGone extends Error {}
+
 /**
- * The client's SSE body: pulls the upstream as the client reads (no buffering beyond one network chunk), decodes
- * events with the one SSE decoder, maps them with the provider's mapper and writes OpenAI chunks. A stream that
- * breaks, or ends without the provider's terminal event, ends with an error event and never with `[DONE]`.
+ * The client's SSE body. A loop reads the upstream, decodes events with the one SSE decoder, maps them with the
+ * provider's mapper and writes the OpenAI frames of each network read in one write to a native
+ * IdentityTransformStream (no JS stream machinery per chunk, nothing held back). The write waits for the client
+ * to take the bytes, so a slow client slows the upstream read instead of filling memory. A stream that breaks,
+ * or ends without the provider's terminal event, ends with an error event and never with `[DONE]`.
  */
 export function translateStream(
   upstream: ReadableStream<Uint8Array>,
   mapper: ChatStreamMapper,
   options: StreamOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
-  const { outcome } = options;
-  let finished = false;
+  const { readable, writable } = new IdentityTransformStream();
   let resolveDone: () => void = () => {};
-  outcome.done = new Promise((resolve) => (resolveDone = resolve));
-  const finish = (error?: string) => {
-    finished = true;
-    if (error) outcome.streamError = error;
-    resolveDone();
-  };
-  let emit: (chunks: ChatCompletionChunk[]) => void = () => {};
-  let sent = false;
-  // Lives across pulls: it keeps partial lines and hands each event to the mapper as soon as it is complete.
-  const decoder = new SseDecoder((event) => emit(mapper.onEvent(event)));
+  options.outcome.done = new Promise((resolve) => (resolveDone = resolve));
+  void pump(upstream.getReader(), writable.getWriter(), mapper, options).finally(() => resolveDone());
+  return readable;
+}
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        emit = (chunks) => {
-          for (const chunk of chunks) {
-            const out = forClient(chunk, options);
-            if (!out) continue;
-            outcome.firstTokenMs ??= performance.now() - options.startedAt;
-            controller.enqueue(encodeSseData(JSON.stringify(out)));
-            sent = true;
-          }
-        };
-      },
-      async pull(controller) {
-        try {
-          // Keep reading until this pull produced output: a network chunk may hold only part of an event, and
-          // a pull that enqueues nothing is not always called again.
-          sent = false;
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            decoder.push(value);
-            if (sent) return;
-          }
-          decoder.end();
-          emit(mapper.end());
-          controller.enqueue(SSE_DONE);
-          controller.close();
-          finish();
-        } catch (error) {
-          controller.enqueue(errorEvent(error));
-          controller.close();
-          reader.cancel().catch(() => {});
-          finish(error instanceof Error ? error.message : "upstream stream failed");
-        }
-      },
-      async cancel(reason) {
-        if (!finished) finish("client closed the stream");
-        await reader.cancel(reason).catch(() => {});
-      },
-    },
-    { highWaterMark: 0 },
-  );
+async function pump(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  mapper: ChatStreamMapper,
+  options: StreamOptions,
+): Promise<void> {
+  const { outcome } = options;
+  let pending = "";
+  const emit = (chunks: ChatCompletionChunk[]) => {
+    for (const chunk of chunks) {
+      const text = forClient(chunk, options);
+      if (text !== null) pending += frame(text);
+    }
+  };
+  const flush = async () => {
+    if (!pending) return;
+    outcome.firstTokenMs ??= performance.now() - options.startedAt;
+    const bytes = encoder.encode(pending);
+    pending = "";
+    await writer.write(bytes).catch(() => {
+      throw new ClientGone();
+    });
+  };
+  const decoder = new SseDecoder((event) => emit(mapper.onEvent(event)));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      decoder.push(value);
+      await flush();
+    }
+    decoder.end();
+    emit(mapper.end());
+    pending += frame("[DONE]");
+    await flush();
+    await writer.close();
+  } catch (error) {
+    if (error instanceof ClientGone) {
+      outcome.streamError = "client closed the stream";
+    } else {
+      outcome.streamError = error instanceof Error ? error.message : "upstream stream failed";
+      pending += errorFrame(error);
+      await flush().then(() => writer.close()).catch(() => {});
+    }
+    await reader.cancel().catch(() => {});
+  }
 }

@@ -4,7 +4,7 @@ import {
   embeddingsRequestSchema,
 } from "../../schema/openai-request";
 import type { OperationRequest } from "../pipeline/attempt";
-import { validateJsonBody } from "../pipeline/body";
+import { rawTextOf, validateJsonBody } from "../pipeline/body";
 
 export type OperationName = OperationRequest["operation"];
 
@@ -13,13 +13,15 @@ export type OperationName = OperationRequest["operation"];
  * validated with the operation's schema, so an override cannot smuggle in an invalid request.
  */
 export function operationRequest(operation: OperationName, json: unknown, overrides?: Record<string, unknown>): OperationRequest {
+  // Without overrides the validated body says exactly what the client's text says: keep the text to forward.
+  const raw = overrides ? undefined : rawTextOf(json);
   switch (operation) {
     case "chat":
-      return { operation, body: validateJsonBody(chatCompletionRequestSchema, json, overrides) };
+      return { operation, body: validateJsonBody(chatCompletionRequestSchema, json, overrides), raw };
     case "completions":
-      return { operation, body: validateJsonBody(completionRequestSchema, json, overrides) };
+      return { operation, body: validateJsonBody(completionRequestSchema, json, overrides), raw };
     case "embeddings":
-      return { operation, body: validateJsonBody(embeddingsRequestSchema, json, overrides) };
+      return { operation, body: validateJsonBody(embeddingsRequestSchema, json, overrides), raw };
   }
 }
 
