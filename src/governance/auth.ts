@@ -1,0 +1,72 @@
+import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppContext, AppEnv } from "../context";
+import { GatewayError } from "../errors";
+import { setCaller } from "./caller";
+import { hashGatewayKey, looksLikeGatewayKey } from "./keys/format";
+import { gatewayKeyByHash } from "./store";
+
+/**
+ * Authentication of /v1 requests (DESIGN.md: 401 no/invalid key, 403 key disabled).
+ *
+ * A gateway key comes in `x-portkey-api-key`, or in `Authorization: Bearer pk-gw-...` (what an OpenAI SDK sends as
+ * its apiKey). Without one the request is refused, unless the PASSTHROUGH_MODE var is "true": then it proceeds
+ * like the open-source Portkey gateway, with the provider's own key in Authorization and no governance.
+ * A presented gateway key is always checked, in both modes, so passthrough never weakens a keyed request.
+ */
+export const passthroughEnabled = (env: Env): boolean => env.PASSTHROUGH_MODE === "true";
+
+function bearer(header: string | undefined): string | undefined {
+  return header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
+}
+
+interface Presented {
+  token: string;
+  fromAuthorization: boolean;
+}
+
+function presentedKey(c: AppContext): Presented | null {
+  const header = c.req.header("x-portkey-api-key")?.trim();
+  // Passthrough clients (the portkey-ai SDK among them) often send a placeholder here: only a gateway-key-shaped
+  // value means "authenticate me" in that mode.
+  if (header && (looksLikeGatewayKey(header) || !passthroughEnabled(c.env))) return { token: header, fromAuthorization: false };
+  const token = bearer(c.req.header("authorization"));
+  return token && looksLikeGatewayKey(token) ? { token, fromAuthorization: true } : null;
+}
+
+function deny(c: AppContext, status: ContentfulStatusCode, message: string, code: string): GatewayError {
+  c.var.outcome.deniedBy = "auth";
+  const headers: Record<string, string> = status === 401 ? { "WWW-Authenticate": 'Bearer realm="gateway"' } : {};
+  return new GatewayError(status, message, { code, headers });
+}
+
+export function gatewayAuth() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const presented = presentedKey(c);
+    if (!presented) {
+      if (passthroughEnabled(c.env)) return next();
+      const sentOther = c.req.header("authorization") !== undefined;
+      throw deny(
+        c,
+        401,
+        sentOther
+          ? "Authorization does not hold a gateway API key (pk-gw-...): this gateway does not accept provider keys from callers; use a key issued by the admin API"
+          : "missing gateway API key: send Authorization: Bearer <gateway key> or x-portkey-api-key",
+        "missing_api_key",
+      );
+    }
+    const key = await gatewayKeyByHash(c.env, await hashGatewayKey(presented.token));
+    // A deleted key is as unknown as a wrong one: nothing about it is worth telling the caller.
+    if (!key || key.status === "deleted") throw deny(c, 401, "invalid gateway API key", "invalid_api_key");
+    const { outcome } = c.var;
+    outcome.gatewayKeyId = key.id;
+    if (key.status === "disabled") throw deny(c, 403, `gateway API key "${key.name}" is disabled`, "api_key_disabled");
+    if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
+      throw deny(c, 401, `gateway API key "${key.name}" expired at ${new Date(key.expiresAt).toISOString()}`, "api_key_expired");
+    }
+    if (key.user !== null) outcome.user = key.user;
+    if (key.logBodies !== null) outcome.logBodies = key.logBodies;
+    setCaller(c, { key, fromAuthorization: presented.fromAuthorization });
+    await next();
+  });
+}

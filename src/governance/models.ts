@@ -1,0 +1,61 @@
+import generated from "../../schema/pricing/prices.generated.json";
+import { isProviderId, PROVIDER_IDS, type ProviderId } from "../../schema/provider-ids";
+import { openDb } from "../admin/db";
+import type { AppContext } from "../context";
+import { callerOf } from "./caller";
+import { modelAllowed } from "./policy";
+import type { GatewayKeyRecord } from "./records";
+import { findVirtualKeyBySlug } from "./repository";
+
+/**
+ * GET /v1/models (DESIGN.md: the models the caller may use), in OpenAI's list format. The gateway forwards to any
+ * model a provider serves, so "may use" is read from the key's allowlists and the price table: the priced models
+ * of the providers the key can reach (its allowed providers, or the providers of its allowed virtual keys), kept
+ * to its allowed_models when set (a `prefix*` entry expands to the priced models it matches; an exact id is listed
+ * even when unpriced). Without restrictions, or in passthrough mode, every priced model.
+ */
+interface ModelEntry {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+}
+
+// The table's JSON, read once per isolate: provider -> model ids (bedrock and vertex-ai have no adapter yet).
+const table: unknown = generated;
+const pricedModels: ReadonlyMap<ProviderId, readonly string[]> = (() => {
+  const providers = (table as { providers?: Record<string, Record<string, unknown>> }).providers ?? {};
+  const out = new Map<ProviderId, string[]>();
+  for (const [provider, models] of Object.entries(providers)) if (isProviderId(provider)) out.set(provider, Object.keys(models));
+  return out;
+})();
+
+async function reachableProviders(env: Env, key: GatewayKeyRecord): Promise<ProviderId[]> {
+  let providers: ProviderId[] = [...PROVIDER_IDS];
+  if (key.allowedProviders) providers = providers.filter((p) => key.allowedProviders?.includes(p));
+  if (key.allowedVirtualKeys) {
+    const db = openDb(env);
+    const rows = await Promise.all(key.allowedVirtualKeys.map((slug) => findVirtualKeyBySlug(db, slug)));
+    const viaKeys = new Set(rows.filter((row) => row?.status === "active").map((row) => row?.provider));
+    providers = providers.filter((p) => viaKeys.has(p));
+  }
+  return providers;
+}
+
+export async function modelsFor(env: Env, key: GatewayKeyRecord | null): Promise<ModelEntry[]> {
+  const providers = key ? await reachableProviders(env, key) : [...PROVIDER_IDS];
+  const byId = new Map<string, ModelEntry>();
+  const add = (id: string, owner: string) => {
+    if (!byId.has(id)) byId.set(id, { id, object: "model", created: 0, owned_by: owner });
+  };
+  for (const provider of providers) {
+    for (const model of pricedModels.get(provider) ?? []) if (modelAllowed(key?.allowedModels ?? null, model)) add(model, provider);
+  }
+  // Exact ids the admin allowed are usable even when the price table does not know them (self-hosted models).
+  for (const pattern of key?.allowedModels ?? []) if (!pattern.endsWith("*") && providers.length > 0) add(pattern, "gateway");
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export async function listModels(c: AppContext): Promise<Response> {
+  return c.json({ object: "list", data: await modelsFor(c.env, callerOf(c)?.key ?? null) });
+}

@@ -1,0 +1,55 @@
+import type { ProviderId } from "../../../schema/provider-ids";
+import { GatewayError, badRequest } from "../../errors";
+import { checkCustomHost, customHostPolicy } from "../../pipeline/custom-host";
+import type { ProviderCredential } from "../vault/credential";
+
+/** Fields of an admin body that make up a credential (create, or rotate after merging with the stored one). */
+export interface CredentialInput {
+  api_key: string;
+  custom_host?: string | null;
+  azure_resource_name?: string | null;
+  azure_deployment_id?: string | null;
+  azure_api_version?: string | null;
+}
+
+/**
+ * Check a credential against its provider now, so a mistake is a 400 to the admin rather than a failure on every
+ * request: custom_host must pass the same SSRF policy as request-time hosts, Azure needs a resource (or a host),
+ * and providers without a fixed endpoint need a host.
+ */
+export function checkCredential(provider: ProviderId, input: CredentialInput, env: Env): ProviderCredential {
+  const credential: ProviderCredential = { api_key: input.api_key };
+  if (input.custom_host) {
+    try {
+      credential.custom_host = checkCustomHost(input.custom_host, customHostPolicy(env));
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      throw badRequest(error.message, "custom_host", error.code);
+    }
+  }
+  if (input.azure_resource_name) credential.azure_resource_name = input.azure_resource_name;
+  if (input.azure_deployment_id) credential.azure_deployment_id = input.azure_deployment_id;
+  if (input.azure_api_version) credential.azure_api_version = input.azure_api_version;
+  if (provider === "azure-openai" && !credential.azure_resource_name && !credential.custom_host) {
+    throw badRequest("azure_resource_name: required for azure-openai (or a custom_host)", "azure_resource_name", "invalid_request");
+  }
+  if (provider === "custom" && !credential.custom_host) {
+    throw badRequest("custom_host: required for the custom provider", "custom_host", "invalid_request");
+  }
+  if (provider !== "azure-openai" && (credential.azure_resource_name || credential.azure_deployment_id || credential.azure_api_version)) {
+    throw badRequest(`azure_* options only apply to azure-openai, not ${provider}`, "azure_resource_name", "invalid_request");
+  }
+  return credential;
+}
+
+/** Rotation: the new key, with each option either given (a value, or null to remove it) or kept from the old credential. */
+export function mergeCredential(stored: ProviderCredential, input: CredentialInput): CredentialInput {
+  const pick = (name: Exclude<keyof CredentialInput, "api_key">) => (input[name] === undefined ? stored[name] : input[name]);
+  return {
+    api_key: input.api_key,
+    custom_host: pick("custom_host"),
+    azure_resource_name: pick("azure_resource_name"),
+    azure_deployment_id: pick("azure_deployment_id"),
+    azure_api_version: pick("azure_api_version"),
+  };
+}
