@@ -1,0 +1,18 @@
+import { Hono } from "hono";
+import { analyticsQuerySchema } from "../observability/admin-queries";
+import { analytics } from "../observability/analytics";
+import { analyticsMetadataKey } from "../observability/settings";
+import type { AdminEnv } from "./context";
+import { openDb } from "./db";
+import { parseOrBadRequest } from "./validate";
+
+/**
+ * /admin/analytics?group_by=provider|model|key|virtual_key|user|metadata.<k>&interval=hour|day&from&to: totals and
+ * time series from the hourly rollups (never a scan of the logs).
+ */
+export const analyticsRoutes = new Hono<AdminEnv>();
+
+analyticsRoutes.get("/", async (c) => {
+  const query = parseOrBadRequest(analyticsQuerySchema, c.req.query());
+  return c.json(await analytics(openDb(c.env), query, analyticsMetadataKey(c.env)));
+});

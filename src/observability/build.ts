@@ -1,0 +1,145 @@
+import type { AttemptRecord, RequestOutcome } from "../context";
+import type { LoggedBodies } from "./bodies";
+import { costFor } from "./cost";
+import { LOG_EVENT_VERSION, type AttemptEvent, type LogEvent, type Operation } from "./event";
+import { scrub } from "./scrub";
+import { estimatedTokens, NO_TOKENS, reportedTokens, type Tokens } from "./tokens";
+import type { TraceParent } from "./traceparent";
+
+/** What src/pipeline/stream.ts records when the client goes away mid-stream: an abort, not a provider failure. */
+export const CLIENT_ABORT = "client closed the stream";
+
+const MAX_ATTEMPTS = 100;
+const MAX_ERROR_CHARS = 1000;
+
+/** Everything the logger knows about one request once its response is done. */
+export interface EventInput {
+  id: string;
+  traceId: string;
+  traceparent: TraceParent | null;
+  method: string;
+  path: string;
+  /** Date.now() at arrival. */
+  startedAtEpoch: number;
+  /** performance.now() readings: arrival, response headers ready, last byte sent. */
+  startedAt: number;
+  headersAt: number;
+  endedAt: number;
+  /** The HTTP status the client got. */
+  status: number;
+  outcome: RequestOutcome;
+  bodies: LoggedBodies | null;
+  /** Credentials of this request, scrubbed from error messages too. */
+  secrets: readonly string[];
+}
+
+const round = (ms: number): number => Math.max(0, Math.round(ms * 100) / 100);
+
+export function operationOf(path: string): Operation {
+  if (path.endsWith("/chat/completions")) return "chat";
+  if (path.endsWith("/completions")) return "completions";
+  if (path.endsWith("/embeddings")) return "embeddings";
+  return "other";
+}
+
+function attemptEvents(trail: readonly AttemptRecord[], startedAt: number, secrets: readonly string[]): AttemptEvent[] {
+  return trail.slice(0, MAX_ATTEMPTS).map((record) => ({
+    target: record.target,
+    provider: record.provider,
+    model: record.model ?? null,
+    retry: record.retry,
+    status: record.status ?? null,
+    start_ms: record.startedAt === undefined ? null : round(record.startedAt - startedAt),
+    latency_ms: round(record.latencyMs),
+    // Provider messages sometimes quote the key they refused ("Incorrect API key provided: sk-...").
+    error: record.error === undefined ? null : scrub(record.error, secrets).slice(0, MAX_ERROR_CHARS),
+    skipped: record.skipped ?? null,
+  }));
+}
+
+/** The model that was billed: what the provider said it served, else what the answering try asked for. */
+export function effectiveModel(event: Pick<LogEvent, "served_model" | "requested_model" | "attempts">): string | null {
+  if (event.served_model) return event.served_model;
+  const tried = event.attempts.filter((a) => a.skipped === null);
+  const answered = tried.filter((a) => a.status !== null && a.status < 400).at(-1) ?? tried.at(-1);
+  return answered?.model ?? event.requested_model;
+}
+
+function tokensOf(outcome: RequestOutcome, attempts: readonly AttemptEvent[]): Tokens {
+  if (outcome.usage) return reportedTokens(outcome.usage);
+  // A provider answered but said nothing about usage (or the stream ended before its usage chunk): estimate.
+  const answered = attempts.some((a) => a.status !== null && a.status >= 200 && a.status < 300);
+  return answered ? estimatedTokens(outcome.requestBody, outcome.streamedText) : NO_TOKENS;
+}
+
+function errorOf(status: number, outcome: RequestOutcome, secrets: readonly string[]) {
+  const clientAbort = outcome.streamError === CLIENT_ABORT;
+  const isError = status >= 400 || (outcome.streamError !== undefined && !clientAbort);
+  let type = outcome.errorType ?? null;
+  if (type === null && outcome.streamError !== undefined) type = clientAbort ? "client_abort" : "stream_error";
+  if (type === null && status >= 400) type = "http_error";
+  const raw = outcome.errorMessage ?? outcome.streamError ?? null;
+  return { isError, type, message: raw === null ? null : scrub(raw, secrets).slice(0, MAX_ERROR_CHARS) };
+}
+
+function latencyOf(input: EventInput, attempts: readonly AttemptEvent[]): LogEvent["latency"] {
+  const { outcome, startedAt } = input;
+  const tried = attempts.filter((a) => a.skipped === null);
+  const upstream = tried.length > 0 ? tried.reduce((sum, a) => sum + a.latency_ms, 0) : (outcome.upstreamMs ?? null);
+  return {
+    total_ms: round(input.endedAt - startedAt),
+    ttft_ms: outcome.stream && outcome.firstTokenMs !== undefined ? round(outcome.firstTokenMs) : null,
+    upstream_ms: upstream === null ? null : round(upstream),
+    gateway_overhead_ms: round(input.headersAt - startedAt - (upstream ?? 0)),
+  };
+}
+
+/** The log event of one request. Pure: everything comes from `input`. */
+export function buildEvent(input: EventInput): LogEvent {
+  const { outcome } = input;
+  const attempts = attemptEvents(outcome.attempts ?? [], input.startedAt, input.secrets);
+  const metadata = outcome.metadata ?? {};
+  const error = errorOf(input.status, outcome, input.secrets);
+  const tokens = tokensOf(outcome, attempts);
+  const base = {
+    served_model: outcome.servedModel ?? null,
+    requested_model: outcome.requestedModel ?? null,
+    attempts,
+  };
+  const provider = outcome.provider ?? null;
+  // A cache hit called no provider: its tokens are what was saved, and it cost nothing.
+  const cacheHit = outcome.cacheStatus === "HIT" || outcome.cacheStatus === "SEMANTIC HIT";
+  const cost = cacheHit ? { usd: 0, unpriced: false, priced_as: null, tier: null } : costFor(provider, [effectiveModel(base), base.requested_model], tokens);
+  return {
+    v: LOG_EVENT_VERSION,
+    id: input.id,
+    trace_id: input.traceId,
+    traceparent: input.traceparent,
+    started_at: input.startedAtEpoch,
+    ended_at: input.startedAtEpoch + Math.max(0, Math.round(input.endedAt - input.startedAt)),
+    operation: operationOf(input.path),
+    method: input.method,
+    path: input.path,
+    gateway_key_id: outcome.gatewayKeyId ?? null,
+    virtual_key_id: outcome.virtualKeyId ?? null,
+    user: outcome.user ?? metadata._user ?? null,
+    metadata,
+    provider,
+    ...base,
+    strategy_path: outcome.lastUsedOptionIndex ?? null,
+    retries: outcome.retryAttemptCount ?? 0,
+    cache_status: outcome.cacheStatus ?? null,
+    status: input.status,
+    is_error: error.isError,
+    error_type: error.type,
+    error_message: error.message,
+    denied_by: outcome.deniedBy ?? null,
+    stream: outcome.stream,
+    finish_reason: outcome.finishReason ?? null,
+    stream_error: outcome.streamError ?? null,
+    latency: latencyOf(input, attempts),
+    tokens,
+    cost,
+    bodies: input.bodies,
+  };
+}

@@ -1,0 +1,82 @@
+import { openDb } from "../admin/db";
+import { sendBudgetAlerts } from "./alerts";
+import { d1BudgetSource, type BudgetSource } from "./budget-source";
+import { logEventSchema, type LogEvent } from "./event";
+import { exportTraces } from "./otlp-export";
+import { analyticsMetadataKey } from "./settings";
+import { writeEvents } from "./store";
+
+export interface ConsumerDeps {
+  budgets?: BudgetSource;
+  now?: () => number;
+}
+
+interface Delivery {
+  message: Message<unknown>;
+  event: LogEvent;
+}
+
+const MAX_RETRY_DELAY_S = 300;
+/** 10 s, 20 s, 40 s ... capped: a D1 or collector outage is waited out rather than hammered. */
+export const retryDelay = (attempts: number): number => Math.min(MAX_RETRY_DELAY_S, 10 * 2 ** Math.max(0, attempts - 1));
+
+function parse(batch: MessageBatch<unknown>): Delivery[] {
+  const deliveries: Delivery[] = [];
+  for (const message of batch.messages) {
+    const parsed = logEventSchema.safeParse(message.body);
+    if (parsed.success) {
+      deliveries.push({ message, event: parsed.data });
+      continue;
+    }
+    // Retrying cannot fix a malformed message: say why (no content: it may hold bodies) and drop it.
+    const issue = parsed.error.issues[0];
+    console.error(`dropping malformed log message ${message.id}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`);
+    message.ack();
+  }
+  return deliveries;
+}
+
+/**
+ * The LOG_QUEUE consumer: validate, write the batch to D1 (logs and rollups in one transaction, idempotent on the
+ * event id), then export spans and fire budget alerts. A D1 failure retries every message with a growing delay
+ * (after max_retries they go to the dead-letter queue); an export failure retries only the affected messages,
+ * whose second write is a no-op. Spans are exported for new rows, and again for redelivered messages, since a
+ * redelivery may be the retry of a failed export (span ids are derived from the event, so a repeat is a duplicate,
+ * not a new request).
+ */
+export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps = {}): Promise<void> {
+  const deliveries = parse(batch);
+  if (deliveries.length === 0) return;
+  const db = openDb(env);
+  let inserted: Set<string>;
+  try {
+    inserted = await writeEvents(db, deliveries.map((d) => d.event), analyticsMetadataKey(env));
+  } catch (error) {
+    console.error(`log batch of ${deliveries.length} not written; retrying`, error);
+    for (const { message } of deliveries) message.retry({ delaySeconds: retryDelay(message.attempts) });
+    return;
+  }
+
+  const toExport = deliveries.filter((d) => inserted.has(d.event.id) || d.message.attempts > 1);
+  let exported = true;
+  try {
+    await exportTraces(env, toExport.map((d) => d.event));
+  } catch (error) {
+    exported = false;
+    console.error(`OTLP export of ${toExport.length} requests failed; retrying them`, error);
+  }
+
+  const fresh = deliveries.filter((d) => inserted.has(d.event.id)).map((d) => d.event);
+  try {
+    await sendBudgetAlerts(db, env, fresh, deps.budgets ?? d1BudgetSource(db, deps.now), deps.now?.());
+  } catch (error) {
+    // The spend is recorded; the next batch of the same key checks the thresholds again.
+    console.error("budget alerts failed", error);
+  }
+
+  const retry = new Set(exported ? [] : toExport.map((d) => d.message));
+  for (const { message } of deliveries) {
+    if (retry.has(message)) message.retry({ delaySeconds: retryDelay(message.attempts) });
+    else message.ack();
+  }
+}

@@ -1,0 +1,101 @@
+import * as z from "zod";
+
+/**
+ * The log event: one per /v1 request, built after the response and sent to the LOG_QUEUE. The consumer validates
+ * every message with this schema, so a message from an older or newer deployment (or anything else put on the
+ * queue) is dropped with an error log instead of poisoning a batch. Bump `v` on an incompatible change.
+ */
+export const LOG_EVENT_VERSION = 1;
+
+const text = z.string().max(100_000);
+const nullableText = text.nullable();
+const count = z.number().int().min(0);
+const ms = z.number().min(0);
+
+export const attemptEventSchema = z.object({
+  target: text,
+  provider: text,
+  model: nullableText,
+  retry: count,
+  status: z.number().int().nullable(),
+  /** Offset from the request's start, ms; null when the engine did not record it (tries are then laid end to end). */
+  start_ms: ms.nullable(),
+  latency_ms: ms,
+  error: nullableText,
+  skipped: z.enum(["circuit_open", "deadline"]).nullable(),
+});
+
+export const OPERATIONS = ["chat", "completions", "embeddings", "other"] as const;
+
+export const logEventSchema = z.object({
+  v: z.literal(LOG_EVENT_VERSION),
+  /** Unique per request (the row's primary key): redelivery of the same message can never count twice. */
+  id: z.string().min(1).max(128),
+  /** x-portkey-trace-id (echoed to the client). */
+  trace_id: z.string().min(1).max(128),
+  /** A valid incoming W3C traceparent: exported spans join the caller's trace. */
+  traceparent: z
+    .object({ trace_id: z.string().regex(/^[0-9a-f]{32}$/), span_id: z.string().regex(/^[0-9a-f]{16}$/), sampled: z.boolean() })
+    .nullable(),
+  /** Epoch ms: arrival, and the last byte sent (streams) or the response produced. */
+  started_at: z.number().int().min(0),
+  ended_at: z.number().int().min(0),
+  operation: z.enum(OPERATIONS),
+  method: z.string().max(16),
+  path: z.string().max(2048),
+  gateway_key_id: nullableText,
+  virtual_key_id: nullableText,
+  user: nullableText,
+  metadata: z.record(z.string(), z.string()),
+  provider: nullableText,
+  requested_model: nullableText,
+  served_model: nullableText,
+  /** Config path of the target that answered (x-portkey-last-used-option-index). */
+  strategy_path: nullableText,
+  attempts: z.array(attemptEventSchema).max(100),
+  retries: count,
+  cache_status: nullableText,
+  /** The HTTP status the client got (a stream that broke later is still 200, with stream_error set). */
+  status: z.number().int(),
+  is_error: z.boolean(),
+  error_type: nullableText,
+  error_message: nullableText,
+  denied_by: nullableText,
+  stream: z.boolean(),
+  finish_reason: nullableText,
+  stream_error: nullableText,
+  latency: z.object({
+    /** Arrival to the last byte sent (streams) or to the response (others). */
+    total_ms: ms,
+    /** Arrival to the first streamed byte; null when not streamed. */
+    ttft_ms: ms.nullable(),
+    /** Time spent waiting on providers (all tries); null when no provider was called. */
+    upstream_ms: ms.nullable(),
+    /** Arrival to response headers, minus upstream time: what the gateway itself added. */
+    gateway_overhead_ms: ms.nullable(),
+  }),
+  tokens: z.object({
+    prompt: count,
+    completion: count,
+    cached_read: count,
+    cache_write: count,
+    reasoning: count,
+    total: count,
+    /** True when the provider reported no usage and the counts are estimates (schema/pricing estimateTokens). */
+    estimated: z.boolean(),
+  }),
+  cost: z.object({
+    /** Null when the model has no list price: unknown is not free. */
+    usd: z.number().min(0).nullable(),
+    unpriced: z.boolean(),
+    /** `provider/model` of the price-table entry used. */
+    priced_as: nullableText,
+    tier: z.enum(["base", "long"]).nullable(),
+  }),
+  /** Present only when body logging is on (LOG_BODIES or the key's choice); scrubbed and truncated. */
+  bodies: z.object({ request: nullableText, response: nullableText, truncated: z.boolean() }).nullable(),
+});
+
+export type LogEvent = z.infer<typeof logEventSchema>;
+export type AttemptEvent = z.infer<typeof attemptEventSchema>;
+export type Operation = LogEvent["operation"];

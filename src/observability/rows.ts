@@ -1,0 +1,60 @@
+import type { NewRequestLogRow } from "../../schema/db";
+import { effectiveModel } from "./build";
+import type { LogEvent } from "./event";
+
+export const HOUR_MS = 3_600_000;
+export const hourOf = (epochMs: number): number => Math.floor(epochMs / HOUR_MS) * HOUR_MS;
+
+const ms = (value: number | null): number | null => (value === null ? null : Math.round(value));
+
+/** The request_logs row of an event, tagged with the consumer batch that inserts it. */
+export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
+  return {
+    id: event.id,
+    traceId: event.trace_id,
+    batchId,
+    startedAt: new Date(event.started_at),
+    hour: hourOf(event.started_at),
+    endedAt: new Date(event.ended_at),
+    operation: event.operation,
+    path: event.path,
+    gatewayKeyId: event.gateway_key_id,
+    virtualKeyId: event.virtual_key_id,
+    user: event.user,
+    metadata: JSON.stringify(event.metadata),
+    provider: event.provider,
+    requestedModel: event.requested_model,
+    servedModel: event.served_model,
+    model: effectiveModel(event),
+    strategyPath: event.strategy_path,
+    attempts: JSON.stringify(event.attempts),
+    retries: event.retries,
+    cacheStatus: event.cache_status,
+    status: event.status,
+    isError: event.is_error,
+    errorType: event.error_type,
+    errorMessage: event.error_message,
+    deniedBy: event.denied_by,
+    stream: event.stream,
+    finishReason: event.finish_reason,
+    streamError: event.stream_error,
+    latencyMs: Math.round(event.latency.total_ms),
+    ttftMs: ms(event.latency.ttft_ms),
+    upstreamMs: ms(event.latency.upstream_ms),
+    overheadMs: ms(event.latency.gateway_overhead_ms),
+    promptTokens: event.tokens.prompt,
+    completionTokens: event.tokens.completion,
+    cachedTokens: event.tokens.cached_read,
+    cacheWriteTokens: event.tokens.cache_write,
+    reasoningTokens: event.tokens.reasoning,
+    tokensEstimated: event.tokens.estimated,
+    costUsd: event.cost.usd,
+    costUnpriced: event.cost.unpriced,
+    pricedAs: event.cost.priced_as,
+    parentTraceId: event.traceparent?.trace_id ?? null,
+    parentSpanId: event.traceparent?.span_id ?? null,
+    requestBody: event.bodies?.request ?? null,
+    responseBody: event.bodies?.response ?? null,
+    bodiesTruncated: event.bodies?.truncated ?? false,
+  };
+}
