@@ -1,0 +1,62 @@
+import { adapterFor } from "../../../providers/registry";
+import type { ResolvedTarget } from "../../../providers/types";
+import { isProviderId } from "../../../schema/provider-ids";
+import type { EmbeddingsRequest } from "../../../schema/openai-request";
+import type { RequestOutcome } from "../../context";
+import { checkCustomHost, customHostPolicy } from "../../pipeline/custom-host";
+import { fetchUpstream } from "../../pipeline/upstream";
+import type { SemanticSettings } from "../settings";
+import { normalise } from "./vector";
+
+/** A lookup must stay cheap: an embedding slower than this is abandoned and the request is a plain MISS. */
+export const EMBED_TIMEOUT_MS = 5_000;
+
+export interface Embedder {
+  /** Provider, base URL and model: vectors of different embedders never share a partition. */
+  id: string;
+  embed(text: string): Promise<Float32Array | null>;
+}
+
+/**
+ * The embedding target: the configured provider and model, with the SEMANTIC_CACHE_EMBEDDING_API_KEY secret
+ * (and SEMANTIC_CACHE_EMBEDDING_HOST), or else the answering target's own credential and base URL when it is
+ * the same provider, so the tenant pays for its own embeddings. Null when neither gives a usable target.
+ */
+export function embedderFor(settings: SemanticSettings, answering: ResolvedTarget, env: Env): Embedder | null {
+  const provider = settings.provider.toLowerCase();
+  if (!isProviderId(provider)) return null;
+  const adapter = adapterFor(provider).embeddings;
+  if (!adapter) return null;
+  let target: ResolvedTarget;
+  if (settings.apiKey !== undefined) {
+    target = { provider, apiKey: settings.apiKey };
+    if (settings.host) target.customHost = checkCustomHost(settings.host, customHostPolicy(env));
+  } else if (answering.provider === provider) {
+    target = { ...answering };
+  } else {
+    return null;
+  }
+  const id = `${provider}|${target.customHost ?? "default"}|${settings.model}`;
+  return {
+    id,
+    async embed(text) {
+      const request: EmbeddingsRequest = { model: settings.model, input: text };
+      // A scratch outcome: the embedding call must not show up as the request's own upstream time.
+      const scratch: RequestOutcome = { stream: false };
+      try {
+        const response = await fetchUpstream(adapter.buildRequest(request, target), EMBED_TIMEOUT_MS, scratch);
+        if (!response.ok) {
+          console.warn(`semantic cache: embedding call answered ${response.status}`);
+          await response.body?.cancel();
+          return null;
+        }
+        const ctx = { model: settings.model, created: Math.floor(Date.now() / 1000), fallbackId: "embedding" };
+        const [first] = adapter.parseResponse(await response.json(), ctx, request).data;
+        return first && Array.isArray(first.embedding) ? normalise(first.embedding) : null;
+      } catch (error) {
+        console.warn("semantic cache: embedding failed", error instanceof Error ? error.message : error);
+        return null;
+      }
+    },
+  };
+}

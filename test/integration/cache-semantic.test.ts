@@ -1,0 +1,169 @@
+import { http, HttpResponse } from "msw";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cacheRuntime } from "../../src/cache/runtime";
+import { cachedCall, completion, EMBEDDINGS_URL, json, serveChat, status, uniq, waitForEntries } from "./cache-fixtures";
+import { sseData, upstream, useFakeUpstreams } from "./harness";
+
+useFakeUpstreams();
+
+const semantic = { mode: "semantic", max_age: 600 };
+
+/** A deterministic fake embedding: character trigrams of the normalised text, hashed into 256 dimensions. */
+function embed(text: string, dims = 256): number[] {
+  const t = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, "").replace(/\s+/g, " ").trim()} `;
+  const v = new Array<number>(dims).fill(0);
+  for (let i = 0; i + 3 <= t.length; i++) {
+    let h = 2166136261;
+    for (const ch of t.slice(i, i + 3)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    v[h % dims] = (v[h % dims] ?? 0) + 1;
+  }
+  return v;
+}
+
+function cosine(a: number[], b: number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  a.forEach((x, i) => {
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  });
+  return dot / Math.sqrt(na * nb);
+}
+
+interface Embeddings {
+  inputs: string[];
+  keys: (string | null)[];
+}
+
+function serveEmbeddings(fail = false): Embeddings {
+  const seen: Embeddings = { inputs: [], keys: [] };
+  upstream.use(
+    http.post(EMBEDDINGS_URL, async ({ request }) => {
+      const body = (await request.json()) as { input: string; model: string };
+      seen.inputs.push(body.input);
+      seen.keys.push(request.headers.get("authorization"));
+      if (fail) return HttpResponse.json({ error: { message: "down", type: "server_error", param: null, code: null } }, { status: 503 });
+      return HttpResponse.json({
+        object: "list",
+        data: [{ object: "embedding", index: 0, embedding: embed(body.input) }],
+        model: body.model,
+        usage: { prompt_tokens: 8, total_tokens: 8 },
+      });
+    }),
+  );
+  return seen;
+}
+
+const QUESTION = "Summarise the plot of Hamlet in two sentences";
+const NEAR = "Summarise the plot of Hamlet in two sentence";
+const OTHER = "Summarise the plot of Macbeth in two sentences";
+
+const body = (question: string, system = "You are a literature tutor.", extra: Record<string, unknown> = {}) => ({
+  model: "gpt-4o-mini",
+  messages: [
+    { role: "system", content: system },
+    { role: "user", content: question },
+  ],
+  ...extra,
+});
+
+const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
+
+let coalesce = 0;
+beforeAll(() => {
+  coalesce = cacheRuntime.bucketCoalesceMs;
+  cacheRuntime.bucketCoalesceMs = 0;
+});
+afterAll(() => {
+  cacheRuntime.bucketCoalesceMs = coalesce;
+});
+
+describe("semantic cache", () => {
+  it("the fake embeddings put the near-duplicate above the threshold and the other question below", () => {
+    expect(cosine(embed(QUESTION), embed(NEAR))).toBeGreaterThan(0.96);
+    expect(cosine(embed(QUESTION), embed(OTHER))).toBeLessThan(0.9);
+  });
+
+  it("serves a near-duplicate question from the cache, and a different one from the provider", async () => {
+    const ns = uniq("ns");
+    const headers = { "x-portkey-cache-namespace": ns };
+    const embeddings = serveEmbeddings();
+    const served = serveChat((call) => json(completion(`answer ${call}`)));
+    const first = await cachedCall({ body: body(QUESTION), cache: semantic, headers });
+    expect(status(first)).toBe("MISS");
+    expect(await contentOf(first)).toBe("answer 0");
+    await waitForEntries(1, `sx1:${ns}:`);
+
+    const near = await cachedCall({ body: body(NEAR), cache: semantic, headers });
+    expect(status(near)).toBe("SEMANTIC HIT");
+    expect(await contentOf(near)).toBe("answer 0");
+    expect(served.calls).toBe(1);
+
+    const other = await cachedCall({ body: body(OTHER), cache: semantic, headers });
+    expect(status(other)).toBe("MISS");
+    expect(await contentOf(other)).toBe("answer 1");
+    // Only the last user turn is embedded, with the target's own credential.
+    expect(embeddings.inputs).toEqual([QUESTION, NEAR, OTHER]);
+    expect(new Set(embeddings.keys)).toEqual(new Set(["Bearer sk-tenant-a"]));
+  });
+
+  it("never matches across different instructions: another system prompt misses", async () => {
+    const ns = uniq("ns");
+    const headers = { "x-portkey-cache-namespace": ns };
+    serveEmbeddings();
+    const served = serveChat((call) => json(completion(`answer ${call}`)));
+    await (await cachedCall({ body: body(QUESTION), cache: semantic, headers })).text();
+    await waitForEntries(1, `sx1:${ns}:`);
+    const pirate = await cachedCall({ body: body(QUESTION, "You are a pirate. Answer in pirate speak."), cache: semantic, headers });
+    expect(status(pirate)).toBe("MISS");
+    expect(await contentOf(pirate)).toBe("answer 1");
+    const hotter = await cachedCall({ body: body(NEAR, "You are a literature tutor.", { temperature: 1.5 }), cache: semantic, headers });
+    expect(status(hotter)).toBe("MISS");
+    expect(served.calls).toBe(3);
+  });
+
+  it("checks the exact entry first, without an embedding call", async () => {
+    const ns = uniq("ns");
+    const headers = { "x-portkey-cache-namespace": ns };
+    const embeddings = serveEmbeddings();
+    serveChat(() => json(completion("exact")));
+    await (await cachedCall({ body: body(QUESTION), cache: semantic, headers })).text();
+    await waitForEntries(1, `rc1:${ns}:`);
+    const again = await cachedCall({ body: body(QUESTION), cache: semantic, headers });
+    expect(status(again)).toBe("HIT");
+    expect(embeddings.inputs).toHaveLength(1);
+  });
+
+  it("replays a semantic hit as a stream", async () => {
+    const ns = uniq("ns");
+    const headers = { "x-portkey-cache-namespace": ns };
+    serveEmbeddings();
+    serveChat(() => json(completion("streamed from cache")));
+    await (await cachedCall({ body: body(QUESTION), cache: semantic, headers })).text();
+    await waitForEntries(1, `sx1:${ns}:`);
+    const res = await cachedCall({ body: body(NEAR, undefined, { stream: true }), cache: semantic, headers });
+    expect(status(res)).toBe("SEMANTIC HIT");
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const data = await sseData(res);
+    expect(data.at(-1)).toBe("[DONE]");
+    const text = data.slice(0, -1).map((d) => JSON.parse(d).choices[0].delta.content ?? "").join("");
+    expect(text).toBe("streamed from cache");
+  });
+
+  it("falls back to an exact-only MISS when the embedding call fails", async () => {
+    const ns = uniq("ns");
+    const headers = { "x-portkey-cache-namespace": ns };
+    serveEmbeddings(true);
+    const served = serveChat(() => json(completion("still served")));
+    const res = await cachedCall({ body: body(QUESTION), cache: semantic, headers });
+    expect(res.status).toBe(200);
+    expect(status(res)).toBe("MISS");
+    expect(await contentOf(res)).toBe("still served");
+    await waitForEntries(1, `rc1:${ns}:`);
+    expect(status(await cachedCall({ body: body(QUESTION), cache: semantic, headers }))).toBe("HIT");
+    expect(served.calls).toBe(1);
+  });
+});
