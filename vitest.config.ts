@@ -12,7 +12,16 @@ export default defineConfig({
           ALLOW_PRIVATE_CUSTOM_HOSTS: "false",
           CUSTOM_HOST_ALLOWLIST: "*.allowed.test,vllm.internal.test",
           ADMIN_TOKEN: "test-admin-token", // not a secret: test/integration/admin-helpers.ts sends it
+          // The existing integration tests send provider keys directly (passthrough); governance tests override it
+          // per request to check the secure default (test/integration/governance-helpers.ts).
+          PASSTHROUGH_MODE: "true",
+          VAULT_KEY: "v9BBcY5xOB7GjndDq9ASnRoJJundmxouB4/JBO4i488=", // test-only vault key, never used anywhere else
           TEST_MIGRATIONS: await readD1Migrations("./schema/migrations"),
+        },
+        // The log queue as in wrangler.toml, but delivering after 0.2 s instead of 5 s so tests that poll D1 for a
+        // request's log row stay quick (test/integration/observability-*).
+        queueConsumers: {
+          "ai-gateway-logs": { maxBatchSize: 100, maxBatchTimeout: 0.2, maxRetries: 5, deadLetterQueue: "ai-gateway-logs-dlq" },
         },
       },
     })),

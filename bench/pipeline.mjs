@@ -53,15 +53,27 @@ export const STAGES = [
   {
     id: "governance",
     label: "gateway-key auth + admission (rate limit / budget Durable Object)",
-    // A Durable Object other than the circuit breaker is taken to be admission; refine when governance lands.
+    // Off when the gateway runs in passthrough mode (BENCH_GOVERNANCE=off, bench/lib/setup.mjs).
     detect: (wo) => {
-      const admission = names(wo.durableObjects).filter((b) => doClass(wo, b) !== "CircuitBreaker");
-      return admission.length > 0 ? admission : null;
+      const admission = names(wo.durableObjects).filter((b) => doClass(wo, b) === "GovernanceLimiter");
+      return admission.length > 0 && wo.bindings?.PASSTHROUGH_MODE !== "true" ? admission : null;
     },
-    // Once governance exists: create a gateway key (and a virtual key for the mock upstream) through the admin
-    // API (ADMIN_TOKEN: add it to the gateway's bindings in bench/lib/setup.mjs) and return
-    // { headers: { authorization: `Bearer ${gatewayKey}`, "x-portkey-virtual-key": ... } }.
     needsPrepare: true,
+    // A gateway key with every limit set (high enough never to refuse), so each request is authenticated and
+    // admitted by its limiter Durable Object (rpm, tpm and a budget reservation, settled after the response).
+    // The provider key stays in Authorization (the key goes in x-portkey-api-key): the bench's per-variant
+    // x-portkey-custom-host could not be combined with a virtual key.
+    prepare: async ({ gatewayFetch, bindings }) => {
+      const res = await gatewayFetch("/admin/keys", {
+        method: "POST",
+        headers: { authorization: `Bearer ${bindings.ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "bench", rpm: 10_000_000, tpm: 10_000_000_000, budget_usd: 1_000_000, budget_period: "monthly" }),
+      });
+      if (res.status !== 201) throw new Error(`bench: could not create a gateway key (HTTP ${res.status}): ${await res.text()}`);
+      const { key } = await res.json();
+      return { headers: { "x-portkey-api-key": key } };
+    },
+    note: "gateway key from isolate cache; one limiter round trip per request, settled in waitUntil",
   },
   {
     id: "cache",

@@ -17,6 +17,11 @@ export interface AttemptRecord {
   /** The error's message, for failed tries. Never contains a credential. */
   error?: string;
   skipped?: "circuit_open" | "deadline";
+  /**
+   * performance.now() when the try started (the clock of AppVariables.startedAt), so exported attempt spans sit at
+   * their real offsets. Optional: without it the logger lays tries end to end from the request's start.
+   */
+  startedAt?: number;
 }
 
 /**
@@ -59,6 +64,28 @@ export interface RequestOutcome {
   cacheStatus?: "HIT" | "MISS" | "SEMANTIC HIT" | "REFRESH" | "DISABLED";
   /** Set when the gateway itself refused the request before any provider call. */
   deniedBy?: "auth" | "rate_limit" | "budget" | "guardrail" | "validation";
+  /**
+   * Observability: the client's parsed JSON body (a reference, no copy), for token estimates and body logging. Read
+   * after the response only; never mutate it.
+   */
+  requestBody?: unknown;
+  /**
+   * Observability: the text of a streamed answer (choices' delta content, concatenated), so a stream that carried
+   * no usage can still be estimated. Filled by the stream translator.
+   */
+  streamedText?: string;
+  /**
+   * Governance: the gateway key's own body-logging choice; undefined falls back to the LOG_BODIES var. Read by the
+   * logger after the response, so it may be set at any point of the request.
+   */
+  logBodies?: boolean;
+  /**
+   * Cache: on a HIT or SEMANTIC HIT, what the answer would have cost (the stored usage at today's list price of
+   * the model that produced it; 0 when unpriced). Unset otherwise. The hit itself costs nothing.
+   */
+  cacheSavedUsd?: number;
+  /** Cache: the KV key of the exact entry this request read or wrote (no secret in it); POST /admin/cache/invalidate takes it. */
+  cacheKey?: string;
 }
 
 export interface AppVariables {

@@ -136,8 +136,16 @@ export async function gatewayWorkerOptions() {
     rootPath: root,
     modules: true,
     scriptPath: bundlePath,
-    // The mock upstream is on loopback; deployed, this stays "false".
-    bindings: { ...workerOptions.bindings, ALLOW_PRIVATE_CUSTOM_HOSTS: "true" },
+    // The mock upstream is on loopback; deployed, this stays "false". Governance (bench/pipeline.mjs) authenticates
+    // with a gateway key made through the admin API; BENCH_GOVERNANCE=off runs the same bundle in passthrough mode
+    // instead, so the two runs' difference is what auth + admission cost. Bench-only secrets.
+    bindings: {
+      ...workerOptions.bindings,
+      ALLOW_PRIVATE_CUSTOM_HOSTS: "true",
+      ADMIN_TOKEN: "bench-admin-token",
+      VAULT_KEY: "YmVuY2gtb25seS12YXVsdC1rZXktMzItYnl0ZXMhISE",
+      PASSTHROUGH_MODE: process.env.BENCH_GOVERNANCE === "off" ? "true" : "false",
+    },
   };
 }
 

@@ -6,3 +6,5 @@
  */
 export * from "./audit";
 export * from "./configs";
+export * from "./keys";
+export * from "./logs";

@@ -1,7 +1,12 @@
 import { Hono } from "hono";
 import { adminAuth } from "./auth";
+import { analyticsRoutes } from "./analytics";
+import { cacheRoutes } from "./cache";
 import { configRoutes } from "./configs";
 import type { AdminEnv } from "./context";
+import { keyRoutes } from "./keys";
+import { logRoutes } from "./logs";
+import { virtualKeyRoutes } from "./virtual-keys";
 
 /**
  * The admin API (/admin/*). Every route is behind adminAuth(); mount new resources here (keys, virtual keys...)
@@ -11,3 +16,8 @@ export const admin = new Hono<AdminEnv>();
 
 admin.use("*", adminAuth());
 admin.route("/configs", configRoutes);
+admin.route("/keys", keyRoutes);
+admin.route("/virtual-keys", virtualKeyRoutes);
+admin.route("/logs", logRoutes);
+admin.route("/analytics", analyticsRoutes);
+admin.route("/cache", cacheRoutes);

@@ -4,6 +4,11 @@ import type { AzureOptions, ResolvedTarget } from "../../providers/types";
 import { COMPATIBLE_PROVIDERS } from "../../providers/openai-compatible/table";
 import type { AppContext } from "../context";
 import { GatewayError, badRequest } from "../errors";
+import { callerOf } from "../governance/caller";
+import { looksLikeGatewayKey } from "../governance/keys/format";
+import type { VirtualKeyRecord } from "../governance/records";
+import type { VirtualKeyResolver } from "../governance/request";
+import { virtualKeyRef, virtualTarget, type VirtualKeyRef } from "../governance/virtual-target";
 import { breakerKey } from "../routing/breaker/key";
 import type { BreakerSettings } from "../routing/breaker/state";
 import type { LeafSpec } from "../routing/inherit";
@@ -25,6 +30,8 @@ export interface ResolvedLeaf {
   retry?: RetryConfig;
   /** Null when the request has a single target: with nothing to fall back to, a breaker could only turn it away. */
   breaker: { key: string; settings: BreakerSettings } | null;
+  /** The stored credential this target uses (its limits and allowlist apply too). */
+  virtualKey?: VirtualKeyRecord;
 }
 
 /**
@@ -38,6 +45,8 @@ export interface HeaderDefaults {
   azure: AzureOptions;
   /** x-portkey-request-timeout: overrides every target's request_timeout. */
   requestTimeoutMs?: number;
+  /** x-portkey-virtual-key: the slug of a stored provider credential. */
+  virtualKey?: string;
 }
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -64,13 +73,18 @@ export function headerDefaults(c: AppContext): HeaderDefaults {
     },
   };
   const provider = header("x-portkey-provider");
-  const apiKey = bearerToken(header("authorization"));
+  // The bearer is a provider key only when it is not the caller's gateway key; a gateway key (anyone's) is never
+  // passed on to a provider.
+  const bearer = callerOf(c)?.fromAuthorization ? undefined : bearerToken(header("authorization"));
+  const apiKey = bearer && !looksLikeGatewayKey(bearer) ? bearer : undefined;
+  const virtualKey = header("x-portkey-virtual-key")?.trim();
   const customHost = header("x-portkey-custom-host");
   const timeout = parseTimeout(header("x-portkey-request-timeout"));
   if (provider) defaults.provider = provider;
   if (apiKey) defaults.apiKey = apiKey;
   if (customHost) defaults.customHost = customHost;
   if (timeout !== undefined) defaults.requestTimeoutMs = timeout;
+  if (virtualKey) defaults.virtualKey = virtualKey;
   return defaults;
 }
 
@@ -100,6 +114,10 @@ function policedHost(raw: string, fromConfig: boolean, path: string, env: Env): 
 export interface ResolveOptions {
   hasConfig: boolean;
   breakers: boolean;
+  /** The request body's `model`, for `@virtual-key/model` addressing. */
+  model?: unknown;
+  /** Looks up stored credentials (governance); without it, naming a virtual key is a 400. */
+  virtualKeys?: VirtualKeyResolver;
 }
 
 /**
@@ -108,9 +126,8 @@ export interface ResolveOptions {
  */
 export async function resolveLeaf(spec: LeafSpec, defaults: HeaderDefaults, env: Env, options: ResolveOptions): Promise<ResolvedLeaf> {
   const { node, settings, path } = spec;
-  if (node.virtual_key !== undefined) {
-    throw badRequest(`${path}.virtual_key: virtual keys are not available yet`, "x-portkey-config", "virtual_keys_unavailable");
-  }
+  const virtual = virtualKeyRef(spec, defaults, options.model);
+  if (virtual) return resolveVirtualLeaf(spec, virtual, defaults, env, options);
   const provider = providerOf(spec, defaults.provider, options.hasConfig);
   const target: ResolvedTarget = { provider };
   const apiKey = node.api_key ?? defaults.apiKey;
@@ -128,17 +145,48 @@ export async function resolveLeaf(spec: LeafSpec, defaults: HeaderDefaults, env:
       apiVersion: node.azure_api_version ?? defaults.azure.apiVersion,
     };
   }
+  return finishLeaf(spec, target, settings.overrideParams, defaults, options);
+}
+
+/** A leaf whose credential is a virtual key: provider, key and host all come from the vault (governance/virtual-target). */
+async function resolveVirtualLeaf(
+  spec: LeafSpec,
+  ref: VirtualKeyRef,
+  defaults: HeaderDefaults,
+  env: Env,
+  options: ResolveOptions,
+): Promise<ResolvedLeaf> {
+  if (!options.virtualKeys) throw badRequest(`virtual key ${JSON.stringify(ref.slug)}: virtual keys are not available here`, ref.param, "virtual_keys_unavailable");
+  const record = await options.virtualKeys(ref.slug, ref.param).catch((error: unknown) => {
+    if (!ref.path || !(error instanceof GatewayError)) throw error;
+    throw new GatewayError(error.status, `${ref.path}: ${error.message}`, { type: error.type, code: error.code, param: error.param, headers: error.extraHeaders });
+  });
+  const { target, overrideParams } = virtualTarget(spec, ref, record, defaults, env);
+  return finishLeaf(spec, target, overrideParams, defaults, options, record);
+}
+
+/** The parts of a leaf that do not depend on where its credential came from. */
+async function finishLeaf(
+  spec: LeafSpec,
+  target: ResolvedTarget,
+  overrideParams: Record<string, unknown>,
+  defaults: HeaderDefaults,
+  options: ResolveOptions,
+  virtualKey?: VirtualKeyRecord,
+): Promise<ResolvedLeaf> {
+  const { settings, path } = spec;
   const routed: RoutedTarget = { target };
-  if (Object.keys(settings.overrideParams).length > 0) routed.overrideParams = settings.overrideParams;
+  if (Object.keys(overrideParams).length > 0) routed.overrideParams = overrideParams;
   const timeout = defaults.requestTimeoutMs ?? settings.requestTimeout;
   if (timeout !== undefined) routed.requestTimeoutMs = timeout;
 
   const leaf: ResolvedLeaf = {
     path,
-    provider,
+    provider: target.provider,
     routed,
     breaker: options.breakers ? { key: await breakerKey(target), settings: settings.breaker } : null,
   };
   if (settings.retry) leaf.retry = settings.retry;
+  if (virtualKey) leaf.virtualKey = virtualKey;
   return leaf;
 }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context";
+import { listModels } from "../governance/models";
 import { routeRequest } from "../routing";
 import type { OperationName } from "../routing/request";
 
@@ -11,4 +12,5 @@ function handle(operation: OperationName) {
 export const v1 = new Hono<AppEnv>()
   .post("/chat/completions", handle("chat"))
   .post("/completions", handle("completions"))
-  .post("/embeddings", handle("embeddings"));
+  .post("/embeddings", handle("embeddings"))
+  .get("/models", listModels);

@@ -1,5 +1,9 @@
+import { withCache } from "../cache";
 import type { AppContext } from "../context";
 import { toGatewayError } from "../errors";
+import { AdmissionGate } from "../governance/admission";
+import { callerOf } from "../governance/caller";
+import { keyDefaultConfig, virtualKeyResolver, withKeyMetadata } from "../governance/request";
 import { attempt, type OperationRequest } from "../pipeline/attempt";
 import { readJson } from "../pipeline/body";
 import { headerDefaults, resolveLeaf, type ResolvedLeaf } from "../pipeline/target";
@@ -43,17 +47,34 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function routeRequest(c: AppContext, operation: OperationName): Promise<Response> {
   const { outcome } = c.var;
-  const config = await loadConfig(c);
-  const metadata = parseMetadata(c.req.header("x-portkey-metadata"));
+  // Governance: the body streams in while the config loads; targets need it (`@virtual-key/model` addressing).
+  const body = readJson(c);
+  body.catch(() => {}); // a config error may come first; the body's own error is thrown where it is awaited
+  // Governance: without x-portkey-config, the gateway key's default config (if any) applies, and its metadata.
+  const config = (await loadConfig(c)) ?? (await keyDefaultConfig(c));
+  const metadata = withKeyMetadata(c, parseMetadata(c.req.header("x-portkey-metadata")));
   if (metadata) outcome.metadata = metadata;
+
+  const json = await body;
+  outcome.requestBody = json; // a reference for the request logger (token estimates, body logging), no copy
+  if (typeof json === "object" && json !== null && "model" in json && typeof json.model === "string") outcome.requestedModel = json.model;
 
   const plan = buildPlan(config ?? {});
   const defaults = headerDefaults(c);
-  const options = { hasConfig: config !== null, breakers: leavesOf(plan).length > 1 };
+  const model = typeof json === "object" && json !== null && "model" in json ? json.model : undefined;
+  const options = { hasConfig: config !== null, breakers: leavesOf(plan).length > 1, model, virtualKeys: virtualKeyResolver(c) };
   const resolved = await mapLeaves(plan, (spec) => resolveLeaf(spec, defaults, c.env, options));
-
-  const json = await readJson(c);
-  if (typeof json === "object" && json !== null && "model" in json && typeof json.model === "string") outcome.requestedModel = json.model;
+  // Governance: allowlists (403) now; the limiters' admission starts now and is awaited before each attempt.
+  const gate = new AdmissionGate({
+    env: c.env,
+    outcome,
+    waitUntil: waitUntilOf(c),
+    caller: callerOf(c),
+    operation,
+    json,
+    leaves: leavesOf(resolved),
+    hasConfig: config !== null,
+  });
   // Validated once per target (override_params differ), reused by its retries.
   const requests = new Map<ResolvedLeaf, OperationRequest>();
   const requestFor = (leaf: ResolvedLeaf) => {
@@ -66,7 +87,12 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
   };
 
   const engine = new Engine({
-    attempt: (leaf, timeoutMs) => attempt(c, requestFor(leaf), { ...leaf.routed, requestTimeoutMs: timeoutMs }),
+    // Cache (src/cache): wraps each target's attempt; a hit answers without admission's wait or a provider call.
+    attempt: withCache(c, plan, requestFor, async (leaf, timeoutMs) => {
+      // Governance: the body is validated while the limiters answer.
+      const [request] = await Promise.all([Promise.resolve().then(() => requestFor(leaf)), gate.admit(leaf)]);
+      return attempt(c, request, { ...leaf.routed, requestTimeoutMs: timeoutMs });
+    }),
     modelOf: (leaf) => modelFor(json, leaf.routed.overrideParams),
     breaker: breakerView(c.env.CIRCUIT_BREAKER, waitUntilOf(c)),
     conditionInput: { metadata: metadata ?? {}, params: json },
@@ -88,8 +114,10 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
   try {
     const { response, path, retries } = await engine.run(resolved);
     for (const [name, value] of Object.entries(headers(path, retries))) response.headers.set(name, value);
+    gate.finish(leavesOf(resolved).find((leaf) => leaf.path === path) ?? null); // governance: settle (waitUntil)
     return response;
   } catch (raw) {
+    gate.finish(null); // governance: release the reservations
     const error = toGatewayError(raw);
     const last = engine.last;
     const extra = last ? headers(last.path, last.retries) : {};

@@ -82,7 +82,7 @@ async function healthy(origin: string): Promise<boolean> {
 }
 
 export interface StartOptions {
-  /** Extra `--var NAME:value` pairs (ALLOW_PRIVATE_CUSTOM_HOSTS:true is always set, as `npm start` does). */
+  /** Extra `--var NAME:value` pairs (ALLOW_PRIVATE_CUSTOM_HOSTS:true and PASSTHROUGH_MODE:true are set, as `npm start` does). */
   vars?: Record<string, string>;
 }
 
@@ -138,7 +138,8 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayP
     rmSync(persistTo, { recursive: true, force: true });
     throw error;
   }
-  const vars = { ALLOW_PRIVATE_CUSTOM_HOSTS: "true", ...options.vars };
+  // As `npm start`: private hosts and passthrough (provider keys without a gateway key) are dev-only settings.
+  const vars = { ALLOW_PRIVATE_CUSTOM_HOSTS: "true", PASSTHROUGH_MODE: "true", ...options.vars };
   const args = [
     WRANGLER,
     "dev",

@@ -59,8 +59,12 @@ describe("invalid configs: 400 naming the path", () => {
   ];
   for (const [name, config, message] of conditionCases) it(name, () => expectConfigError(config, message));
 
-  it("virtual keys: accepted by the schema, refused until governance lands", () =>
-    expectConfigError(fallback(ok, { virtual_key: "anthropic-prod" }), "config.targets[1].virtual_key: virtual keys are not available yet", "virtual_keys_unavailable"));
+  it("virtual keys: need a gateway key (test/integration/governance-* cover their use)", async () => {
+    const r = await route(fallback(ok, { virtual_key: "anthropic-prod" }));
+    expect(r.status).toBe(401);
+    expect(r.error).toMatchObject({ code: "missing_api_key", param: "x-portkey-config" });
+    expect(r.answer).toMatch(/^config\.targets\[1\]\.virtual_key: /);
+  });
 
   it("a refused custom_host names the target", async () => {
     const r = await route(fallback(ok, { ...ok, custom_host: "http://169.254.169.254/v1" }));
