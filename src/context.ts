@@ -86,6 +86,11 @@ export interface RequestOutcome {
   cacheSavedUsd?: number;
   /** Cache: the KV key of the exact entry this request read or wrote (no secret in it); POST /admin/cache/invalidate takes it. */
   cacheKey?: string;
+  /**
+   * Credentials this request used that the caller never sent (a virtual key's provider key): redacted from every
+   * error the client gets and from the request log, like the credentials the caller did send.
+   */
+  redact?: string[];
 }
 
 export interface AppVariables {

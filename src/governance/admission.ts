@@ -8,7 +8,9 @@ import type { Caller } from "./caller";
 import { denialError } from "./denial";
 import { outputTokens, promptTokens } from "./estimate";
 import { describeSubject, limiterStub, RESERVATION_TTL_MS, type Subject } from "./limits/client";
-import type { Limits } from "./limits/ledger";
+import type { LocalLease, Need } from "./limits/lease";
+import { installLease, LEASE_WINDOW_MS, returnLeased, takeLeased, type LeaseContext } from "./limits/leases";
+import { reserveNano, toNano, type Limits } from "./limits/ledger";
 import { checkTarget } from "./policy";
 import { hasLimits, type VirtualKeyRecord } from "./records";
 
@@ -29,11 +31,8 @@ interface LeafCost {
   costUsd: number;
 }
 
-interface Ticket {
-  subject: Subject;
-  id: string;
-  limits: Limits;
-}
+/** What a granted admission holds: a reservation of its own at the limiter, or a share of this isolate's lease. */
+type Ticket = { subject: Subject; limits: Limits; need: Need } & ({ kind: "reservation"; id: string } | { kind: "lease"; lease: LocalLease });
 
 type Admitted =
   | { kind: "free" }
@@ -110,12 +109,32 @@ export class AdmissionGate {
         : FREE;
   }
 
+  private get leaseContext(): LeaseContext {
+    return { env: this.input.env, waitUntil: this.input.waitUntil };
+  }
+
+  /** Admit from this isolate's lease when it has room (no round trip), else ask the subject's limiter. */
   private call(subject: Subject, limits: Limits, tokens: number, costUsd: number, stop: boolean): Promise<Admitted> {
+    const need = { tokens, nano: reserveNano(costUsd), costUsd };
+    const lease = takeLeased(this.leaseContext, subject, limits, need);
+    const admitted = lease ? Promise.resolve<Admitted>({ kind: "granted", ticket: { subject, limits, need, kind: "lease", lease } }) : this.ask(subject, limits, need, stop);
+    this.calls.push(admitted);
+    return admitted;
+  }
+
+  private ask(subject: Subject, limits: Limits, need: Need & { costUsd: number }, stop: boolean): Promise<Admitted> {
     const id = crypto.randomUUID();
-    const admitted = limiterStub(this.input.env, subject)
-      .admit({ id, limits, tokens, costUsd, ttlMs: RESERVATION_TTL_MS })
+    const { tokens, costUsd } = need;
+    return limiterStub(this.input.env, subject)
+      .admit({ id, limits, tokens, costUsd, ttlMs: RESERVATION_TTL_MS, leaseWindowMs: LEASE_WINDOW_MS })
       .then((result): Admitted => {
-        if (result.ok) return { kind: "granted", ticket: { subject, id, limits } };
+        if (result.ok && result.lease) {
+          // The limiter reserved room for several requests, this one included: the next ones need no round trip.
+          const lease = installLease(this.leaseContext, subject, limits, id, result.lease);
+          if (!lease.take(need, Date.now())) throw new Error("a fresh lease must hold the request it was sized from");
+          return { kind: "granted", ticket: { subject, limits, need, kind: "lease", lease } };
+        }
+        if (result.ok) return { kind: "granted", ticket: { subject, limits, need, kind: "reservation", id } };
         const deniedBy = result.denial.limit === "budget" ? "budget" : "rate_limit";
         return { kind: "refused", error: denialError(subject, result.denial, limits.period, stop), deniedBy };
       })
@@ -125,8 +144,6 @@ export class AdmissionGate {
         const message = `the limits of ${describeSubject(subject)} cannot be checked right now; retry shortly`;
         return { kind: "refused", error: new RoutingStop(503, message, { type: "api_error", code: "limits_unavailable" }) };
       });
-    this.calls.push(admitted);
-    return admitted;
   }
 
   /** One limiter call per virtual key per request; a refused one is asked again only if the config retries it. */
@@ -189,12 +206,18 @@ export class AdmissionGate {
     await Promise.all(
       admitted.map(async (entry) => {
         if (entry.kind !== "granted") return;
-        const { subject, id, limits } = entry.ticket;
+        const ticket = entry.ticket;
+        const { subject, limits } = ticket;
         const served = billed && (subject.kind === "gateway_key" || winner?.virtualKey?.id === subject.id);
         const used = served ? actual : { costUsd: 0, tokens: 0 };
-        const countRequest = this.reached.has(subject.kind === "gateway_key" ? "gateway" : subject.id);
+        const reached = this.reached.has(subject.kind === "gateway_key" ? "gateway" : subject.id);
+        if (ticket.kind === "lease") {
+          const real = { tokens: used.tokens, nano: toNano(used.costUsd), reached };
+          returnLeased(this.leaseContext, subject, ticket.lease, ticket.need, real, limits.period);
+          return;
+        }
         try {
-          await limiterStub(this.input.env, subject).settle({ id, ...used, countRequest, period: limits.period });
+          await limiterStub(this.input.env, subject).settle({ id: ticket.id, ...used, requests: reached ? 1 : 0, period: limits.period });
         } catch (error) {
           // The reservation is released by the object's alarm; only this request's cost goes unrecorded.
           console.warn(`could not settle a reservation of ${describeSubject(subject)}`, error instanceof Error ? error.message : error);

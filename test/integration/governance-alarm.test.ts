@@ -15,7 +15,7 @@ describe("limiter reservations", () => {
     expect(await stub.admit({ id: "a", limits, tokens: 10, costUsd: 0.6, ttlMs: 60_000 })).toEqual({ ok: true });
     expect(await stub.usage(limits)).toMatchObject({ reservedUsd: 0.6, spentUsd: 0, inFlight: 1 });
     expect((await stub.admit({ id: "b", limits, tokens: 10, costUsd: 0.6, ttlMs: 60_000 })).ok).toBe(false);
-    await stub.settle({ id: "a", costUsd: 0.2, tokens: 4, countRequest: true, period: "none" });
+    await stub.settle({ id: "a", costUsd: 0.2, tokens: 4, requests: 1, period: "none" });
     expect(await stub.usage(limits)).toMatchObject({ reservedUsd: 0, spentUsd: 0.2, inFlight: 0, tokens: 4 });
     expect((await stub.admit({ id: "c", limits, tokens: 10, costUsd: 0.6, ttlMs: 60_000 })).ok).toBe(true);
   });

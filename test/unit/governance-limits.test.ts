@@ -56,7 +56,7 @@ describe("requests per minute (sliding window)", () => {
     const first = request({ rpm: 1 });
     const admitted = run(EMPTY_LEDGER, first, T0).state;
     expect(run(admitted, request({ rpm: 1 }), T0 + 10).ok).toBe(false);
-    const refunded = settle(admitted, { id: first.id, costUsd: 0, tokens: 0, countRequest: false, period: "none" }, T0 + 20);
+    const refunded = settle(admitted, { id: first.id, costUsd: 0, tokens: 0, requests: 0, period: "none" }, T0 + 20);
     expect(run(refunded, request({ rpm: 1 }), T0 + 30).ok).toBe(true);
   });
 });
@@ -68,7 +68,7 @@ describe("tokens per minute", () => {
     const refused = run(state, request({ tpm: 1_000 }, { tokens: 200 }), T0 + 10);
     expect(refused.denial).toMatchObject({ limit: "tpm", used: 900, needed: 200, limitValue: 1_000 });
     expect(refused.denial?.retryAfterMs).toBe(WINDOW_MS + BUCKET_MS - 10);
-    state = settle(state, { id: big.id, costUsd: 0, tokens: 300, countRequest: true, period: "none" }, T0 + 20);
+    state = settle(state, { id: big.id, costUsd: 0, tokens: 300, requests: 1, period: "none" }, T0 + 20);
     expect(run(state, request({ tpm: 1_000 }, { tokens: 200 }), T0 + 30).ok).toBe(true);
   });
 
@@ -98,7 +98,7 @@ describe("budget reservations", () => {
     let state = run(EMPTY_LEDGER, first, T0).state;
     const held = run(state, request(budget(1), { costUsd: 0.6 }), T0 + 1);
     expect(held.denial).toMatchObject({ limit: "budget", reason: "in_flight", reservedUsd: 0.6, used: 0, retryAfterMs: 1_000 });
-    state = settle(state, { id: first.id, costUsd: 0.25, tokens: 5, countRequest: true, period: "none" }, T0 + 2);
+    state = settle(state, { id: first.id, costUsd: 0.25, tokens: 5, requests: 1, period: "none" }, T0 + 2);
     expect(snapshot(state, { ...NO_LIMITS, budgetUsd: 1 }, T0 + 3)).toMatchObject({ spentUsd: 0.25, reservedUsd: 0, inFlight: 0 });
     expect(run(state, request(budget(1), { costUsd: 0.6 }), T0 + 4).ok).toBe(true);
   });
@@ -106,14 +106,14 @@ describe("budget reservations", () => {
   it("says when a spent budget resets, and that a lifetime one does not", () => {
     const monthly = request(budget(1, { period: "monthly" }), { costUsd: 1 });
     let state = run(EMPTY_LEDGER, monthly, T0).state;
-    state = settle(state, { id: monthly.id, costUsd: 1, tokens: 1, countRequest: true, period: "monthly" }, T0 + 1);
+    state = settle(state, { id: monthly.id, costUsd: 1, tokens: 1, requests: 1, period: "monthly" }, T0 + 1);
     const denial = run(state, request(budget(1, { period: "monthly" }), { costUsd: 0.01 }), T0 + 2).denial;
     expect(denial).toMatchObject({ limit: "budget", reason: "exhausted", used: 1, resetsAt: Date.UTC(2026, 11, 1) });
     expect(denial?.retryAfterMs).toBe(Date.UTC(2026, 11, 1) - (T0 + 2));
 
     const lifetime = request(budget(1), { costUsd: 1 });
     let spent = run(EMPTY_LEDGER, lifetime, T0).state;
-    spent = settle(spent, { id: lifetime.id, costUsd: 1, tokens: 1, countRequest: true, period: "none" }, T0 + 1);
+    spent = settle(spent, { id: lifetime.id, costUsd: 1, tokens: 1, requests: 1, period: "none" }, T0 + 1);
     expect(run(spent, request(budget(1), { costUsd: 0.01 }), T0 + 2).denial).toMatchObject({ reason: "exhausted", retryAfterMs: null, resetsAt: null });
   });
 
@@ -124,7 +124,7 @@ describe("budget reservations", () => {
   it("resets on the UTC period boundary", () => {
     const daily = request(budget(1, { period: "daily" }), { costUsd: 1 });
     let state = run(EMPTY_LEDGER, daily, T0).state;
-    state = settle(state, { id: daily.id, costUsd: 1, tokens: 1, countRequest: true, period: "daily" }, T0 + 1);
+    state = settle(state, { id: daily.id, costUsd: 1, tokens: 1, requests: 1, period: "daily" }, T0 + 1);
     const endOfDay = Date.UTC(2026, 10, 21) - 1;
     expect(run(state, request(budget(1, { period: "daily" }), { costUsd: 0.5 }), endOfDay).ok).toBe(false);
     expect(run(state, request(budget(1, { period: "daily" }), { costUsd: 0.5 }), endOfDay + 1).ok).toBe(true);
@@ -147,7 +147,7 @@ describe("unsettled reservations", () => {
   it("a settlement after expiry still records the cost", () => {
     const late = request({ budgetUsd: 1 }, { costUsd: 0.5, ttlMs: 1_000 });
     const state = expire(run(EMPTY_LEDGER, late, T0).state, T0 + 2_000);
-    const settled = settle(state, { id: late.id, costUsd: 0.4, tokens: 3, countRequest: true, period: "none" }, T0 + 3_000);
+    const settled = settle(state, { id: late.id, costUsd: 0.4, tokens: 3, requests: 1, period: "none" }, T0 + 3_000);
     expect(snapshot(settled, { ...NO_LIMITS, budgetUsd: 1 }, T0 + 3_000).spentUsd).toBe(0.4);
   });
 });

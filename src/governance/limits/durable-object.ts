@@ -3,6 +3,7 @@ import { BUDGET_PERIODS, type BudgetPeriod } from "../../../schema/db/keys";
 import {
   admit,
   EMPTY_LEDGER,
+  renewLease,
   expire,
   nextExpiry,
   settle,
@@ -14,6 +15,7 @@ import {
   type Settlement,
   type UsageSnapshot,
 } from "./ledger";
+import type { LeaseGrant } from "./lease-size";
 
 const STORAGE_KEY = "ledger";
 const MAX_TTL_MS = 24 * 3_600_000;
@@ -22,6 +24,21 @@ const count = (value: number): number => (Number.isFinite(value) && value > 0 ? 
 const usd = (value: number): number => (Number.isFinite(value) && value > 0 ? value : 0);
 const limit = (value: number | null): number | null => (value === null || !Number.isFinite(value) || value < 0 ? null : value);
 const period = (value: string): BudgetPeriod => (BUDGET_PERIODS.find((p) => p === value) ?? "none");
+
+const MAX_LEASE_WINDOW_MS = 10_000;
+const leaseWindow = (ms: number): number => Math.min(MAX_LEASE_WINDOW_MS, Math.max(1, count(ms)));
+
+function saneAdmit(input: AdmitInput): AdmitInput {
+  const sane: AdmitInput = {
+    id: String(input.id),
+    limits: saneLimits(input.limits),
+    tokens: count(input.tokens),
+    costUsd: usd(input.costUsd),
+    ttlMs: Math.min(MAX_TTL_MS, Math.max(1, count(input.ttlMs))),
+  };
+  if (input.leaseWindowMs !== undefined) sane.leaseWindowMs = leaseWindow(input.leaseWindowMs);
+  return sane;
+}
 
 /** RPC arguments come from our own Worker, but a bad number must not poison a ledger that outlives the request. */
 function saneLimits(limits: Limits): Limits {
@@ -64,17 +81,17 @@ export class GovernanceLimiter extends DurableObject<Env> {
   }
 
   async admit(input: AdmitInput): Promise<AdmitResult> {
-    const sane: AdmitInput = {
-      id: String(input.id),
-      limits: saneLimits(input.limits),
-      tokens: count(input.tokens),
-      costUsd: usd(input.costUsd),
-      ttlMs: Math.min(MAX_TTL_MS, Math.max(1, count(input.ttlMs))),
-    };
-    const { state, result } = admit(await this.load(), sane, Date.now());
+    const { state, result } = admit(await this.load(), saneAdmit(input), Date.now());
     // A denial changes nothing durable (refresh() is recomputed on the next call), so it costs no write.
     if (result.ok) await this.store(state);
     return result;
+  }
+
+  /** A fresh lease for an isolate whose lease runs low (null near a limit: then requests go one by one). */
+  async renew(input: AdmitInput & { leaseWindowMs: number }): Promise<LeaseGrant | null> {
+    const { state, lease } = renewLease(await this.load(), { ...saneAdmit(input), leaseWindowMs: leaseWindow(input.leaseWindowMs) }, Date.now());
+    if (lease) await this.store(state);
+    return lease;
   }
 
   async settle(settlement: Settlement): Promise<void> {
@@ -82,7 +99,7 @@ export class GovernanceLimiter extends DurableObject<Env> {
       id: String(settlement.id),
       costUsd: usd(settlement.costUsd),
       tokens: count(settlement.tokens),
-      countRequest: settlement.countRequest !== false,
+      requests: count(settlement.requests),
       period: period(settlement.period),
     };
     await this.store(settle(await this.load(), sane, Date.now()));

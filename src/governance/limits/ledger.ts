@@ -1,4 +1,5 @@
 import type { BudgetPeriod } from "../../../schema/db/keys";
+import { leaseSize, type LeaseGrant } from "./lease-size";
 import { periodAt } from "./period";
 import { add, bucketOf, leavesAt, prune, totals, waitFor, type Window } from "./window";
 
@@ -26,7 +27,9 @@ export interface Limits {
 export interface Reservation {
   nano: number;
   tokens: number;
-  /** The window bucket the admission was counted in (settlement corrects its tokens there). */
+  /** Requests counted in the window: 1 for one request, the lease's size for a lease (lease.ts). */
+  requests: number;
+  /** The window bucket the admission was counted in (settlement corrects its counts there). */
   bucket: number;
   expiresAt: number;
 }
@@ -37,6 +40,13 @@ export interface LedgerState {
   periodKey: string;
   spentNano: number;
   reservations: Readonly<Record<string, Reservation>>;
+}
+
+/** A quantity under the three limits: requests (rpm), tokens (tpm) and nano-dollars (budget). */
+export interface Amount {
+  requests: number;
+  tokens: number;
+  nano: number;
 }
 
 export const EMPTY_LEDGER: LedgerState = { window: [], periodKey: "none", spentNano: 0, reservations: {} };
@@ -51,6 +61,11 @@ export interface AdmitInput {
   costUsd: number;
   /** How long the reservation holds if it is never settled. */
   ttlMs: number;
+  /**
+   * Ask for a lease (lease.ts): when the key is far from every limit, reserve room for several requests like this
+   * one at once, this one included, so the isolate admits the next ones without a round trip.
+   */
+  leaseWindowMs?: number;
 }
 
 export type LimitName = "rpm" | "tpm" | "budget";
@@ -73,7 +88,10 @@ export interface Denial {
   reason?: "exhausted" | "in_flight" | "too_large";
 }
 
-export type AdmitResult = { ok: true } | { ok: false; denial: Denial };
+/** Room under each limit, null where there is no limit. */
+export type Headroom = { [K in keyof Amount]: number | null };
+
+export type AdmitResult = { ok: true; lease?: LeaseGrant } | { ok: false; denial: Denial };
 
 /** A budget denied only by reservations clears as requests in flight settle: retry soon. */
 export const IN_FLIGHT_RETRY_MS = 1_000;
@@ -124,26 +142,54 @@ export function admit(previous: LedgerState, input: AdmitInput, now: number): { 
     const denial = checkBudget(state, input, limits.budgetUsd, now);
     if (denial) return { state, result: { ok: false, denial } };
   }
-  const bucket = bucketOf(now);
-  const reservation: Reservation = { nano: reserveNano(input.costUsd), tokens: input.tokens, bucket, expiresAt: now + input.ttlMs };
+  const lease = input.leaseWindowMs === undefined ? null : leaseSize(headroom(state, limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
+  if (!lease) return { state: reserve(state, input.id, { requests: 1, tokens: input.tokens, nano: reserveNano(input.costUsd) }, now, now + input.ttlMs), result: { ok: true } };
+  return { state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs), result: { ok: true, lease: lease.grant } };
+}
+
+/**
+ * A lease for an isolate that already holds one running low: room for several more requests like the last one,
+ * or null when the key is too close to a limit for leasing to be safe (requests then go one by one, exactly).
+ */
+export function renewLease(previous: LedgerState, input: Omit<AdmitInput, "leaseWindowMs"> & { leaseWindowMs: number }, now: number) {
+  const state = refresh(previous, input.limits.period, now);
+  const lease = leaseSize(headroom(state, input.limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
+  if (!lease) return { state, lease: null };
+  return { state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs), lease: lease.grant };
+}
+
+/** What is left under each limit (null: unlimited). */
+function headroom(state: LedgerState, limits: Limits): Headroom {
+  const used = totals(state.window);
   return {
-    state: {
-      ...state,
-      window: add(state.window, bucket, 1, input.tokens),
-      reservations: { ...state.reservations, [input.id]: reservation },
-    },
-    result: { ok: true },
+    requests: limits.rpm === null ? null : limits.rpm - used.requests,
+    tokens: limits.tpm === null ? null : limits.tpm - used.tokens,
+    nano: limits.budgetUsd === null ? null : toNano(limits.budgetUsd) - state.spentNano - reservedNano(state),
+  };
+}
+
+/** Count a reservation in the window (in the bucket starting at `bucketAt`) and hold it until settled or expired. */
+function reserve(state: LedgerState, id: string, amount: Amount, bucketAt: number, expiresAt: number): LedgerState {
+  const bucket = bucketOf(bucketAt);
+  const reservation: Reservation = { ...amount, bucket, expiresAt };
+  return {
+    ...state,
+    window: add(state.window, bucket, amount.requests, amount.tokens),
+    reservations: { ...state.reservations, [id]: reservation },
   };
 }
 
 export interface Settlement {
   id: string;
-  /** What the request really cost (0 when no provider answered). */
+  /** What the request (or every request of a lease) really cost (0 when no provider answered). */
   costUsd: number;
-  /** Tokens it really used (replaces the estimate in the window). */
+  /** Tokens really used (replaces the estimate in the window). */
   tokens: number;
-  /** false: the request never reached a provider, so it does not count against rpm either. */
-  countRequest: boolean;
+  /**
+   * Requests that count against rpm: those that reached a provider (0 or 1 for one request; for a lease, how many
+   * of its requests it really served). Replaces the reserved count in the window.
+   */
+  requests: number;
   period: BudgetPeriod;
 }
 
@@ -159,7 +205,7 @@ export function settle(previous: LedgerState, settlement: Settlement, now: numbe
   const { [settlement.id]: _settled, ...reservations } = state.reservations;
   const inWindow = leavesAt(reservation.bucket) > now;
   const window = inWindow
-    ? add(state.window, reservation.bucket, settlement.countRequest ? 0 : -1, Math.round(settlement.tokens) - reservation.tokens)
+    ? add(state.window, reservation.bucket, settlement.requests - reservation.requests, Math.round(settlement.tokens) - reservation.tokens)
     : state.window;
   return { ...state, window, spentNano, reservations };
 }
