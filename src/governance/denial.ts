@@ -1,5 +1,5 @@
-import { GatewayError } from "../errors";
-import { RoutingStop } from "../routing/trail";
+import type { GatewayError } from "../errors";
+import { RoutingStop, TargetRefused } from "../routing/trail";
 import type { BudgetPeriod } from "../../schema/db/keys";
 import { describeSubject, type Subject } from "./limits/client";
 import type { Denial } from "./limits/ledger";
@@ -54,12 +54,15 @@ function message(who: string, denial: Denial, period: BudgetPeriod): string {
   }
 }
 
-/** `stop`: the gateway key's own limit ends routing (no fallback or retry can help); a virtual key's lets a fallback try. */
+/**
+ * `stop`: the gateway key's own limit ends routing (no fallback or retry can help); a virtual key's ends only its
+ * target (no retry, no circuit-breaker report), so a fallback can try another.
+ */
 export function denialError(subject: Subject, denial: Denial, period: BudgetPeriod, stop: boolean): GatewayError {
   const headers: Record<string, string> = {};
   if (denial.retryAfterMs !== null) headers["retry-after"] = String(Math.max(1, Math.ceil(denial.retryAfterMs / 1000)));
   if (denial.retryAfterMs === null || denial.retryAfterMs > SDK_MAX_WAIT_MS) headers["x-should-retry"] = "false";
   const options = { code: denial.limit === "budget" ? "budget_exceeded" : "rate_limit_exceeded", headers };
   const text = message(describeSubject(subject), denial, period);
-  return stop ? new RoutingStop(429, text, options) : new GatewayError(429, text, options);
+  return stop ? new RoutingStop(429, text, options) : new TargetRefused(429, text, options);
 }

@@ -8,7 +8,7 @@ import type { BreakerView } from "./breaker/client";
 import { chooseConditionalTarget, type ConditionInput } from "./conditions";
 import { leavesOf, type PlanNode } from "./inherit";
 import { pickWeighted, type Random } from "./select";
-import { RoutingStop } from "./trail";
+import { RoutingStop, TargetRefused } from "./trail";
 
 /** Everything the engine needs from the outside world, injected so its decisions stay testable. */
 export interface EngineDeps {
@@ -147,8 +147,9 @@ export class Engine {
         record.status = error.status;
         record.error = error.message;
         record.latencyMs = this.deps.now() - started;
-        if (isBreakerFailure(error.status)) this.report(leaf, false);
         if (raw instanceof RoutingStop) throw raw;
+        if (raw instanceof TargetRefused) throw raw;
+        if (isBreakerFailure(error.status)) this.report(leaf, false);
         const failure = {
           status: error.status,
           network: error.code === "upstream_unreachable",

@@ -8,6 +8,13 @@ import { GatewayError } from "../errors";
  */
 export class RoutingStop extends GatewayError {}
 
+/**
+ * An error that ends one target but not routing: the gateway itself refused the target (a virtual key's rate
+ * limit or budget), so retrying it cannot help and says nothing about the provider's health (no circuit breaker
+ * report), while a fallback to another target still may serve the request.
+ */
+export class TargetRefused extends GatewayError {}
+
 const MAX_MESSAGE_IN_SUMMARY = 160;
 
 function clip(text: string, max: number): string {
