@@ -9,6 +9,7 @@ import { lookup, planSemantic, type Hit, type SemanticPlan, type VectorMemo } fr
 import { describeRequest, exactHash, type CacheRequest } from "./request";
 import { hitResponse } from "./respond";
 import { savedUsd } from "./saved";
+import { markServedFromCache } from "./served";
 import { scopeId, tenantOf } from "./scope";
 import { cacheSettings, requestOptions, type CacheSettings, type RequestOptions } from "./settings";
 import { recordCacheEvent, type CacheStatus } from "./stats";
@@ -108,7 +109,8 @@ class RequestCache {
     const saved = savedUsd(hit.entry);
     outcome.cacheSavedUsd = saved;
     this.waitUntil(recordCacheEvent(this.c.env.CACHE, p.partition.namespace, hit.status, saved, this.waitUntil));
-    return tag(outcome, response, hit.status);
+    // Marked so the routing engine neither reports the hit to the circuit breaker nor takes it for a provider call.
+    return markServedFromCache(tag(outcome, response, hit.status));
   }
 
   async run(leaf: ResolvedLeaf, timeoutMs: number): Promise<Response> {

@@ -1,3 +1,4 @@
+import { isServedFromCache } from "../cache/served";
 import type { AttemptRecord } from "../context";
 import { GatewayError, toGatewayError } from "../errors";
 import type { ResolvedLeaf } from "../pipeline/target";
@@ -18,7 +19,10 @@ export interface EngineDeps {
   modelOf(leaf: ResolvedLeaf): string | undefined;
   breaker: BreakerView;
   conditionInput: ConditionInput;
-  /** Milliseconds on the same clock as deadlineAt. */
+  /**
+   * Milliseconds on the clock of c.var.startedAt (performance.now()), which deadlineAt and each try's startedAt
+   * use too: the logger places attempt spans by their offset from the request's start.
+   */
   now(): number;
   deadlineAt: number;
   sleep(ms: number): Promise<void>;
@@ -34,6 +38,12 @@ export interface RouteSuccess {
 
 type Node = PlanNode<ResolvedLeaf>;
 
+/**
+ * One entry of the trail. `cached` marks a try the response cache answered (no provider call); it is declared
+ * here until AttemptRecord (src/context.ts) carries it, and is assignable to AttemptRecord either way.
+ */
+export type TrailRecord = AttemptRecord & { cached?: true };
+
 /** Network errors always move on; otherwise the strategy's list decides, and without a list any failure does. */
 function fallsBack(error: GatewayError, codes: readonly number[] | undefined): boolean {
   return codes === undefined || error.code === "upstream_unreachable" || codes.includes(error.status);
@@ -45,7 +55,7 @@ function fallsBack(error: GatewayError, codes: readonly number[] | undefined): b
  * has bytes), so nothing here retries or falls back once a Response exists.
  */
 export class Engine {
-  readonly trail: AttemptRecord[] = [];
+  readonly trail: TrailRecord[] = [];
   /** The target tried last and its retries, for the response headers (also on failure). */
   last: { path: string; retries: number } | null = null;
 
@@ -130,17 +140,20 @@ export class Engine {
     }
     const model = this.deps.modelOf(leaf);
     for (let retry = 0; ; retry++) {
-      const record: AttemptRecord = { target: leaf.path, provider: leaf.provider, retry, latencyMs: 0 };
+      const started = this.deps.now();
+      const record: TrailRecord = { target: leaf.path, provider: leaf.provider, retry, latencyMs: 0, startedAt: started };
       if (model !== undefined) record.model = model;
       this.trail.push(record);
       this.last = { path: leaf.path, retries: retry };
-      const started = this.deps.now();
       const timeoutMs = Math.max(1, Math.min(leaf.routed.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, this.remaining()));
       try {
         const response = await this.deps.attempt(leaf, timeoutMs);
         record.status = response.status;
         record.latencyMs = this.deps.now() - started;
-        this.report(leaf, true);
+        // A cache hit says nothing about the target's health: reporting it would close a half-open circuit
+        // without the provider ever being probed.
+        if (isServedFromCache(response)) record.cached = true;
+        else this.report(leaf, true);
         return { response, path: leaf.path, retries: retry };
       } catch (raw) {
         const error = toGatewayError(raw);

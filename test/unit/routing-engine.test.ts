@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../schema/config";
+import { markServedFromCache } from "../../src/cache/served";
 import { GatewayError } from "../../src/errors";
 import type { ResolvedLeaf } from "../../src/pipeline/target";
 import type { BreakerView } from "../../src/routing/breaker/client";
@@ -9,10 +10,18 @@ import { buildPlan, type PlanNode } from "../../src/routing/inherit";
 import { seededRandom } from "../../src/routing/select";
 import { RoutingStop } from "../../src/routing/trail";
 
-type Script = Record<string, (number | "network" | { status: number; retryAfter: string })[]>;
+/** Per target, the reply of each try: a status, a network error, a 429 with Retry-After, or a cache hit. */
+type Script = Record<string, (number | "network" | "cached" | { status: number; retryAfter: string })[]>;
 
 /** The engine against a scripted world: a fake clock that sleeps instantly, scripted targets, a fake breaker. */
-function harness(config: unknown, script: Script, options: { deadlineMs?: number; open?: string[]; latencyMs?: number } = {}) {
+interface HarnessOptions {
+  deadlineMs?: number;
+  open?: string[];
+  halfOpen?: string[];
+  latencyMs?: number;
+}
+
+function harness(config: unknown, script: Script, options: HarnessOptions = {}) {
   let clock = 0;
   const calls: string[] = [];
   const reports: [string, boolean][] = [];
@@ -32,7 +41,7 @@ function harness(config: unknown, script: Script, options: { deadlineMs?: number
         }
       : { ...node, children: node.children.map(toLeaves) };
   const breaker: BreakerView = {
-    phase: (key): BreakerPhase => (options.open?.includes(key) ? "open" : "closed"),
+    phase: (key): BreakerPhase => (options.open?.includes(key) ? "open" : options.halfOpen?.includes(key) ? "half_open" : "closed"),
     report: (key, _settings, success) => void reports.push([key, success]),
   };
   const deps: EngineDeps = {
@@ -41,6 +50,8 @@ function harness(config: unknown, script: Script, options: { deadlineMs?: number
       clock += options.latencyMs ?? 10;
       const replies = script[leaf.path] ?? [200];
       const reply = replies[Math.min(calls.filter((p) => p === leaf.path).length - 1, replies.length - 1)] ?? 200;
+      // What src/cache answers on a HIT: a response marked as served from cache.
+      if (reply === "cached") return markServedFromCache(new Response("from cache"));
       if (reply === "network") throw new GatewayError(502, "unreachable", { code: "upstream_unreachable" });
       if (typeof reply === "object") throw new GatewayError(429, "limited", { headers: { "retry-after": reply.retryAfter } });
       if (reply !== 200) throw new GatewayError(reply as 500, `failed ${reply} (timeout ${timeoutMs})`);
@@ -69,13 +80,14 @@ const two = (extra: Record<string, unknown> = {}) => ({
 
 describe("engine", () => {
   it("keeps the full trail: path, provider, model, retry, status, latency, error", async () => {
-    const { engine, tree } = harness(two({ retry: { attempts: 1 } }), { "config.targets[0]": [500, 503] }, { latencyMs: 25 });
+    const { engine, tree, sleeps } = harness(two({ retry: { attempts: 1 } }), { "config.targets[0]": [500, 503] }, { latencyMs: 25 });
     const result = await engine.run(tree);
     expect(result).toMatchObject({ path: "config.targets[1]", retries: 0 });
+    const backoff = sleeps[0] ?? 0;
     expect(engine.trail).toEqual([
-      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 500, latencyMs: 25, error: "failed 500 (timeout 600000)" },
-      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 1, status: 503, latencyMs: 25, error: expect.stringMatching(/^failed 503/) },
-      { target: "config.targets[1]", provider: "openai", model: "gpt", retry: 0, status: 200, latencyMs: 25 },
+      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 500, latencyMs: 25, startedAt: 0, error: "failed 500 (timeout 600000)" },
+      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 1, status: 503, latencyMs: 25, startedAt: 25 + backoff, error: expect.stringMatching(/^failed 503/) },
+      { target: "config.targets[1]", provider: "openai", model: "gpt", retry: 0, status: 200, latencyMs: 25, startedAt: 50 + backoff },
     ]);
   });
 
@@ -86,6 +98,36 @@ describe("engine", () => {
       ["config.targets[0]", false],
       ["config.targets[1]", true],
     ]);
+  });
+
+  it("records when each try started, on the clock of the request's start; skipped targets have no start", async () => {
+    const config = { strategy: { mode: "fallback" }, targets: [{ provider: "openai", retry: { attempts: 2 } }, { provider: "anthropic" }, { provider: "openai" }] };
+    const { engine, tree, sleeps } = harness(config, { "config.targets[0]": [500, 500, 500] }, { latencyMs: 7, open: ["config.targets[1]"] });
+    await engine.run(tree);
+    const [first = 0, second = 0] = sleeps;
+    expect(engine.trail.map((r) => [r.target, r.startedAt])).toEqual([
+      ["config.targets[0]", 0],
+      ["config.targets[0]", 7 + first],
+      ["config.targets[0]", 14 + first + second],
+      ["config.targets[1]", undefined],
+      ["config.targets[2]", 21 + first + second],
+    ]);
+  });
+
+  it("keeps a cache hit away from the breaker: a half-open target stays half-open, and the trail says cached", async () => {
+    const { engine, tree, reports, calls } = harness(two(), { "config.targets[0]": ["cached"] }, { halfOpen: ["config.targets[0]"] });
+    expect(await engine.run(tree)).toMatchObject({ path: "config.targets[0]", retries: 0 });
+    expect(calls).toEqual(["config.targets[0]"]);
+    expect(reports).toEqual([]);
+    expect(engine.trail).toEqual([
+      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 200, latencyMs: 10, startedAt: 0, cached: true },
+    ]);
+
+    // The same target answering from the provider is a real probe: that success is reported.
+    const probed = harness(two(), { "config.targets[0]": [200] }, { halfOpen: ["config.targets[0]"] });
+    await probed.engine.run(probed.tree);
+    expect(probed.reports).toEqual([["config.targets[0]", true]]);
+    expect(probed.engine.trail[0]).not.toHaveProperty("cached");
   });
 
   it("does not count the caller's errors against a target", async () => {
