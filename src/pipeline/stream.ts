@@ -2,7 +2,7 @@ import type { ChatStreamMapper } from "../../providers/types";
 import { IncompleteStreamError, UpstreamStreamError } from "../../providers/types";
 import { rawTextOf } from "../../providers/shared/raw";
 import { SseDecoder } from "../../providers/shared/sse";
-import type { ChatCompletionChunk } from "../../schema/openai-response";
+import type { ChatCompletionChunk, ChatCompletionChunkChoice, ChunkDelta } from "../../schema/openai-response";
 import type { RequestOutcome } from "../context";
 
 export interface StreamOptions {
@@ -30,11 +30,39 @@ function errorFrame(error: unknown): string {
 /** OpenAI adds `"usage":null` to every chunk once usage is asked for; a client that did not ask never sees it. */
 const NULL_USAGE = ',"usage":null';
 
-/** Record usage and finish reason as they pass; return the chunk's text for the client, or null to drop it. */
+/**
+ * Cap on outcome.streamedText (UTF-16 units): the logger needs it only to estimate tokens of a stream without usage
+ * and as the logged response body, which is cut far below this anyway.
+ */
+export const MAX_STREAMED_TEXT = 65_536;
+
+/**
+ * The answer text of one choice: delta content and tool-call argument fragments, or a completions chunk's `text`.
+ * Passthrough chunks are checked, not validated, so nothing here trusts the declared shape.
+ */
+function textOf(choice: ChatCompletionChunkChoice): string {
+  const delta: ChunkDelta | undefined = choice.delta ?? undefined;
+  let text = typeof delta?.content === "string" ? delta.content : "";
+  if (Array.isArray(delta?.tool_calls)) {
+    for (const call of delta.tool_calls) if (typeof call?.function?.arguments === "string") text += call.function.arguments;
+  }
+  const completion: unknown = (choice as { text?: unknown }).text;
+  return typeof completion === "string" ? text + completion : text;
+}
+
+/**
+ * Record usage, finish reason, the served model (the first chunk's) and the answer text as they pass (plain string
+ * appends: this runs for every chunk of every stream); return the chunk's text for the client, or null to drop it.
+ */
 function forClient(chunk: ChatCompletionChunk, options: StreamOptions): string | null {
-  if (chunk.usage) options.outcome.usage = chunk.usage;
+  const { outcome } = options;
+  if (chunk.usage) outcome.usage = chunk.usage;
+  if (outcome.servedModel === undefined && typeof chunk.model === "string" && chunk.model !== "") outcome.servedModel = chunk.model;
   for (const choice of chunk.choices) {
-    if (choice.finish_reason) options.outcome.finishReason = choice.finish_reason;
+    if (choice.finish_reason) outcome.finishReason = choice.finish_reason;
+    if ((outcome.streamedText?.length ?? 0) >= MAX_STREAMED_TEXT) continue;
+    const text = textOf(choice);
+    if (text !== "") outcome.streamedText = (outcome.streamedText ?? "") + text;
   }
   const raw = rawTextOf(chunk);
   if (options.includeUsage || !("usage" in chunk)) return raw ?? JSON.stringify(chunk);

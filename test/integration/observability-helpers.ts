@@ -13,7 +13,10 @@ export interface LogRowRaw {
   error_type: string | null;
   error_message: string | null;
   provider: string | null;
+  requested_model: string | null;
+  served_model: string | null;
   model: string | null;
+  path: string;
   stream: number;
   stream_error: string | null;
   prompt_tokens: number;

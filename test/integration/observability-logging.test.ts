@@ -2,13 +2,13 @@ import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../schema/pricing";
 import { brokenBody, chunkedBody, gateway, upstream, useFakeUpstreams } from "./harness";
+import { chunk, chunkBase, completion, OPENAI, serveSse, sse } from "./observability-fakes";
 import { loggedRow, uniqueTrace } from "./observability-helpers";
 
 useFakeUpstreams();
 
 /** Exactly one log row per /v1 request, whatever happened, delivered through the real queue into D1. */
 
-const OPENAI = "https://api.openai.com/v1/chat/completions";
 const GROQ = "https://api.groq.com/openai/v1/chat/completions";
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi there" }] };
 const headersFor = (trace: string, extra: Record<string, string> = {}) => ({
@@ -17,21 +17,6 @@ const headersFor = (trace: string, extra: Record<string, string> = {}) => ({
   "x-portkey-trace-id": trace,
   ...extra,
 });
-
-const completion = (usage: object, model = "gpt-4o-mini") => ({
-  id: "chatcmpl-1",
-  object: "chat.completion",
-  created: 1_700_000_000,
-  model,
-  choices: [{ index: 0, message: { role: "assistant", content: "Hello!" }, finish_reason: "stop", logprobs: null }],
-  usage,
-});
-
-const base = { id: "chatcmpl-s", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini" };
-const chunk = (delta: object, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
-const sse = (chunks: object[], done = true) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "");
-const serveSse = (url: string, body: () => ReadableStream<Uint8Array>) =>
-  upstream.use(http.post(url, () => new HttpResponse(body(), { headers: { "content-type": "text/event-stream" } })));
 
 async function call(trace: string, body: unknown = chat, extra: Record<string, string> = {}, path?: string) {
   const res = await gateway({ path, headers: headersFor(trace, extra), body });
@@ -120,7 +105,7 @@ describe("one log row per streamed request", { timeout: 30_000 }, () => {
   const streamBody = { ...chat, stream: true };
 
   it("a stream: tokens and cost from the usage chunk the gateway asked for", async () => {
-    serveSse(OPENAI, () => chunkedBody(sse([chunk({ role: "assistant", content: "" }), chunk({ content: "Hello" }), chunk({}, "stop"), { ...base, choices: [], usage }]), [7, 50]));
+    serveSse(OPENAI, () => chunkedBody(sse([chunk({ role: "assistant", content: "" }), chunk({ content: "Hello" }), chunk({}, "stop"), { ...chunkBase, choices: [], usage }]), [7, 50]));
     const trace = uniqueTrace("stream");
     await call(trace, streamBody);
     const row = await loggedRow(trace);
