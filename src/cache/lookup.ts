@@ -4,7 +4,7 @@ import { readEntry, type CacheEntry } from "./entry";
 import { ENTRY_PREFIX, partitionPrefix, type Partition } from "./keys";
 import type { CacheRequest } from "./request";
 import { embedderFor } from "./semantic/embed";
-import { KvSemanticIndex } from "./semantic/kv-index";
+import { semanticIndexFor } from "./semantic/index-for";
 import { semanticQuery } from "./semantic/query";
 import type { SemanticIndex, SemanticPartition } from "./semantic/types";
 import type { CacheSettings } from "./settings";
@@ -52,7 +52,7 @@ export async function planSemantic(
     }
     return pending;
   };
-  return { index: new KvSemanticIndex(c.env.CACHE), partition: { ...partition, context }, threshold: settings.threshold, vector };
+  return { index: semanticIndexFor(c.env), partition: { ...partition, context }, threshold: settings.threshold, vector };
 }
 
 export interface Hit {

@@ -3,9 +3,9 @@
  * holds only questions whose every other input (tenant, namespace, model, system prompt, earlier turns, params,
  * embedding model) was identical, so a match can only ever differ in the wording of the last user turn.
  *
- * KV implements it (src/cache/semantic/kv-index.ts: one small bucket per partition). A Vectorize binding can
- * replace it for large tenants: a partition becomes a Vectorize namespace (or a metadata filter), `search` a
- * topK=1 query, `add` an upsert; nothing else in the cache changes.
+ * Two implementations, chosen per request by semantic/index-for.ts: KV (kv-index.ts: one small bucket per
+ * partition, the default) and Vectorize (vectorize-index.ts, when a SEMANTIC_INDEX binding exists: a partition
+ * is a metadata filter, `search` a topK 1 query, `add` an upsert). Nothing else in the cache knows which.
  */
 export interface SemanticPartition {
   namespace: string;
