@@ -6,7 +6,7 @@ import { modelFor, type OperationName } from "../routing/request";
 import { RoutingStop } from "../routing/trail";
 import type { Caller } from "./caller";
 import { denialError } from "./denial";
-import { outputTokens, promptTokens } from "./estimate";
+import { DEFAULT_OUTPUT_TOKENS, hasOutputLimit, outputTokens, promptTokens, promptTokensBound } from "./estimate";
 import { describeSubject, limiterStub, RESERVATION_TTL_MS, type Subject } from "./limits/client";
 import type { LocalLease, Need } from "./limits/lease";
 import { installLease, LEASE_WINDOW_MS, returnLeased, takeLeased, type LeaseContext } from "./limits/leases";
@@ -56,11 +56,26 @@ function leafCost(operation: OperationName, json: unknown, leaf: ResolvedLeaf): 
   const overrides = leaf.routed.overrideParams;
   const body = overrides && typeof json === "object" && json !== null ? { ...json, ...overrides } : json;
   const model = modelFor(json, overrides);
-  const prompt = promptTokens(operation, body);
   const output = outputTokens(operation, body);
   const price = model === undefined ? null : priceFor(leaf.provider, model);
-  return { model, price, tokens: prompt + output, costUsd: price ? worstCaseCost(price, prompt, output) : 0 };
+  // tpm counts the estimate (as providers' own limiters do); the budget reserves an upper bound of the prompt.
+  const tokens = promptTokens(operation, body) + output;
+  return { model, price, tokens, costUsd: price ? worstCaseCost(price, promptTokensBound(operation, body), output) : 0 };
 }
+
+/**
+ * A budget is only hard if the answer cannot cost more than was reserved for it: a request under a budget that
+ * does not limit its answer gets the output allowance the reservation assumed (DEFAULT_OUTPUT_TOKENS) as its
+ * max_completion_tokens. Set per target, so the body the provider gets (and the cache key) says so.
+ */
+function capOutput(operation: OperationName, json: unknown, leaf: ResolvedLeaf): void {
+  const overrides = leaf.routed.overrideParams;
+  const body = overrides && typeof json === "object" && json !== null ? { ...json, ...overrides } : json;
+  if (hasOutputLimit(operation, body)) return;
+  leaf.routed.overrideParams = { ...overrides, max_completion_tokens: DEFAULT_OUTPUT_TOKENS };
+}
+
+const budgeted = (limits: Limits | undefined): boolean => limits !== undefined && limits.budgetUsd !== null;
 
 /** A budget cannot be enforced for a model without a price: such requests are refused rather than run unmetered. */
 function requirePrice(subject: Subject, limits: Limits, cost: LeafCost, leaf: ResolvedLeaf, hasConfig: boolean): void {
@@ -91,6 +106,7 @@ export class AdmissionGate {
     const gatewaySubject: Subject | null = key && { kind: "gateway_key", id: key.id, label: key.name };
     try {
       for (const leaf of input.leaves) {
+        if (budgeted(key?.limits) || budgeted(leaf.virtualKey?.limits)) capOutput(input.operation, input.json, leaf);
         const cost = leafCost(input.operation, input.json, leaf);
         this.costs.set(leaf, cost);
         checkTarget(key, { path: input.hasConfig ? leaf.path : null, provider: leaf.provider, model: cost.model, virtualKey: leaf.virtualKey });
@@ -146,7 +162,7 @@ export class AdmissionGate {
       });
   }
 
-  /** One limiter call per virtual key per request; a refused one is asked again only if the config retries it. */
+  /** One limiter call per virtual key per request. */
   private virtualCall(vk: VirtualKeyRecord): Promise<Admitted> {
     if (!hasLimits(vk.limits)) return FREE;
     const pending = this.virtualCalls.get(vk.id);
@@ -154,10 +170,9 @@ export class AdmissionGate {
     const costs = this.input.leaves.filter((leaf) => leaf.virtualKey?.id === vk.id).map((leaf) => this.costs.get(leaf));
     const tokens = Math.max(0, ...costs.map((c) => c?.tokens ?? 0));
     const costUsd = Math.max(0, ...costs.map((c) => c?.costUsd ?? 0));
-    const call = this.call(virtualSubject(vk), vk.limits, tokens, costUsd, false).then((admitted) => {
-      if (admitted.kind === "refused") this.virtualCalls.delete(vk.id);
-      return admitted;
-    });
+    // A refusal stands for the whole request (retries of this target are refused without asking again), so each
+    // limiter is called at most once per request; a fallback to another target can still serve it.
+    const call = this.call(virtualSubject(vk), vk.limits, tokens, costUsd, false);
     this.virtualCalls.set(vk.id, call);
     return call;
   }

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context";
 import { GatewayError } from "../errors";
 import { setCaller } from "./caller";
-import { hashGatewayKey, looksLikeGatewayKey } from "./keys/format";
+import { hashGatewayKey, isGatewayKeyShaped, looksLikeGatewayKey } from "./keys/format";
 import { gatewayKeyByHash } from "./store";
 
 /**
@@ -25,13 +25,17 @@ interface Presented {
   fromAuthorization: boolean;
 }
 
+/**
+ * The gateway key the caller presents: a gateway-key-looking x-portkey-api-key, else one in Authorization. Clients
+ * (the portkey-ai SDK among them) often put a placeholder in x-portkey-api-key; it never hides a real key in
+ * Authorization, and only counts as a (wrong) key when nothing else is presented and passthrough is off.
+ */
 function presentedKey(c: AppContext): Presented | null {
   const header = c.req.header("x-portkey-api-key")?.trim();
-  // Passthrough clients (the portkey-ai SDK among them) often send a placeholder here: only a gateway-key-shaped
-  // value means "authenticate me" in that mode.
-  if (header && (looksLikeGatewayKey(header) || !passthroughEnabled(c.env))) return { token: header, fromAuthorization: false };
+  if (header && looksLikeGatewayKey(header)) return { token: header, fromAuthorization: false };
   const token = bearer(c.req.header("authorization"));
-  return token && looksLikeGatewayKey(token) ? { token, fromAuthorization: true } : null;
+  if (token && looksLikeGatewayKey(token)) return { token, fromAuthorization: true };
+  return header && !passthroughEnabled(c.env) ? { token: header, fromAuthorization: false } : null;
 }
 
 function deny(c: AppContext, status: ContentfulStatusCode, message: string, code: string): GatewayError {
@@ -55,7 +59,8 @@ export function gatewayAuth() {
         "missing_api_key",
       );
     }
-    const key = await gatewayKeyByHash(c.env, await hashGatewayKey(presented.token));
+    // A token not shaped like a key we issue cannot be one: refused without a lookup (forged keys cost no D1 read).
+    const key = isGatewayKeyShaped(presented.token) ? await gatewayKeyByHash(c.env, await hashGatewayKey(presented.token)) : null;
     // A deleted key is as unknown as a wrong one: nothing about it is worth telling the caller.
     if (!key || key.status === "deleted") throw deny(c, 401, "invalid gateway API key", "invalid_api_key");
     const { outcome } = c.var;

@@ -1,11 +1,10 @@
 import generated from "../../schema/pricing/prices.generated.json";
 import { isProviderId, PROVIDER_IDS, type ProviderId } from "../../schema/provider-ids";
-import { openDb } from "../admin/db";
 import type { AppContext } from "../context";
 import { callerOf } from "./caller";
 import { modelAllowed } from "./policy";
 import type { GatewayKeyRecord } from "./records";
-import { findVirtualKeyBySlug } from "./repository";
+import { virtualKeyBySlug } from "./store";
 
 /**
  * GET /v1/models (DESIGN.md: the models the caller may use), in OpenAI's list format. The gateway forwards to any
@@ -34,9 +33,9 @@ async function reachableProviders(env: Env, key: GatewayKeyRecord): Promise<Prov
   let providers: ProviderId[] = [...PROVIDER_IDS];
   if (key.allowedProviders) providers = providers.filter((p) => key.allowedProviders?.includes(p));
   if (key.allowedVirtualKeys) {
-    const db = openDb(env);
-    const rows = await Promise.all(key.allowedVirtualKeys.map((slug) => findVirtualKeyBySlug(db, slug)));
-    const viaKeys = new Set(rows.filter((row) => row?.status === "active").map((row) => row?.provider));
+    // The request path's isolate cache: listing models costs no D1 read once the keys are warm.
+    const records = await Promise.all(key.allowedVirtualKeys.map((slug) => virtualKeyBySlug(env, slug).catch(() => null)));
+    const viaKeys = new Set(records.filter((record) => record?.status === "active").map((record) => record?.provider));
     providers = providers.filter((p) => viaKeys.has(p));
   }
   return providers;

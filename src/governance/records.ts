@@ -34,8 +34,8 @@ export interface VirtualKeyRecord {
   credential: ProviderCredential | null;
 }
 
-export function limitsOf(row: Pick<GatewayKeyRow, "rpm" | "tpm" | "budgetUsd" | "budgetPeriod">): Limits {
-  return { rpm: row.rpm, tpm: row.tpm, budgetUsd: row.budgetUsd, period: row.budgetPeriod };
+export function limitsOf(row: Pick<GatewayKeyRow, "rpm" | "tpm" | "budgetUsd" | "budgetPeriod" | "updatedAt">): Limits {
+  return { rpm: row.rpm, tpm: row.tpm, budgetUsd: row.budgetUsd, period: row.budgetPeriod, version: row.updatedAt.getTime() };
 }
 
 export const hasLimits = (limits: Limits): boolean => limits.rpm !== null || limits.tpm !== null || limits.budgetUsd !== null;

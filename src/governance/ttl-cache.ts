@@ -1,10 +1,17 @@
 /**
  * Isolate-memory cache for the request path: a hit is kept `ttlMs`, a miss (null) `missTtlMs`. Concurrent loads of
  * one key share a single promise (100 requests arriving together make one D1 read). Errors are never cached.
- * Bounded: past `maxEntries` the oldest entry goes first, so callers sending random keys cannot grow it.
+ * Bounded: past `maxEntries` the oldest entry goes first. Misses are kept apart, in their own bounded map, so
+ * callers sending random keys can neither grow the cache nor push real keys out of it.
  */
+interface Entry<V> {
+  expiresAt: number;
+  value: Promise<V | null>;
+}
+
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { expiresAt: number; value: Promise<V | null> }>();
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly misses = new Map<string, number>();
 
   constructor(
     private readonly options: { ttlMs: number; missTtlMs: number; maxEntries: number; now?: () => number },
@@ -15,19 +22,19 @@ export class TtlCache<V> {
   }
 
   async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    const now = this.now();
+    const missUntil = this.misses.get(key);
+    if (missUntil !== undefined && missUntil > now) return null;
     const cached = this.entries.get(key);
-    if (cached && cached.expiresAt > this.now()) return cached.value;
-    const entry = { expiresAt: this.now() + this.options.ttlMs, value: load() };
-    this.entries.delete(key); // re-insert so Map order stays oldest-first
-    this.entries.set(key, entry);
-    while (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+    if (cached && cached.expiresAt > now) return cached.value;
+    const entry = { expiresAt: now + this.options.ttlMs, value: load() };
+    insert(this.entries, key, entry, this.options.maxEntries);
     try {
       const value = await entry.value;
-      if (value === null) entry.expiresAt = Math.min(entry.expiresAt, this.now() + this.options.missTtlMs);
+      if (value === null && this.entries.get(key) === entry) {
+        this.entries.delete(key);
+        insert(this.misses, key, this.now() + this.options.missTtlMs, this.options.maxEntries);
+      }
       return value;
     } catch (error) {
       if (this.entries.get(key) === entry) this.entries.delete(key);
@@ -37,9 +44,22 @@ export class TtlCache<V> {
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.misses.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.misses.clear();
+  }
+}
+
+/** Insert as the newest (Map order is insertion order), dropping the oldest past `max`. */
+function insert<T>(map: Map<string, T>, key: string, value: T, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
   }
 }

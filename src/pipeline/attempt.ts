@@ -107,7 +107,7 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
 
   const upstream = await fetchUpstream(plan.call, routed.requestTimeoutMs, outcome);
   if (!upstream.ok) {
-    const error = await upstreamError(adapter, upstream);
+    const error = await upstreamError(adapter, upstream, routed.target.apiKey ? [routed.target.apiKey] : []);
     // OpenAI and Azure say how long to wait in ms too; the routing engine's retries read it (and clients may).
     const retryAfterMs = upstream.headers.get("retry-after-ms");
     if (retryAfterMs) error.extraHeaders["retry-after-ms"] = retryAfterMs;

@@ -2,6 +2,7 @@ import type { NormalisedUpstreamError, ProviderAdapter, UpstreamCall } from "../
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { RequestOutcome } from "../context";
 import { GatewayError } from "../errors";
+import { scrub } from "../observability/scrub";
 
 /** Without x-portkey-request-timeout, an attempt may wait this long for the upstream's response headers. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
@@ -37,10 +38,16 @@ export async function fetchUpstream(
 
 const HTTP_STATUS_MIN = 400;
 
-/** Turn a non-2xx upstream response into the gateway's error, keeping the provider's status and message. */
-export async function upstreamError(adapter: ProviderAdapter, response: Response): Promise<GatewayError> {
+/**
+ * Turn a non-2xx upstream response into the gateway's error, keeping the provider's status and message. Some
+ * upstreams echo the credential they were sent ("Invalid API key: Bearer sk-..."): `secrets` (the target's key,
+ * which for a virtual key the caller must never see) and anything shaped like a key are redacted first.
+ */
+export async function upstreamError(adapter: ProviderAdapter, response: Response, secrets: readonly string[]): Promise<GatewayError> {
   const text = await response.text().catch(() => "");
-  const normalised: NormalisedUpstreamError = adapter.parseError(response.status, text);
+  const parsed: NormalisedUpstreamError = adapter.parseError(response.status, text);
+  // Very short "keys" (test placeholders, local servers' dummies) are not worth mangling every occurrence for.
+  const normalised = { ...parsed, message: scrub(parsed.message, secrets.filter((secret) => secret.length >= 8)) };
   const status = (response.status >= HTTP_STATUS_MIN && response.status <= 599 ? response.status : 502) as ContentfulStatusCode;
   const headers: Record<string, string> = {};
   const retryAfter = response.headers.get("retry-after");

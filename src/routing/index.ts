@@ -64,6 +64,9 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
   const model = typeof json === "object" && json !== null && "model" in json ? json.model : undefined;
   const options = { hasConfig: config !== null, breakers: leavesOf(plan).length > 1, model, virtualKeys: virtualKeyResolver(c) };
   const resolved = await mapLeaves(plan, (spec) => resolveLeaf(spec, defaults, c.env, options));
+  // Stored provider keys this request may use: the logger redacts them like the caller's own credentials.
+  const vaulted = leavesOf(resolved).flatMap((leaf) => leaf.virtualKey?.credential?.api_key ?? []);
+  if (vaulted.length > 0) outcome.redact = vaulted;
   // Governance: allowlists (403) now; the limiters' admission starts now and is awaited before each attempt.
   const gate = new AdmissionGate({
     env: c.env,

@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { costOf, priceFor, worstCaseCost } from "../../schema/pricing";
-import { outputTokens, promptTokens } from "../../src/governance/estimate";
+import { outputTokens, promptTokensBound } from "../../src/governance/estimate";
 import { upstream, useFakeUpstreams } from "./harness";
 import { completionBody, createKey, settled } from "./governance-helpers";
 
@@ -16,7 +16,7 @@ useFakeUpstreams();
 describe("the budget race", () => {
   it("100 concurrent requests, a budget for 10: at most 10 admitted, spend never above the budget", async () => {
     const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Summarise the plot of Hamlet." }], max_tokens: 200 };
-    const prompt = promptTokens("chat", body);
+    const prompt = promptTokensBound("chat", body); // what the budget reserves for the prompt
     const output = outputTokens("chat", body);
     const price = priceFor("openai", "gpt-4o-mini");
     if (!price) throw new Error("gpt-4o-mini has no price");

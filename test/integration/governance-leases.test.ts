@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { costOf, priceFor, worstCaseCost } from "../../schema/pricing";
-import { outputTokens, promptTokens } from "../../src/governance/estimate";
+import { outputTokens, promptTokensBound } from "../../src/governance/estimate";
 import { MAX_LEASE_REQUESTS } from "../../src/governance/limits/lease-size";
 import { adminCall, json } from "./admin-helpers";
 import { useFakeUpstreams } from "./harness";
@@ -20,7 +20,7 @@ const body = chat("gpt-4o-mini", { max_tokens: 50 });
 function priced() {
   const price = priceFor("openai", "gpt-4o-mini");
   if (!price) throw new Error("gpt-4o-mini has no price");
-  return { actual: costOf(price, usage).usd, worst: worstCaseCost(price, promptTokens("chat", body), outputTokens("chat", body)) };
+  return { actual: costOf(price, usage).usd, worst: worstCaseCost(price, promptTokensBound("chat", body), outputTokens("chat", body)) };
 }
 
 describe("leases", () => {
@@ -69,7 +69,7 @@ describe("leases", () => {
   });
 
   it("near the budget there is no lease: the last requests are admitted one by one and the budget holds", async () => {
-    fakeOpenAI({ usage: { prompt_tokens: promptTokens("chat", body), completion_tokens: outputTokens("chat", body) } });
+    fakeOpenAI({ usage: { prompt_tokens: promptTokensBound("chat", body), completion_tokens: outputTokens("chat", body) } });
     const { worst } = priced();
     // Room for 40 requests that each cost exactly their worst case: leases shrink, then stop, as the room runs out.
     const budget = Number((worst * 40).toFixed(9));

@@ -58,4 +58,15 @@ describe("key cache", () => {
     expect(loads()).toBe(3);
     expect(await cache.get("a", load("a2"))).toBe("a2");
   });
+
+  it("misses are kept apart: a flood of unknown keys cannot push a real key out", async () => {
+    const { cache, load, loads } = setup(2);
+    await cache.get("real", load("v"));
+    for (let i = 0; i < 10; i++) await cache.get(`forged-${i}`, load(null));
+    expect(await cache.get("real", load("reloaded"))).toBe("v");
+    expect(loads()).toBe(11);
+    // and the miss map is bounded too: the oldest forged key is loaded again
+    expect(await cache.get("forged-0", load(null))).toBeNull();
+    expect(loads()).toBe(12);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../schema/pricing";
-import { DEFAULT_OUTPUT_TOKENS, MEDIA_PART_TOKENS, outputTokens, promptTokens } from "../../src/governance/estimate";
+import { DEFAULT_OUTPUT_TOKENS, hasOutputLimit, MEDIA_PART_TOKENS, outputTokens, promptTokens, promptTokensBound } from "../../src/governance/estimate";
 
 describe("admission estimates", () => {
   it("chat prompt: every text the model reads, plus message framing", () => {
@@ -42,4 +42,20 @@ describe("admission estimates", () => {
       expect(outputTokens("chat", body)).toBeGreaterThanOrEqual(0);
     }
   });
+
+  it("budget bound: one token per UTF-8 byte of text (byte-level BPE never packs more than a byte short)", () => {
+    const body = { messages: [{ role: "user", content: "héllo 世界" }] };
+    // 3 per request + 4 per message + bytes: h(1) é(2) llo(3) space(1) 世界(6)
+    expect(promptTokensBound("chat", body)).toBe(3 + 4 + 13);
+    expect(promptTokensBound("chat", body)).toBeGreaterThan(promptTokens("chat", body));
+    expect(promptTokensBound("embeddings", { input: ["abcd", [1, 2, 3]] })).toBe(4 + 3);
+  });
+
+  it("knows when a chat request limits its answer", () => {
+    expect(hasOutputLimit("chat", { max_tokens: 5 })).toBe(true);
+    expect(hasOutputLimit("chat", { max_completion_tokens: 5 })).toBe(true);
+    expect(hasOutputLimit("chat", {})).toBe(false);
+    expect(hasOutputLimit("completions", {})).toBe(true);
+  });
 });
+

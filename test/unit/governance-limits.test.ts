@@ -151,3 +151,24 @@ describe("unsettled reservations", () => {
     expect(snapshot(settled, { ...NO_LIMITS, budgetUsd: 1 }, T0 + 3_000).spentUsd).toBe(0.4);
   });
 });
+
+describe("limits from isolates with stale key records", () => {
+  it("the newest limits win, and a settlement never switches the budget period", () => {
+    const v1: Limits = { ...NO_LIMITS, budgetUsd: 1, period: "monthly", version: 1 };
+    const v2: Limits = { ...NO_LIMITS, budgetUsd: 1, period: "weekly", version: 2 };
+    const first = request(v1, { costUsd: 0.5 });
+    let state = run(EMPTY_LEDGER, first, T0).state;
+    state = settle(state, { id: first.id, costUsd: 0.5, tokens: 1, requests: 1, period: "monthly" }, T0 + 1);
+    // The admin switched to weekly: a fresh isolate's call starts the weekly count...
+    const fresh = request(v2, { costUsd: 0.4 });
+    state = run(state, fresh, T0 + 2).state;
+    expect(snapshot(state, v2, T0 + 2)).toMatchObject({ spentUsd: 0, reservedUsd: 0.4 });
+    // ...a stale isolate's admission is judged by the newer limits, and its settlement lands in the same period.
+    const stale = run(state, request(v1, { costUsd: 0.5 }), T0 + 3);
+    expect(stale.ok).toBe(true);
+    state = settle(stale.state, { id: fresh.id, costUsd: 0.4, tokens: 1, requests: 1, period: "monthly" }, T0 + 4);
+    expect(snapshot(state, v1, T0 + 4)).toMatchObject({ spentUsd: 0.4, period: "weekly:2026-11-16" });
+    expect(run(state, request(v1, { costUsd: 0.2 }), T0 + 5).denial).toMatchObject({ limit: "budget", reason: "in_flight" });
+  });
+});
+

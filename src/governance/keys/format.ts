@@ -24,4 +24,9 @@ export async function generateGatewayKey(): Promise<NewGatewayKey> {
 
 export const hashGatewayKey = (secret: string): Promise<string> => sha256Hex(secret);
 
+/** Anything with the prefix: never forwarded to a provider, even when malformed. */
 export const looksLikeGatewayKey = (token: string): boolean => token.startsWith(GATEWAY_KEY_PREFIX);
+
+const KEY_SHAPE = /^pk-gw-[A-Za-z0-9_-]{43}$/;
+/** Exactly what generateGatewayKey makes: only such tokens are worth a lookup (a malformed one is refused at once). */
+export const isGatewayKeyShaped = (token: string): boolean => KEY_SHAPE.test(token);

@@ -1,10 +1,11 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { CreateGatewayKeyBody, PatchGatewayKeyBody } from "../../../schema/admin-keys";
 import { gatewayKeys, type GatewayKeyRow } from "../../../schema/db";
 import { auditInsert, type AuditDetails } from "../../admin/audit";
 import type { Db } from "../../admin/db";
 import { GatewayError, badRequest } from "../../errors";
+import { auditInsertIf, updatedTo } from "../audit-if";
 import { findGatewayKey } from "../repository";
 import { invalidateGatewayKey } from "../store";
 import { checkDefaultConfig } from "./default-config";
@@ -37,6 +38,21 @@ function futureDate(date: Date | null | undefined): Date | null | undefined {
 /** The write and its audit row in one batch. */
 async function commit(db: Db, row: GatewayKeyRow, write: BatchItem<"sqlite">, actor: string, action: string, details: AuditDetails) {
   await db.batch([write, auditInsert(db, { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details })]);
+}
+
+/**
+ * A change to an existing key: applied only while the key is not deleted (a racing edit cannot revive a deleted
+ * key), audited only if it applied, and 409 otherwise.
+ */
+async function commitChange(db: Db, row: GatewayKeyRow, set: Partial<GatewayKeyRow>, actor: string, action: string, details: AuditDetails) {
+  const write = db
+    .update(gatewayKeys)
+    .set({ ...set, updatedAt: row.updatedAt })
+    .where(and(eq(gatewayKeys.id, row.id), ne(gatewayKeys.status, "deleted")))
+    .returning({ id: gatewayKeys.id });
+  const event = { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details };
+  const [updated] = await db.batch([write, auditInsertIf(db, event, updatedTo("gateway_keys", row.id, row.updatedAt))]);
+  if (updated.length === 0) throw new GatewayError(409, `gateway key ${row.id} was deleted`, { code: "api_key_deleted" });
 }
 
 export async function createGatewayKey(db: Db, actor: string, body: CreateGatewayKeyBody): Promise<{ row: GatewayKeyRow; secret: string }> {
@@ -90,7 +106,7 @@ export async function updateGatewayKey(db: Db, actor: string, current: GatewayKe
   if (body.log_bodies !== undefined) changes.logBodies = body.log_bodies;
   const row = { ...current, ...changes };
   const fields = Object.keys(body).sort().join(",");
-  await commit(db, row, db.update(gatewayKeys).set(changes).where(eq(gatewayKeys.id, current.id)), actor, "update", { fields });
+  await commitChange(db, row, changes, actor, "update", { fields });
   invalidateGatewayKey(current.keyHash);
   return row;
 }
@@ -98,8 +114,7 @@ export async function updateGatewayKey(db: Db, actor: string, current: GatewayKe
 /** disable / enable / delete: a status change. Deleting keeps the row so logs stay attributable. */
 export async function setGatewayKeyStatus(db: Db, actor: string, current: GatewayKeyRow, status: GatewayKeyRow["status"], action: string) {
   const row: GatewayKeyRow = { ...current, status, updatedAt: new Date() };
-  const write = db.update(gatewayKeys).set({ status, updatedAt: row.updatedAt }).where(eq(gatewayKeys.id, current.id));
-  await commit(db, row, write, actor, action, { key_prefix: current.keyPrefix, previous_status: current.status });
+  await commitChange(db, row, { status }, actor, action, { key_prefix: current.keyPrefix, previous_status: current.status });
   invalidateGatewayKey(current.keyHash);
   return row;
 }
@@ -109,8 +124,7 @@ export async function rotateGatewayKey(db: Db, actor: string, current: GatewayKe
   const { secret, hash, prefix } = await generateGatewayKey();
   const now = new Date();
   const row: GatewayKeyRow = { ...current, keyHash: hash, keyPrefix: prefix, rotatedAt: now, updatedAt: now };
-  const write = db.update(gatewayKeys).set({ keyHash: hash, keyPrefix: prefix, rotatedAt: now, updatedAt: now }).where(eq(gatewayKeys.id, current.id));
-  await commit(db, row, write, actor, "rotate", { key_prefix: prefix, previous_key_prefix: current.keyPrefix });
+  await commitChange(db, row, { keyHash: hash, keyPrefix: prefix, rotatedAt: now }, actor, "rotate", { key_prefix: prefix, previous_key_prefix: current.keyPrefix });
   invalidateGatewayKey(current.keyHash);
   invalidateGatewayKey(hash);
   return { row, secret };

@@ -42,7 +42,7 @@ function saneAdmit(input: AdmitInput): AdmitInput {
 
 /** RPC arguments come from our own Worker, but a bad number must not poison a ledger that outlives the request. */
 function saneLimits(limits: Limits): Limits {
-  return { rpm: limit(limits.rpm), tpm: limit(limits.tpm), budgetUsd: limit(limits.budgetUsd), period: period(limits.period) };
+  return { rpm: limit(limits.rpm), tpm: limit(limits.tpm), budgetUsd: limit(limits.budgetUsd), period: period(limits.period), version: count(limits.version ?? 0) };
 }
 
 /**

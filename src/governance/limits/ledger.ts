@@ -22,6 +22,11 @@ export interface Limits {
   tpm: number | null;
   budgetUsd: number | null;
   period: BudgetPeriod;
+  /**
+   * When the key's limits were last changed (its row's updated_at, ms). Isolates cache key records for a few
+   * seconds, so calls may carry older limits than the last one seen: the newest version wins (absent: 0).
+   */
+  version?: number;
 }
 
 export interface Reservation {
@@ -40,6 +45,8 @@ export interface LedgerState {
   periodKey: string;
   spentNano: number;
   reservations: Readonly<Record<string, Reservation>>;
+  /** The newest limits any call carried: a call from an isolate with a stale key record is judged by these. */
+  limits?: Limits;
 }
 
 /** A quantity under the three limits: requests (rpm), tokens (tpm) and nano-dollars (budget). */
@@ -105,9 +112,19 @@ export function expire(state: LedgerState, now: number): LedgerState {
   return { ...state, reservations: Object.fromEntries(live) };
 }
 
-/** Bring the state to `now`: old buckets out, expired reservations released, a new budget period started. */
-export function refresh(state: LedgerState, period: BudgetPeriod, now: number): LedgerState {
-  const key = periodAt(period, now).key;
+/** The limits that apply: those of the call, unless the ledger has seen newer ones (and then it keeps those). */
+export function currentLimits(state: LedgerState, limits: Limits): Limits {
+  const known = state.limits;
+  return known && (known.version ?? 0) > (limits.version ?? 0) ? known : limits;
+}
+
+/**
+ * Bring the state to `now` under `limits` (as given by currentLimits): old buckets out, expired reservations
+ * released, a new budget period started (a new period kind, after an admin change, starts a new count too).
+ */
+export function refresh(previous: LedgerState, limits: Limits, now: number): LedgerState {
+  const state = previous.limits === limits ? previous : { ...previous, limits };
+  const key = periodAt(limits.period, now).key;
   const rolled = key === state.periodKey ? state : { ...state, periodKey: key, spentNano: 0 };
   const window = prune(rolled.window, now);
   return expire(window === rolled.window ? rolled : { ...rolled, window }, now);
@@ -118,7 +135,7 @@ function checkBudget(state: LedgerState, input: AdmitInput, budgetUsd: number, n
   const cost = reserveNano(input.costUsd);
   const reserved = reservedNano(state);
   if (state.spentNano + reserved + cost <= budget) return null;
-  const resetsAt = periodAt(input.limits.period, now).resetsAt;
+  const resetsAt = periodAt(state.limits?.period ?? input.limits.period, now).resetsAt;
   const base = { limit: "budget" as const, limitValue: budgetUsd, used: toUsd(state.spentNano), needed: toUsd(cost), reservedUsd: toUsd(reserved), resetsAt };
   if (cost > budget) return { ...base, reason: "too_large", retryAfterMs: null };
   if (state.spentNano + cost <= budget) return { ...base, reason: "in_flight", retryAfterMs: IN_FLIGHT_RETRY_MS };
@@ -127,8 +144,8 @@ function checkBudget(state: LedgerState, input: AdmitInput, budgetUsd: number, n
 
 /** Admit a request (count it, reserve its tokens and worst-case cost) or say which limit refuses it. */
 export function admit(previous: LedgerState, input: AdmitInput, now: number): { state: LedgerState; result: AdmitResult } {
-  const { limits } = input;
-  const state = refresh(previous, limits.period, now);
+  const limits = currentLimits(previous, input.limits);
+  const state = refresh(previous, limits, now);
   const used = totals(state.window);
   if (limits.rpm !== null && used.requests + 1 > limits.rpm) {
     const retryAfterMs = waitFor(state.window, now, used.requests + 1 - limits.rpm, (b) => b.requests);
@@ -152,8 +169,9 @@ export function admit(previous: LedgerState, input: AdmitInput, now: number): { 
  * or null when the key is too close to a limit for leasing to be safe (requests then go one by one, exactly).
  */
 export function renewLease(previous: LedgerState, input: Omit<AdmitInput, "leaseWindowMs"> & { leaseWindowMs: number }, now: number) {
-  const state = refresh(previous, input.limits.period, now);
-  const lease = leaseSize(headroom(state, input.limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
+  const limits = currentLimits(previous, input.limits);
+  const state = refresh(previous, limits, now);
+  const lease = leaseSize(headroom(state, limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
   if (!lease) return { state, lease: null };
   return { state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs), lease: lease.grant };
 }
@@ -198,7 +216,8 @@ export interface Settlement {
  * records the cost: spend is never forgotten, only the hold on the budget is.
  */
 export function settle(previous: LedgerState, settlement: Settlement, now: number): LedgerState {
-  const state = refresh(previous, settlement.period, now);
+  // Charged to the ledger's current period: a settlement from an isolate with a stale key record must not switch it.
+  const state = refresh(previous, previous.limits ?? { rpm: null, tpm: null, budgetUsd: null, period: settlement.period }, now);
   const reservation = state.reservations[settlement.id];
   const spentNano = state.spentNano + toNano(settlement.costUsd);
   if (!reservation) return { ...state, spentNano };
@@ -227,7 +246,7 @@ export interface UsageSnapshot {
 }
 
 export function snapshot(state: LedgerState, limits: Limits, now: number): UsageSnapshot {
-  const current = refresh(state, limits.period, now);
+  const current = refresh(state, currentLimits(state, limits), now);
   const used = totals(current.window);
   return {
     requests: used.requests,
@@ -236,6 +255,6 @@ export function snapshot(state: LedgerState, limits: Limits, now: number): Usage
     reservedUsd: toUsd(reservedNano(current)),
     inFlight: Object.keys(current.reservations).length,
     period: current.periodKey,
-    resetsAt: periodAt(limits.period, now).resetsAt,
+    resetsAt: periodAt(current.limits?.period ?? limits.period, now).resetsAt,
   };
 }

@@ -5,7 +5,7 @@ import { countRowsToReencrypt, findRowsToReencrypt } from "../repository";
 import { decryptCredential, invalidateVirtualKey } from "../store";
 import { seal } from "../vault/cipher";
 import { vaultKeys } from "../vault/keys";
-import { auditInsertIf, holdsIv } from "./audit-if";
+import { auditInsertIf, holdsIv } from "../audit-if";
 
 /** Rows per call: a D1 batch of 2 statements per row stays well within limits, and one call stays fast. */
 export const REENCRYPT_BATCH = 50;

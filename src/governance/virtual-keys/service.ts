@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { CreateVirtualKeyBody, PatchVirtualKeyBody, RotateVirtualKeyBody } from "../../../schema/admin-keys";
 import { virtualKeys, type VirtualKeyRow } from "../../../schema/db";
@@ -11,7 +11,7 @@ import { decryptCredential, invalidateVirtualKey } from "../store";
 import { seal } from "../vault/cipher";
 import { optionNames, secretHint, type ProviderCredential } from "../vault/credential";
 import { vaultKeys } from "../vault/keys";
-import { auditInsertIf, holdsIv } from "./audit-if";
+import { auditInsertIf, holdsIv, updatedTo } from "../audit-if";
 import { checkCredential, mergeCredential } from "./credential-input";
 
 /**
@@ -34,6 +34,22 @@ export async function requireVirtualKey(db: Db, idOrSlug: string, forWrite = fal
 async function commit(db: Db, row: VirtualKeyRow, write: BatchItem<"sqlite">, actor: string, action: string, details: AuditDetails) {
   await db.batch([write, auditInsert(db, { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details })]);
   invalidateVirtualKey(row.slug);
+}
+
+/**
+ * A change to an existing virtual key: applied only while it is not deleted (a racing enable cannot revive a key
+ * whose secret was wiped), audited only if it applied, and 409 otherwise.
+ */
+async function commitChange(db: Db, row: VirtualKeyRow, set: Partial<VirtualKeyRow>, actor: string, action: string, details: AuditDetails) {
+  const write = db
+    .update(virtualKeys)
+    .set({ ...set, updatedAt: row.updatedAt })
+    .where(and(eq(virtualKeys.id, row.id), ne(virtualKeys.status, "deleted")))
+    .returning({ id: virtualKeys.id });
+  const event = { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details };
+  const [updated] = await db.batch([write, auditInsertIf(db, event, updatedTo("virtual_keys", row.id, row.updatedAt))]);
+  invalidateVirtualKey(row.slug);
+  if (updated.length === 0) throw new GatewayError(409, `virtual key ${JSON.stringify(row.slug)} was deleted`, { code: "virtual_key_deleted" });
 }
 
 /** The columns a sealed credential occupies. */
@@ -93,26 +109,20 @@ export async function updateVirtualKey(db: Db, actor: string, current: VirtualKe
   if (body.budget_usd !== undefined) changes.budgetUsd = body.budget_usd;
   if (body.budget_period !== undefined) changes.budgetPeriod = body.budget_period;
   const row = { ...current, ...changes };
-  const write = db.update(virtualKeys).set(changes).where(eq(virtualKeys.id, current.id));
-  await commit(db, row, write, actor, "update", { slug: row.slug, fields: Object.keys(body).sort().join(",") });
+  await commitChange(db, row, changes, actor, "update", { slug: row.slug, fields: Object.keys(body).sort().join(",") });
   return row;
 }
 
 export async function setVirtualKeyStatus(db: Db, actor: string, current: VirtualKeyRow, status: "active" | "disabled", action: string) {
   const row: VirtualKeyRow = { ...current, status, updatedAt: new Date() };
-  const write = db.update(virtualKeys).set({ status, updatedAt: row.updatedAt }).where(eq(virtualKeys.id, current.id));
-  await commit(db, row, write, actor, action, { slug: row.slug, previous_status: current.status });
+  await commitChange(db, row, { status }, actor, action, { slug: row.slug, previous_status: current.status });
   return row;
 }
 
 /** Delete destroys the secret (ciphertext and IV are wiped) and frees the slug; the row stays for attribution. */
 export async function deleteVirtualKey(db: Db, actor: string, current: VirtualKeyRow): Promise<VirtualKeyRow> {
   const row: VirtualKeyRow = { ...current, status: "deleted", secretCiphertext: null, secretIv: null, updatedAt: new Date() };
-  const write = db
-    .update(virtualKeys)
-    .set({ status: "deleted", secretCiphertext: null, secretIv: null, updatedAt: row.updatedAt })
-    .where(eq(virtualKeys.id, current.id));
-  await commit(db, row, write, actor, "delete", { slug: row.slug });
+  await commitChange(db, row, { status: "deleted", secretCiphertext: null, secretIv: null }, actor, "delete", { slug: row.slug });
   return row;
 }
 
