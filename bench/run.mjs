@@ -156,7 +156,7 @@ async function runMeasure() {
 /** Sample the gateway's own JS under a steady load through workerd's inspector. */
 async function runProfile() {
   log(args.has("--no-build") ? "build: skipped (--no-build)" : "build: wrangler deploy --dry-run --outdir bench/build");
-  await build({ skip: args.has("--no-build") });
+  await build({ skip: args.has("--no-build"), minify: false });
   const inspectorPort = await freePort();
   const { gateway, targets } = await startAll({ withFloor: false, inspectorPort });
   const gw = targets.find((t) => t.name === "gateway");

@@ -36,11 +36,13 @@ async function sizeBundle(wranglerGzipKiB) {
 }
 
 /** `wrangler deploy --dry-run --outdir bench/build`: the bundle exactly as it would deploy, and wrangler's gzip size. */
-export async function build({ skip = false } = {}) {
+export async function build({ skip = false, minify = true } = {}) {
   if (skip) return sizeBundle(null);
   const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+  // Profiles need module names, which only the unminified bundle keeps (bench/lib/profile.mjs).
+  const flags = minify ? [] : ["--minify=false"];
   const output = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", buildDir], {
+    const child = spawn(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", buildDir, ...flags], {
       cwd: root,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],

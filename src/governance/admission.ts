@@ -106,23 +106,34 @@ export class AdmissionGate {
     const gatewaySubject: Subject | null = key && { kind: "gateway_key", id: key.id, label: key.name };
     try {
       for (const leaf of input.leaves) {
-        if (budgeted(key?.limits) || budgeted(leaf.virtualKey?.limits)) capOutput(input.operation, input.json, leaf);
-        const cost = leafCost(input.operation, input.json, leaf);
-        this.costs.set(leaf, cost);
-        checkTarget(key, { path: input.hasConfig ? leaf.path : null, provider: leaf.provider, model: cost.model, virtualKey: leaf.virtualKey });
-        if (key && gatewaySubject) requirePrice(gatewaySubject, key.limits, cost, leaf, input.hasConfig);
-        if (leaf.virtualKey) requirePrice(virtualSubject(leaf.virtualKey), leaf.virtualKey.limits, cost, leaf, input.hasConfig);
+        const model = modelFor(input.json, leaf.routed.overrideParams);
+        checkTarget(key, { path: input.hasConfig ? leaf.path : null, provider: leaf.provider, model, virtualKey: leaf.virtualKey });
+        if (!budgeted(key?.limits) && !budgeted(leaf.virtualKey?.limits)) continue;
+        capOutput(input.operation, input.json, leaf);
+        if (key && gatewaySubject) requirePrice(gatewaySubject, key.limits, this.cost(leaf), leaf, input.hasConfig);
+        if (leaf.virtualKey) requirePrice(virtualSubject(leaf.virtualKey), leaf.virtualKey.limits, this.cost(leaf), leaf, input.hasConfig);
       }
     } catch (error) {
       input.outcome.deniedBy = "auth"; // what the key may use: an authorization refusal
       throw error;
     }
     // Only one target's answer is billed, so the worst case of the request is that of its dearest target.
-    const all = [...this.costs.values()];
-    this.gateway =
-      key && gatewaySubject && hasLimits(key.limits)
-        ? this.call(gatewaySubject, key.limits, Math.max(0, ...all.map((c) => c.tokens)), Math.max(0, ...all.map((c) => c.costUsd)), true)
-        : FREE;
+    if (key && gatewaySubject && hasLimits(key.limits)) {
+      const all = input.leaves.map((leaf) => this.cost(leaf));
+      this.gateway = this.call(gatewaySubject, key.limits, Math.max(0, ...all.map((c) => c.tokens)), Math.max(0, ...all.map((c) => c.costUsd)), true);
+    } else {
+      this.gateway = FREE;
+    }
+  }
+
+  /** A target's estimates, computed only for keys that have limits (keys without any cost nothing here). */
+  private cost(leaf: ResolvedLeaf): LeafCost {
+    let cost = this.costs.get(leaf);
+    if (!cost) {
+      cost = leafCost(this.input.operation, this.input.json, leaf);
+      this.costs.set(leaf, cost);
+    }
+    return cost;
   }
 
   private get leaseContext(): LeaseContext {
@@ -167,9 +178,9 @@ export class AdmissionGate {
     if (!hasLimits(vk.limits)) return FREE;
     const pending = this.virtualCalls.get(vk.id);
     if (pending) return pending;
-    const costs = this.input.leaves.filter((leaf) => leaf.virtualKey?.id === vk.id).map((leaf) => this.costs.get(leaf));
-    const tokens = Math.max(0, ...costs.map((c) => c?.tokens ?? 0));
-    const costUsd = Math.max(0, ...costs.map((c) => c?.costUsd ?? 0));
+    const costs = this.input.leaves.filter((leaf) => leaf.virtualKey?.id === vk.id).map((leaf) => this.cost(leaf));
+    const tokens = Math.max(0, ...costs.map((c) => c.tokens));
+    const costUsd = Math.max(0, ...costs.map((c) => c.costUsd));
     // A refusal stands for the whole request (retries of this target are refused without asking again), so each
     // limiter is called at most once per request; a fallback to another target can still serve it.
     const call = this.call(virtualSubject(vk), vk.limits, tokens, costUsd, false);
@@ -205,8 +216,7 @@ export class AdmissionGate {
 
   /** The winner's real cost; without reported usage (a stream cut short), its worst case, so spend never undercounts. */
   private actual(winner: ResolvedLeaf): { costUsd: number; tokens: number } {
-    const cost = this.costs.get(winner);
-    if (!cost) return { costUsd: 0, tokens: 0 };
+    const cost = this.cost(winner);
     const usage = this.input.outcome.usage;
     if (!usage) return { costUsd: cost.costUsd, tokens: cost.tokens };
     const tokens = usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens;
