@@ -2,6 +2,7 @@ import type { AttemptRecord, RequestOutcome } from "../context";
 import type { LoggedBodies } from "./bodies";
 import { costFor } from "./cost";
 import { LOG_EVENT_VERSION, type AttemptEvent, type LogEvent, type Operation } from "./event";
+import { clip, clipOrNull, LIMITS, MAX_ERROR_CHARS, MAX_MODEL_CHARS } from "./limits";
 import { scrub } from "./scrub";
 import { estimatedTokens, NO_TOKENS, reportedTokens, type Tokens } from "./tokens";
 import type { TraceParent } from "./traceparent";
@@ -10,7 +11,6 @@ import type { TraceParent } from "./traceparent";
 export const CLIENT_ABORT = "client closed the stream";
 
 const MAX_ATTEMPTS = 100;
-const MAX_ERROR_CHARS = 1000;
 
 /** Everything the logger knows about one request once its response is done. */
 export interface EventInput {
@@ -42,17 +42,25 @@ export function operationOf(path: string): Operation {
   return "other";
 }
 
+/** Scrubbed of the request's credentials, then clipped (scrubbing first: a cut must not leave half a secret). */
+const errorText = (text: string | undefined, secrets: readonly string[]): string | null =>
+  text === undefined ? null : clip(scrub(text, secrets), MAX_ERROR_CHARS);
+
+/** Free text the client or a provider chose, clipped to what the event schema accepts. */
+const freeText = (text: string | null | undefined): string | null => clipOrNull(text, LIMITS.text);
+const modelName = (model: string | null | undefined): string | null => clipOrNull(model, MAX_MODEL_CHARS);
+
 function attemptEvents(trail: readonly AttemptRecord[], startedAt: number, secrets: readonly string[]): AttemptEvent[] {
   return trail.slice(0, MAX_ATTEMPTS).map((record) => ({
-    target: record.target,
+    target: clip(record.target, LIMITS.text),
     provider: record.provider,
-    model: record.model ?? null,
+    model: modelName(record.model),
     retry: record.retry,
     status: record.status ?? null,
     start_ms: record.startedAt === undefined ? null : round(record.startedAt - startedAt),
     latency_ms: round(record.latencyMs),
     // Provider messages sometimes quote the key they refused ("Incorrect API key provided: sk-...").
-    error: record.error === undefined ? null : scrub(record.error, secrets).slice(0, MAX_ERROR_CHARS),
+    error: errorText(record.error, secrets),
     skipped: record.skipped ?? null,
   }));
 }
@@ -78,8 +86,7 @@ function errorOf(status: number, outcome: RequestOutcome, secrets: readonly stri
   let type = outcome.errorType ?? null;
   if (type === null && outcome.streamError !== undefined) type = clientAbort ? "client_abort" : "stream_error";
   if (type === null && status >= 400) type = "http_error";
-  const raw = outcome.errorMessage ?? outcome.streamError ?? null;
-  return { isError, type, message: raw === null ? null : scrub(raw, secrets).slice(0, MAX_ERROR_CHARS) };
+  return { isError, type: freeText(type), message: errorText(outcome.errorMessage ?? outcome.streamError, secrets) };
 }
 
 function latencyOf(input: EventInput, attempts: readonly AttemptEvent[]): LogEvent["latency"] {
@@ -102,8 +109,8 @@ export function buildEvent(input: EventInput): LogEvent {
   const error = errorOf(input.status, outcome, input.secrets);
   const tokens = tokensOf(outcome, attempts);
   const base = {
-    served_model: outcome.servedModel ?? null,
-    requested_model: outcome.requestedModel ?? null,
+    served_model: modelName(outcome.servedModel),
+    requested_model: modelName(outcome.requestedModel),
     attempts,
   };
   const provider = outcome.provider ?? null;
@@ -118,15 +125,15 @@ export function buildEvent(input: EventInput): LogEvent {
     started_at: input.startedAtEpoch,
     ended_at: input.startedAtEpoch + Math.max(0, Math.round(input.endedAt - input.startedAt)),
     operation: operationOf(input.path),
-    method: input.method,
-    path: input.path,
-    gateway_key_id: outcome.gatewayKeyId ?? null,
-    virtual_key_id: outcome.virtualKeyId ?? null,
-    user: outcome.user ?? metadata._user ?? null,
+    method: clip(input.method, LIMITS.method),
+    path: clip(input.path, LIMITS.path),
+    gateway_key_id: freeText(outcome.gatewayKeyId),
+    virtual_key_id: freeText(outcome.virtualKeyId),
+    user: freeText(outcome.user ?? metadata._user),
     metadata,
     provider,
     ...base,
-    strategy_path: outcome.lastUsedOptionIndex ?? null,
+    strategy_path: freeText(outcome.lastUsedOptionIndex),
     retries: outcome.retryAttemptCount ?? 0,
     cache_status: outcome.cacheStatus ?? null,
     status: input.status,
@@ -135,8 +142,8 @@ export function buildEvent(input: EventInput): LogEvent {
     error_message: error.message,
     denied_by: outcome.deniedBy ?? null,
     stream: outcome.stream,
-    finish_reason: outcome.finishReason ?? null,
-    stream_error: outcome.streamError ?? null,
+    finish_reason: freeText(outcome.finishReason),
+    stream_error: errorText(outcome.streamError, input.secrets),
     latency: latencyOf(input, attempts),
     tokens,
     cost,

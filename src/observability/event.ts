@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { LIMITS } from "./limits";
 
 /**
  * The log event: one per /v1 request, built after the response and sent to the LOG_QUEUE. The consumer validates
@@ -7,7 +8,7 @@ import * as z from "zod";
  */
 export const LOG_EVENT_VERSION = 1;
 
-const text = z.string().max(100_000);
+const text = z.string().max(LIMITS.text);
 const nullableText = text.nullable();
 const count = z.number().int().min(0);
 const ms = z.number().min(0);
@@ -30,9 +31,9 @@ export const OPERATIONS = ["chat", "completions", "embeddings", "other"] as cons
 export const logEventSchema = z.object({
   v: z.literal(LOG_EVENT_VERSION),
   /** Unique per request (the row's primary key): redelivery of the same message can never count twice. */
-  id: z.string().min(1).max(128),
+  id: z.string().min(1).max(LIMITS.id),
   /** x-portkey-trace-id (echoed to the client). */
-  trace_id: z.string().min(1).max(128),
+  trace_id: z.string().min(1).max(LIMITS.id),
   /** A valid incoming W3C traceparent: exported spans join the caller's trace. */
   traceparent: z
     .object({ trace_id: z.string().regex(/^[0-9a-f]{32}$/), span_id: z.string().regex(/^[0-9a-f]{16}$/), sampled: z.boolean() })
@@ -41,8 +42,8 @@ export const logEventSchema = z.object({
   started_at: z.number().int().min(0),
   ended_at: z.number().int().min(0),
   operation: z.enum(OPERATIONS),
-  method: z.string().max(16),
-  path: z.string().max(2048),
+  method: z.string().max(LIMITS.method),
+  path: z.string().max(LIMITS.path),
   gateway_key_id: nullableText,
   virtual_key_id: nullableText,
   user: nullableText,

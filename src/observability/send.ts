@@ -1,28 +1,12 @@
 import type { LogEvent } from "./event";
-
-/** Queue messages are limited to 128 KB; leave room for the envelope. */
-export const MAX_EVENT_BYTES = 120_000;
-const MAX_METADATA_VALUE_CHARS = 256;
-const MAX_ATTEMPTS_WHEN_OVERSIZED = 20;
-
-const sizeOf = (event: LogEvent): number => new TextEncoder().encode(JSON.stringify(event)).byteLength;
-
-/**
- * An event that fits in one message. Bodies go first (the event is worth more than its bodies, and `truncated`
- * says they were dropped), then long metadata values and a very long attempt trail are clipped.
- */
-export function fitEvent(event: LogEvent): LogEvent {
-  if (sizeOf(event) <= MAX_EVENT_BYTES) return event;
-  let fitted: LogEvent = event.bodies ? { ...event, bodies: { request: null, response: null, truncated: true } } : event;
-  if (sizeOf(fitted) <= MAX_EVENT_BYTES) return fitted;
-  const metadata = Object.fromEntries(Object.entries(fitted.metadata).map(([k, v]) => [k, v.slice(0, MAX_METADATA_VALUE_CHARS)]));
-  fitted = { ...fitted, metadata, attempts: fitted.attempts.slice(-MAX_ATTEMPTS_WHEN_OVERSIZED) };
-  return fitted;
-}
+import { conformEvent, fitEvent } from "./fit";
 
 let warnedMissingQueue = false;
 
-/** Enqueue one event (one retry: a lost event is a hole in the books). Never throws. */
+/**
+ * Enqueue one event (one retry: a lost event is a hole in the books). It is first made valid for the consumer's
+ * schema and small enough for one message, by clipping, never by dropping it. Never throws.
+ */
 export async function sendEvent(env: Env, event: LogEvent): Promise<boolean> {
   const queue: Queue | undefined = env.LOG_QUEUE;
   if (!queue) {
@@ -30,7 +14,7 @@ export async function sendEvent(env: Env, event: LogEvent): Promise<boolean> {
     warnedMissingQueue = true;
     return false;
   }
-  const body = fitEvent(event);
+  const body = fitEvent(conformEvent(event));
   for (let attempt = 1; ; attempt++) {
     try {
       await queue.send(body, { contentType: "json" });

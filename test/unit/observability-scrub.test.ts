@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loggedBodies, truncateUtf8 } from "../../src/observability/bodies";
 import { REDACTED, scrub, secretsOf } from "../../src/observability/scrub";
-import { fitEvent, MAX_EVENT_BYTES } from "../../src/observability/send";
+import { fitEvent, MAX_EVENT_BYTES } from "../../src/observability/fit";
 import { buildEvent } from "../../src/observability/build";
 
 describe("secrets never reach a log", () => {

@@ -1,0 +1,81 @@
+import { logEventSchema, type LogEvent } from "./event";
+import { clip } from "./limits";
+
+/** Queue messages are limited to 128 KB; leave room for the envelope. */
+export const MAX_EVENT_BYTES = 120_000;
+const MAX_METADATA_VALUE_CHARS = 256;
+const MAX_ATTEMPTS_WHEN_OVERSIZED = 20;
+/**
+ * Last resort: every string is cut to the first of these lengths that makes the event fit. The smallest keeps
+ * enum values whole (`circuit_open`, `embeddings`); the event's own ids are never cut (the schema bounds them).
+ */
+const LAST_RESORT_CHARS = [4096, 1024, 256, 64, 16];
+const UNCLIPPED: ReadonlySet<string> = new Set(["id", "trace_id", "traceparent"]);
+
+const encoder = new TextEncoder();
+const sizeOf = (event: LogEvent): number => encoder.encode(JSON.stringify(event)).byteLength;
+
+/** `value` with every string (object keys included) cut to `max`. */
+function clipStrings(value: unknown, max: number): unknown {
+  if (typeof value === "string") return clip(value, max);
+  if (Array.isArray(value)) return value.map((item) => clipStrings(item, max));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [clip(k, max), clipStrings(v, max)]));
+}
+
+function clipEveryString(event: LogEvent, max: number): LogEvent {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) out[key] = UNCLIPPED.has(key) ? value : clipStrings(value, max);
+  // Same shape, strings only shorter: still a LogEvent.
+  return out as LogEvent;
+}
+
+/**
+ * An event that fits in one message: bodies go first (the event is worth more than its bodies, and `truncated`
+ * says they were dropped), then long metadata values and a long attempt trail, then, whatever is still too long
+ * (a 100 KB model name, a huge user id), every string. A request is never left unlogged for being unusual.
+ */
+export function fitEvent(event: LogEvent): LogEvent {
+  if (sizeOf(event) <= MAX_EVENT_BYTES) return event;
+  let fitted: LogEvent = event.bodies ? { ...event, bodies: { request: null, response: null, truncated: true } } : event;
+  if (sizeOf(fitted) <= MAX_EVENT_BYTES) return fitted;
+  const metadata = Object.fromEntries(Object.entries(fitted.metadata).map(([k, v]) => [k, clip(v, MAX_METADATA_VALUE_CHARS)]));
+  fitted = { ...fitted, metadata, attempts: fitted.attempts.slice(-MAX_ATTEMPTS_WHEN_OVERSIZED) };
+  for (const max of LAST_RESORT_CHARS) {
+    if (sizeOf(fitted) <= MAX_EVENT_BYTES) return fitted;
+    fitted = clipEveryString(fitted, max);
+  }
+  return fitted;
+}
+
+/** Sets `value` at `path` inside `root` (the path of a schema issue). */
+function shortenAt(root: unknown, path: readonly PropertyKey[], max: number): void {
+  let parent: unknown = root;
+  for (const key of path.slice(0, -1)) parent = typeof parent === "object" && parent !== null ? (parent as Record<PropertyKey, unknown>)[key] : undefined;
+  const last = path.at(-1);
+  if (typeof parent !== "object" || parent === null || last === undefined) return;
+  const holder = parent as Record<PropertyKey, unknown>;
+  const value = holder[last];
+  if (typeof value === "string") holder[last] = clip(value, max);
+  else if (Array.isArray(value)) holder[last] = value.slice(0, max);
+}
+
+/**
+ * The event as the consumer will validate it, with the very same schema: a string or list over a limit the
+ * builder missed is cut to that limit here rather than having the consumer drop the whole event. Anything else
+ * wrong is a bug: it is reported here, where the request is known, and the event is sent anyway.
+ */
+export function conformEvent(event: LogEvent): LogEvent {
+  const first = logEventSchema.safeParse(event);
+  if (first.success) return event;
+  const repaired = structuredClone(event);
+  for (const issue of first.error.issues) {
+    if (issue.code === "too_big" && (issue.origin === "string" || issue.origin === "array")) shortenAt(repaired, issue.path, Number(issue.maximum));
+  }
+  const second = logEventSchema.safeParse(repaired);
+  if (!second.success) {
+    const issue = second.error.issues[0];
+    console.error(`log event ${event.id} (trace ${event.trace_id}) is invalid: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "unknown"}`);
+  }
+  return repaired;
+}
