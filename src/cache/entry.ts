@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { PROVIDER_IDS } from "../../schema/provider-ids";
-import { cacheRuntime } from "./runtime";
+import { cacheRuntime, within } from "./runtime";
 
 /** A bigger answer is served but not cached: a KV value may hold 25 MiB, a cache that fills with those should not. */
 export const MAX_ENTRY_BYTES = 1024 * 1024;
@@ -40,8 +40,9 @@ export function isFresh(entry: CacheEntry, maxAgeMs: number, now = cacheRuntime.
   return now < entry.expiresAt && now < entry.createdAt + maxAgeMs;
 }
 
+/** A read slower than cacheRuntime.readTimeoutMs is a miss (null): the request goes on to its provider. */
 export async function readEntry(kv: KVNamespace, key: string, maxAgeMs: number): Promise<CacheEntry | null> {
-  const raw = await kv.get(key, "json");
+  const raw = await within(kv.get(key, "json"), cacheRuntime.readTimeoutMs, null);
   if (raw === null) return null;
   const parsed = entrySchema.safeParse(raw);
   return parsed.success && isFresh(parsed.data, maxAgeMs) ? parsed.data : null;

@@ -50,6 +50,13 @@ export function requestOptions(c: AppContext): RequestOptions {
 }
 
 export const DEFAULT_SEMANTIC_THRESHOLD = 0.95;
+/**
+ * How long a lookup waits for the embedding of the question. The embedding precedes every semantic hit and every
+ * semantic-mode miss, so it bounds what the cache can add to a miss: a typical call answers in 100-500 ms, a
+ * slower one is abandoned and the request is a plain MISS. SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS overrides it.
+ */
+export const DEFAULT_EMBEDDING_TIMEOUT_MS = 1_500;
+const MAX_EMBEDDING_TIMEOUT_MS = 30_000;
 
 /** The deployment's semantic-cache settings (wrangler.toml vars and one optional secret). */
 export interface SemanticSettings {
@@ -60,10 +67,20 @@ export interface SemanticSettings {
   host?: string;
   /** SEMANTIC_CACHE_EMBEDDING_API_KEY; absent: the target's own key when it is the same provider. */
   apiKey?: string;
+  /** How long a lookup waits for the embedding before it gives up (a MISS). */
+  embeddingTimeoutMs: number;
 }
 
-/** Env plus the secret (secrets are not in wrangler.toml, so `wrangler types` does not know it). */
-type SemanticEnv = Env & { SEMANTIC_CACHE_EMBEDDING_API_KEY?: string };
+/**
+ * Env plus what `wrangler types` cannot know: the secret, and the timeout var while it is not in wrangler.toml
+ * (its default applies when it is absent).
+ */
+type SemanticEnv = Env & { SEMANTIC_CACHE_EMBEDDING_API_KEY?: string; SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS?: string };
+
+function embeddingTimeoutMs(value: string | undefined): number {
+  const parsed = Number(value);
+  return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? Math.min(parsed, MAX_EMBEDDING_TIMEOUT_MS) : DEFAULT_EMBEDDING_TIMEOUT_MS;
+}
 
 export function semanticSettings(env: SemanticEnv): SemanticSettings | null {
   const provider = env.SEMANTIC_CACHE_EMBEDDING_PROVIDER?.trim();
@@ -71,7 +88,7 @@ export function semanticSettings(env: SemanticEnv): SemanticSettings | null {
   if (!provider || !model) return null;
   const parsed = Number(env.SEMANTIC_CACHE_THRESHOLD);
   const threshold = Number.isFinite(parsed) && parsed > 0 && parsed <= 1 ? parsed : DEFAULT_SEMANTIC_THRESHOLD;
-  const settings: SemanticSettings = { threshold, provider, model };
+  const settings: SemanticSettings = { threshold, provider, model, embeddingTimeoutMs: embeddingTimeoutMs(env.SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS) };
   const host = env.SEMANTIC_CACHE_EMBEDDING_HOST?.trim();
   if (host) settings.host = host;
   if (env.SEMANTIC_CACHE_EMBEDDING_API_KEY) settings.apiKey = env.SEMANTIC_CACHE_EMBEDDING_API_KEY;

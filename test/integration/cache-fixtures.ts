@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
 import { expect, vi } from "vitest";
+import { fakeEmbedding } from "../unit/cache-fake-embedding";
 import { gateway, upstream } from "./harness";
 
 /** Shared by the cache integration tests: a counted fake OpenAI, cached calls, and a look into the KV namespace. */
@@ -100,3 +101,62 @@ export async function waitForEntries(count: number, prefix = "rc1:"): Promise<st
 }
 
 export const status = (res: Response) => res.headers.get("x-portkey-cache-status");
+
+export interface Embeddings {
+  inputs: string[];
+  keys: (string | null)[];
+}
+
+/** The fake OpenAI embeddings endpoint (fakeEmbedding vectors); `fail` answers 503, `hang` never answers. */
+export function serveEmbeddings(options: { fail?: boolean; hang?: boolean } = {}): Embeddings {
+  const seen: Embeddings = { inputs: [], keys: [] };
+  upstream.use(
+    http.post(EMBEDDINGS_URL, async ({ request }) => {
+      const body = (await request.json()) as { input: string; model: string };
+      seen.inputs.push(body.input);
+      seen.keys.push(request.headers.get("authorization"));
+      if (options.hang) await new Promise<never>(() => {});
+      if (options.fail) return HttpResponse.json({ error: { message: "down", type: "server_error", param: null, code: null } }, { status: 503 });
+      return HttpResponse.json({
+        object: "list",
+        data: [{ object: "embedding", index: 0, embedding: fakeEmbedding(body.input) }],
+        model: body.model,
+        usage: { prompt_tokens: 8, total_tokens: 8 },
+      });
+    }),
+  );
+  return seen;
+}
+
+export interface KvCalls {
+  gets: string[];
+  puts: string[];
+}
+
+/**
+ * The CACHE binding as a Worker would see it, every get and put recorded (by key), and gets of `slow` keys never
+ * answering: KV is the network edge of the cache. Pass it as CACHE to withEnv.
+ */
+export function observedKv(slow: (key: string) => boolean = () => false): { kv: KVNamespace; calls: KvCalls } {
+  const calls: KvCalls = { gets: [], puts: [] };
+  const kv = new Proxy(env.CACHE, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      if (property === "get") {
+        return (key: string, ...rest: unknown[]) => {
+          calls.gets.push(key);
+          return slow(key) ? new Promise<never>(() => {}) : Reflect.apply(value, target, [key, ...rest]);
+        };
+      }
+      if (property === "put") {
+        return (key: string, ...rest: unknown[]) => {
+          calls.puts.push(key);
+          return Reflect.apply(value, target, [key, ...rest]);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+  return { kv, calls };
+}

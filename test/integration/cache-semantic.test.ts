@@ -1,61 +1,12 @@
-import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
-import { cachedCall, completion, EMBEDDINGS_URL, json, serveChat, status, uniq, waitForEntries } from "./cache-fixtures";
-import { sseData, upstream, useFakeUpstreams } from "./harness";
+import { cosine, fakeEmbedding as embed } from "../unit/cache-fake-embedding";
+import { cachedCall, completion, json, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import { sseData, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
 
 const semantic = { mode: "semantic", max_age: 600 };
-
-/** A deterministic fake embedding: character trigrams of the normalised text, hashed into 256 dimensions. */
-function embed(text: string, dims = 256): number[] {
-  const t = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, "").replace(/\s+/g, " ").trim()} `;
-  const v = new Array<number>(dims).fill(0);
-  for (let i = 0; i + 3 <= t.length; i++) {
-    let h = 2166136261;
-    for (const ch of t.slice(i, i + 3)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-    v[h % dims] = (v[h % dims] ?? 0) + 1;
-  }
-  return v;
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  a.forEach((x, i) => {
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  });
-  return dot / Math.sqrt(na * nb);
-}
-
-interface Embeddings {
-  inputs: string[];
-  keys: (string | null)[];
-}
-
-function serveEmbeddings(fail = false): Embeddings {
-  const seen: Embeddings = { inputs: [], keys: [] };
-  upstream.use(
-    http.post(EMBEDDINGS_URL, async ({ request }) => {
-      const body = (await request.json()) as { input: string; model: string };
-      seen.inputs.push(body.input);
-      seen.keys.push(request.headers.get("authorization"));
-      if (fail) return HttpResponse.json({ error: { message: "down", type: "server_error", param: null, code: null } }, { status: 503 });
-      return HttpResponse.json({
-        object: "list",
-        data: [{ object: "embedding", index: 0, embedding: embed(body.input) }],
-        model: body.model,
-        usage: { prompt_tokens: 8, total_tokens: 8 },
-      });
-    }),
-  );
-  return seen;
-}
 
 const QUESTION = "Summarise the plot of Hamlet in two sentences";
 const NEAR = "Summarise the plot of Hamlet in two sentence";
@@ -156,7 +107,7 @@ describe("semantic cache", () => {
   it("falls back to an exact-only MISS when the embedding call fails", async () => {
     const ns = uniq("ns");
     const headers = { "x-portkey-cache-namespace": ns };
-    serveEmbeddings(true);
+    serveEmbeddings({ fail: true });
     const served = serveChat(() => json(completion("still served")));
     const res = await cachedCall({ body: body(QUESTION), cache: semantic, headers });
     expect(res.status).toBe(200);

@@ -6,6 +6,7 @@ import { KvSemanticIndex } from "../../src/cache/semantic/kv-index";
 import type { SemanticPartition } from "../../src/cache/semantic/types";
 import { normalise } from "../../src/cache/semantic/vector";
 import { VectorizeSemanticIndex } from "../../src/cache/semantic/vectorize-index";
+import { cosine } from "./cache-fake-embedding";
 
 /**
  * A hand-written Vectorize binding (the network edge): keeps upserted vectors, answers queries by cosine score with
@@ -33,19 +34,6 @@ function fakeVectorize() {
     },
   };
   return { binding, queries, upserts, vectors };
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  a.forEach((x, i) => {
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  });
-  return dot / Math.sqrt(na * nb);
 }
 
 const unit = (values: number[]) => normalise(values) ?? new Float32Array();

@@ -5,11 +5,9 @@ import type { EmbeddingsRequest } from "../../../schema/openai-request";
 import type { RequestOutcome } from "../../context";
 import { checkCustomHost, customHostPolicy } from "../../pipeline/custom-host";
 import { fetchUpstream } from "../../pipeline/upstream";
+import { within } from "../runtime";
 import type { SemanticSettings } from "../settings";
 import { normalise } from "./vector";
-
-/** A lookup must stay cheap: an embedding slower than this is abandoned and the request is a plain MISS. */
-export const EMBED_TIMEOUT_MS = 5_000;
 
 export interface Embedder {
   /** Provider, base URL and model: vectors of different embedders never share a partition. */
@@ -43,15 +41,20 @@ export function embedderFor(settings: SemanticSettings, answering: ResolvedTarge
       const request: EmbeddingsRequest = { model: settings.model, input: text };
       // A scratch outcome: the embedding call must not show up as the request's own upstream time.
       const scratch: RequestOutcome = { stream: false };
+      const timeoutMs = settings.embeddingTimeoutMs;
+      const deadline = performance.now() + timeoutMs;
       try {
-        const response = await fetchUpstream(adapter.buildRequest(request, target), EMBED_TIMEOUT_MS, scratch);
+        // fetchUpstream's timeout aborts a call without headers; `within` bounds a body that trickles in after them.
+        const response = await fetchUpstream(adapter.buildRequest(request, target), timeoutMs, scratch);
         if (!response.ok) {
           console.warn(`semantic cache: embedding call answered ${response.status}`);
           await response.body?.cancel();
           return null;
         }
         const ctx = { model: settings.model, created: Math.floor(Date.now() / 1000), fallbackId: "embedding" };
-        const [first] = adapter.parseResponse(await response.json(), ctx, request).data;
+        const json: unknown = await within(response.json(), Math.max(1, deadline - performance.now()), null);
+        if (json === null) throw new Error(`the embedding did not arrive within ${timeoutMs} ms`);
+        const [first] = adapter.parseResponse(json, ctx, request).data;
         return first && Array.isArray(first.embedding) ? normalise(first.embedding) : null;
       } catch (error) {
         console.warn("semantic cache: embedding failed", error instanceof Error ? error.message : error);

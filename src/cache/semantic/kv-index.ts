@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { BUCKET_PREFIX, partitionPrefix } from "../keys";
-import { cacheRuntime, sleep } from "../runtime";
+import { cacheRuntime, sleep, within } from "../runtime";
 import { KV_MIN_TTL_S } from "../settings";
 import type { SemanticIndex, SemanticItem, SemanticMatch, SemanticPartition } from "./types";
 import { fromBase64, quantise, similarity, toBase64 } from "./vector";
@@ -17,6 +17,8 @@ const bucketSchema = z.object({
   items: z.array(z.object({ h: z.string(), q: z.string(), t: z.number(), e: z.number() })),
 });
 type Bucket = z.infer<typeof bucketSchema>;
+
+const EMPTY_BUCKET: Bucket = { v: 1, items: [] };
 
 async function readBucket(kv: KVNamespace, key: string): Promise<Bucket> {
   const parsed = bucketSchema.safeParse(await kv.get(key, "json"));
@@ -43,7 +45,8 @@ export class KvSemanticIndex implements SemanticIndex {
   }
 
   async search(partition: SemanticPartition, vector: Promise<Float32Array | null>, threshold: number): Promise<SemanticMatch | null> {
-    const bucket = this.key(partition).then((key) => readBucket(this.kv, key));
+    // A bucket slower than the read timeout reads as empty: no semantic match, the request goes on as a MISS.
+    const bucket = this.key(partition).then((key) => within(readBucket(this.kv, key), cacheRuntime.readTimeoutMs, EMPTY_BUCKET));
     const [query, { items }] = await Promise.all([vector, bucket]);
     if (!query) return null;
     const now = cacheRuntime.now();
