@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
 import { cosine, fakeEmbedding as embed } from "../unit/cache-fake-embedding";
-import { cachedCall, completion, json, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import { cachedCall, completion, json, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import { withEnv } from "./governance-helpers";
 import { sseData, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
@@ -23,14 +24,10 @@ const body = (question: string, system = "You are a literature tutor.", extra: R
 
 const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
 
-let coalesce = 0;
-beforeAll(() => {
-  coalesce = cacheRuntime.bucketCoalesceMs;
-  cacheRuntime.bucketCoalesceMs = 0;
-});
-afterAll(() => {
-  cacheRuntime.bucketCoalesceMs = coalesce;
-});
+// Background work that would otherwise hold withEnv's waitUntil: bucket batching and the stats flush window.
+const saved = { ...cacheRuntime };
+beforeAll(() => Object.assign(cacheRuntime, { bucketCoalesceMs: 0, statsFlushMs: 0 }));
+afterAll(() => Object.assign(cacheRuntime, saved));
 
 describe("semantic cache", () => {
   it("the fake embeddings put the near-duplicate above the threshold and the other question below", () => {
@@ -76,15 +73,19 @@ describe("semantic cache", () => {
     expect(served.calls).toBe(3);
   });
 
-  it("checks the exact entry first, without an embedding call", async () => {
+  it("checks the exact entry first: an exact hit reads no semantic bucket and calls no embedder", async () => {
     const ns = uniq("ns");
     const headers = { "x-portkey-cache-namespace": ns };
     const embeddings = serveEmbeddings();
     serveChat(() => json(completion("exact")));
     await (await cachedCall({ body: body(QUESTION), cache: semantic, headers })).text();
-    await waitForEntries(1, `rc1:${ns}:`);
-    const again = await cachedCall({ body: body(QUESTION), cache: semantic, headers });
+    await waitForEntries(1, `sx1:${ns}:`);
+    const { kv, calls } = observedKv();
+    const config = JSON.stringify({ provider: "openai", api_key: "sk-tenant-a", cache: semantic });
+    const again = await withEnv({ CACHE: kv }, { headers: { ...headers, "x-portkey-config": config }, body: body(QUESTION) });
     expect(status(again)).toBe("HIT");
+    expect(calls.gets.filter((key) => key.startsWith("rc1:"))).toHaveLength(1);
+    expect(calls.gets.filter((key) => key.startsWith("sx1:"))).toEqual([]);
     expect(embeddings.inputs).toHaveLength(1);
   });
 
