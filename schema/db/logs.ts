@@ -8,8 +8,10 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
 /**
  * Upper bounds (ms, inclusive) of the latency histogram buckets; one more bucket (`lat_b11`) counts everything
  * slower. Fixed on purpose: rollups add bucket counts, so the bounds can never change without a new column set.
+ * 5, 10 and 25 ms came with migration 0005 (columns `lat_le5`, `lat_le10`, `lat_le25`): a gateway answering from
+ * cache or refusing a request is faster than the 50 ms the first bucket used to start at.
  */
-export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000] as const;
+export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000] as const;
 
 /** The additive counters every rollup row carries (fresh builders per table: drizzle binds a builder to one table). */
 function counters() {
@@ -38,8 +40,38 @@ function counters() {
     latB9: integer("lat_b9").notNull().default(0),
     latB10: integer("lat_b10").notNull().default(0),
     latB11: integer("lat_b11").notNull().default(0),
+    latLe5: integer("lat_le5").notNull().default(0),
+    latLe10: integer("lat_le10").notNull().default(0),
+    latLe25: integer("lat_le25").notNull().default(0),
   };
 }
+
+export type CounterKey = keyof ReturnType<typeof counters>;
+
+/** The counter columns in declaration order (an INSERT ... SELECT lists its columns in this order). */
+export const COUNTER_KEYS = Object.keys(counters()) as CounterKey[];
+
+/**
+ * The column of each latency bucket, in bucket order (LATENCY_BUCKETS_MS, then the overflow). Since migration 0005
+ * `lat_b0` is the 25..50 ms bucket; rows rolled up before it counted every request up to 50 ms there.
+ */
+export const LATENCY_BUCKET_KEYS = [
+  "latLe5",
+  "latLe10",
+  "latLe25",
+  "latB0",
+  "latB1",
+  "latB2",
+  "latB3",
+  "latB4",
+  "latB5",
+  "latB6",
+  "latB7",
+  "latB8",
+  "latB9",
+  "latB10",
+  "latB11",
+] as const satisfies readonly CounterKey[];
 
 export const requestLogs = sqliteTable(
   "request_logs",

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { logRollups, metricTotals } from "../../schema/db";
+import { LATENCY_BUCKET_KEYS, type logRollups, type metricTotals } from "../../schema/db";
 import { quantile } from "./histogram";
 
 /** Summed rollup counters, as read back from log_rollups or metric_totals. */
@@ -22,8 +22,6 @@ export interface Counters {
 
 type CounterTable = typeof logRollups | typeof metricTotals;
 
-const BUCKET_KEYS = ["latB0", "latB1", "latB2", "latB3", "latB4", "latB5", "latB6", "latB7", "latB8", "latB9", "latB10", "latB11"] as const;
-
 /** SUM() of every counter column: the select list of an aggregate query over rollup rows. */
 export function summedCounters(t: CounterTable): Record<string, SQL<number>> {
   const sum = (column: AnySQLiteColumn) => sql<number>`coalesce(sum(${column}), 0)`;
@@ -40,7 +38,7 @@ export function summedCounters(t: CounterTable): Record<string, SQL<number>> {
     estimated: sum(t.estimated),
     latencySumMs: sum(t.latencySumMs),
   };
-  for (const key of BUCKET_KEYS) out[key] = sum(t[key]);
+  for (const key of LATENCY_BUCKET_KEYS) out[key] = sum(t[key]);
   return out;
 }
 
@@ -62,7 +60,7 @@ export function countersOf(row: Record<string, unknown>): Counters {
     unpriced: num("unpriced"),
     estimated: num("estimated"),
     latencySumMs: num("latencySumMs"),
-    buckets: BUCKET_KEYS.map(num),
+    buckets: LATENCY_BUCKET_KEYS.map(num),
   };
 }
 

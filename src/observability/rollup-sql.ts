@@ -1,5 +1,5 @@
 import { eq, sql, type SQL } from "drizzle-orm";
-import { LATENCY_BUCKETS_MS, logRollups, metricTotals, requestLogs } from "../../schema/db";
+import { COUNTER_KEYS, LATENCY_BUCKET_KEYS, LATENCY_BUCKETS_MS, logRollups, metricTotals, requestLogs, type CounterKey } from "../../schema/db";
 import type { Db } from "../admin/db";
 
 /**
@@ -12,44 +12,37 @@ const latency = requestLogs.latencyMs;
 // Bounds are constants from schema/db/logs.ts, inlined rather than bound (D1 allows 100 parameters per query).
 const bound = (i: number): SQL => sql.raw(String(LATENCY_BUCKETS_MS[i]));
 
-/** Non-cumulative bucket counts: b0 = latency <= 50 ms, bN = previous bound < latency <= bound, b11 = slower. */
+/** Non-cumulative bucket counts: bucket 0 = latency <= 5 ms, i = previous bound < latency <= bound, last = slower. */
 function bucket(i: number): SQL<number> {
   if (i === 0) return sql<number>`sum(${latency} <= ${bound(0)})`;
   if (i === LATENCY_BUCKETS_MS.length) return sql<number>`sum(${latency} > ${bound(i - 1)})`;
   return sql<number>`sum(${latency} > ${bound(i - 1)} and ${latency} <= ${bound(i)})`;
 }
 
-/** Aggregates of the counter columns, in the order schema/db/logs.ts `counters()` declares them (insert-select needs aliases). */
-function aggregates() {
+/** What each counter column aggregates over the batch's rows. */
+function expressions(): Record<CounterKey, SQL<number>> {
+  const buckets = Object.fromEntries(LATENCY_BUCKET_KEYS.map((key, i) => [key, bucket(i)])) as Record<(typeof LATENCY_BUCKET_KEYS)[number], SQL<number>>;
   return {
-    requests: sql<number>`count(*)`.as("requests"),
-    errors: sql<number>`sum(${requestLogs.isError})`.as("errors"),
-    promptTokens: sql<number>`sum(${requestLogs.promptTokens})`.as("promptTokens"),
-    completionTokens: sql<number>`sum(${requestLogs.completionTokens})`.as("completionTokens"),
-    cachedTokens: sql<number>`sum(${requestLogs.cachedTokens})`.as("cachedTokens"),
-    cacheWriteTokens: sql<number>`sum(${requestLogs.cacheWriteTokens})`.as("cacheWriteTokens"),
-    reasoningTokens: sql<number>`sum(${requestLogs.reasoningTokens})`.as("reasoningTokens"),
-    costUsd: sql<number>`coalesce(sum(${requestLogs.costUsd}), 0)`.as("costUsd"),
-    unpriced: sql<number>`sum(${requestLogs.costUnpriced})`.as("unpriced"),
-    estimated: sql<number>`sum(${requestLogs.tokensEstimated})`.as("estimated"),
-    latencySumMs: sql<number>`sum(${latency})`.as("latencySumMs"),
-    latB0: bucket(0).as("latB0"),
-    latB1: bucket(1).as("latB1"),
-    latB2: bucket(2).as("latB2"),
-    latB3: bucket(3).as("latB3"),
-    latB4: bucket(4).as("latB4"),
-    latB5: bucket(5).as("latB5"),
-    latB6: bucket(6).as("latB6"),
-    latB7: bucket(7).as("latB7"),
-    latB8: bucket(8).as("latB8"),
-    latB9: bucket(9).as("latB9"),
-    latB10: bucket(10).as("latB10"),
-    latB11: bucket(11).as("latB11"),
+    requests: sql<number>`count(*)`,
+    errors: sql<number>`sum(${requestLogs.isError})`,
+    promptTokens: sql<number>`sum(${requestLogs.promptTokens})`,
+    completionTokens: sql<number>`sum(${requestLogs.completionTokens})`,
+    cachedTokens: sql<number>`sum(${requestLogs.cachedTokens})`,
+    cacheWriteTokens: sql<number>`sum(${requestLogs.cacheWriteTokens})`,
+    reasoningTokens: sql<number>`sum(${requestLogs.reasoningTokens})`,
+    costUsd: sql<number>`coalesce(sum(${requestLogs.costUsd}), 0)`,
+    unpriced: sql<number>`sum(${requestLogs.costUnpriced})`,
+    estimated: sql<number>`sum(${requestLogs.tokensEstimated})`,
+    latencySumMs: sql<number>`sum(${latency})`,
+    ...buckets,
   };
 }
 
-type CounterKey = keyof ReturnType<typeof aggregates>;
-const COUNTER_KEYS = Object.keys(aggregates()) as CounterKey[];
+/** Aliased aggregates in the order the counter columns are declared (an insert-select lists them in that order). */
+function aggregates(): Record<CounterKey, SQL.Aliased<number>> {
+  const all = expressions();
+  return Object.fromEntries(COUNTER_KEYS.map((key) => [key, all[key].as(key)])) as Record<CounterKey, SQL.Aliased<number>>;
+}
 
 /** `col = col + excluded.col` for every counter: an upsert adds the batch's aggregates to the stored ones. */
 function addExcluded(table: typeof logRollups | typeof metricTotals): Record<CounterKey, SQL> {

@@ -1,0 +1,11 @@
+-- Observability fixes (schema/db/logs.ts). Columns only: rows written before this migration keep their meaning,
+-- except where noted.
+
+-- Finer latency buckets below 50 ms (5, 10, 25 ms). lat_b0 now counts 25..50 ms; in rows rolled up before this
+-- migration it still holds every request up to 50 ms, which percentiles then read as 25..50 ms.
+ALTER TABLE `log_rollups` ADD `lat_le5` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `log_rollups` ADD `lat_le10` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `log_rollups` ADD `lat_le25` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `metric_totals` ADD `lat_le5` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `metric_totals` ADD `lat_le10` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `metric_totals` ADD `lat_le25` integer DEFAULT 0 NOT NULL;
