@@ -129,7 +129,7 @@ class RequestCache {
     }
     const answer = await tagFailure(outcome, status, () => this.attempt(leaf, timeoutMs));
     const captured = await capture(answer, p.request, outcome);
-    const target = { kv: this.c.env.CACHE, key: p.key, hash: p.hash, settings, semantic: p.semantic };
+    const target = { kv: this.c.env.CACHE, key: p.key, hash: p.hash, settings, semantic: p.semantic, replace: options.forceRefresh };
     this.waitUntil(storeAnswer(captured, p.request, outcome, target));
     this.waitUntil(recordCacheEvent(this.c.env.CACHE, p.partition.namespace, status, 0, this.waitUntil));
     return tag(outcome, captured.response, status);

@@ -2,6 +2,7 @@ import type { Usage } from "../../schema/openai-response";
 import type { RequestOutcome } from "../context";
 import type { Captured } from "./capture";
 import { writeEntry, type CacheEntry } from "./entry";
+import { writeKeyOnce } from "./key-writes";
 import type { SemanticPlan } from "./lookup";
 import type { CacheRequest } from "./request";
 import { cacheRuntime } from "./runtime";
@@ -13,6 +14,8 @@ export interface StoreTarget {
   hash: string;
   settings: CacheSettings;
   semantic: SemanticPlan | null;
+  /** A REFRESH: its answer must replace the entry even if this isolate wrote the key a moment ago. */
+  replace: boolean;
 }
 
 /**
@@ -41,7 +44,9 @@ export async function storeAnswer(
     body,
   };
   if (usage) entry.usage = usage;
-  if (!(await writeEntry(target.kv, target.key, entry, target.settings.ttlSeconds))) return;
+  // Concurrent identical misses in this isolate store one answer between them (KV takes one write per key per second).
+  const write = () => writeEntry(target.kv, target.key, entry, target.settings.ttlSeconds);
+  if (!(await writeKeyOnce(target.key, write, target.replace))) return;
   if (!target.semantic) return;
   const vector = await target.semantic.vector();
   if (!vector) return;
