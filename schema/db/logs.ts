@@ -43,6 +43,12 @@ function counters() {
     latLe5: integer("lat_le5").notNull().default(0),
     latLe10: integer("lat_le10").notNull().default(0),
     latLe25: integer("lat_le25").notNull().default(0),
+    /**
+     * Cache hits (HIT and SEMANTIC HIT) and what they saved (migration 0005). The token counters above count only
+     * tokens providers processed: a hit's tokens were not spent again, so they are not in them.
+     */
+    cacheHits: integer("cache_hits").notNull().default(0),
+    cacheSavedUsd: real("cache_saved_usd").notNull().default(0),
   };
 }
 
@@ -129,6 +135,10 @@ export const requestLogs = sqliteTable(
     requestBody: text("request_body"),
     responseBody: text("response_body"),
     bodiesTruncated: integer("bodies_truncated", { mode: "boolean" }).notNull().default(false),
+    /** On a HIT or SEMANTIC HIT: what the answer would have cost at today's list price (the hit itself costs 0). */
+    cacheSavedUsd: real("cache_saved_usd"),
+    /** The cache entry the request read or wrote (POST /admin/cache/invalidate takes it); no secret in it. */
+    cacheKey: text("cache_key"),
   },
   (t) => [
     index("request_logs_started_idx").on(t.startedAt, t.id),

@@ -9,3 +9,12 @@ ALTER TABLE `log_rollups` ADD `lat_le25` integer DEFAULT 0 NOT NULL;
 ALTER TABLE `metric_totals` ADD `lat_le5` integer DEFAULT 0 NOT NULL;
 ALTER TABLE `metric_totals` ADD `lat_le10` integer DEFAULT 0 NOT NULL;
 ALTER TABLE `metric_totals` ADD `lat_le25` integer DEFAULT 0 NOT NULL;
+
+-- Cache hits: what each hit saved and the entry it read, per request; hits and savings counted in the rollups
+-- (whose token counters leave hits out from now on: their tokens were not spent again).
+ALTER TABLE `request_logs` ADD `cache_saved_usd` real;
+ALTER TABLE `request_logs` ADD `cache_key` text;
+ALTER TABLE `log_rollups` ADD `cache_hits` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `log_rollups` ADD `cache_saved_usd` real DEFAULT 0 NOT NULL;
+ALTER TABLE `metric_totals` ADD `cache_hits` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `metric_totals` ADD `cache_saved_usd` real DEFAULT 0 NOT NULL;

@@ -117,6 +117,7 @@ export function buildEvent(input: EventInput): LogEvent {
   // A cache hit called no provider: its tokens are what was saved, and it cost nothing.
   const cacheHit = outcome.cacheStatus === "HIT" || outcome.cacheStatus === "SEMANTIC HIT";
   const cost = cacheHit ? { usd: 0, unpriced: false, priced_as: null, tier: null } : costFor(provider, [effectiveModel(base), base.requested_model], tokens);
+  const savedUsd = outcome.cacheSavedUsd;
   return {
     v: LOG_EVENT_VERSION,
     id: input.id,
@@ -136,6 +137,8 @@ export function buildEvent(input: EventInput): LogEvent {
     strategy_path: freeText(outcome.lastUsedOptionIndex),
     retries: outcome.retryAttemptCount ?? 0,
     cache_status: outcome.cacheStatus ?? null,
+    cache_saved_usd: cacheHit && savedUsd !== undefined && Number.isFinite(savedUsd) && savedUsd >= 0 ? savedUsd : null,
+    cache_key: freeText(outcome.cacheKey),
     status: input.status,
     is_error: error.isError,
     error_type: error.type,

@@ -3,42 +3,40 @@ import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { LATENCY_BUCKET_KEYS, type logRollups, type metricTotals } from "../../schema/db";
 import { quantile } from "./histogram";
 
-/** Summed rollup counters, as read back from log_rollups or metric_totals. */
-export interface Counters {
-  requests: number;
-  errors: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
-  unpriced: number;
-  estimated: number;
-  latencySumMs: number;
+/** The scalar counters of log_rollups and metric_totals (the latency buckets come as one array). */
+const SCALARS = [
+  "requests",
+  "errors",
+  "promptTokens",
+  "completionTokens",
+  "cachedTokens",
+  "cacheWriteTokens",
+  "reasoningTokens",
+  "costUsd",
+  "unpriced",
+  "estimated",
+  "latencySumMs",
+  "cacheHits",
+  "cacheSavedUsd",
+] as const;
+type Scalar = (typeof SCALARS)[number];
+
+/**
+ * Summed rollup counters, as read back from log_rollups or metric_totals. Token counters leave cache hits out
+ * (their tokens were spent once, by the request that stored the answer); `cacheHits` and `cacheSavedUsd` count them.
+ */
+export type Counters = Record<Scalar, number> & {
   /** Non-cumulative latency bucket counts (schema/db LATENCY_BUCKETS_MS, then overflow). */
   buckets: number[];
-}
+};
 
 type CounterTable = typeof logRollups | typeof metricTotals;
 
 /** SUM() of every counter column: the select list of an aggregate query over rollup rows. */
 export function summedCounters(t: CounterTable): Record<string, SQL<number>> {
   const sum = (column: AnySQLiteColumn) => sql<number>`coalesce(sum(${column}), 0)`;
-  const out: Record<string, SQL<number>> = {
-    requests: sum(t.requests),
-    errors: sum(t.errors),
-    promptTokens: sum(t.promptTokens),
-    completionTokens: sum(t.completionTokens),
-    cachedTokens: sum(t.cachedTokens),
-    cacheWriteTokens: sum(t.cacheWriteTokens),
-    reasoningTokens: sum(t.reasoningTokens),
-    costUsd: sum(t.costUsd),
-    unpriced: sum(t.unpriced),
-    estimated: sum(t.estimated),
-    latencySumMs: sum(t.latencySumMs),
-  };
-  for (const key of LATENCY_BUCKET_KEYS) out[key] = sum(t[key]);
+  const out: Record<string, SQL<number>> = {};
+  for (const key of [...SCALARS, ...LATENCY_BUCKET_KEYS]) out[key] = sum(t[key]);
   return out;
 }
 
@@ -48,39 +46,15 @@ export function countersOf(row: Record<string, unknown>): Counters {
     const value = Number(row[key]);
     return Number.isFinite(value) ? value : 0;
   };
-  return {
-    requests: num("requests"),
-    errors: num("errors"),
-    promptTokens: num("promptTokens"),
-    completionTokens: num("completionTokens"),
-    cachedTokens: num("cachedTokens"),
-    cacheWriteTokens: num("cacheWriteTokens"),
-    reasoningTokens: num("reasoningTokens"),
-    costUsd: num("costUsd"),
-    unpriced: num("unpriced"),
-    estimated: num("estimated"),
-    latencySumMs: num("latencySumMs"),
-    buckets: LATENCY_BUCKET_KEYS.map(num),
-  };
+  const scalars = Object.fromEntries(SCALARS.map((key) => [key, num(key)])) as Record<Scalar, number>;
+  return { ...scalars, buckets: LATENCY_BUCKET_KEYS.map(num) };
 }
 
 export const ZERO: Counters = countersOf({});
 
 export function addCounters(a: Counters, b: Counters): Counters {
-  return {
-    requests: a.requests + b.requests,
-    errors: a.errors + b.errors,
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    cachedTokens: a.cachedTokens + b.cachedTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-    costUsd: a.costUsd + b.costUsd,
-    unpriced: a.unpriced + b.unpriced,
-    estimated: a.estimated + b.estimated,
-    latencySumMs: a.latencySumMs + b.latencySumMs,
-    buckets: a.buckets.map((n, i) => n + (b.buckets[i] ?? 0)),
-  };
+  const scalars = Object.fromEntries(SCALARS.map((key) => [key, a[key] + b[key]])) as Record<Scalar, number>;
+  return { ...scalars, buckets: a.buckets.map((n, i) => n + (b.buckets[i] ?? 0)) };
 }
 
 const usd = (value: number): number => Math.round(value * 1e10) / 1e10;
@@ -100,6 +74,9 @@ export function presentCounters(c: Counters) {
     cost_usd: usd(c.costUsd),
     unpriced_requests: c.unpriced,
     estimated_requests: c.estimated,
+    cache_hits: c.cacheHits,
+    /** What the cache hits would have cost (not in cost_usd: they cost nothing). */
+    cache_saved_usd: usd(c.cacheSavedUsd),
     latency_avg_ms: c.requests > 0 ? Math.round((c.latencySumMs / c.requests) * 100) / 100 : null,
     latency_p50_ms: quantile(c.buckets, 0.5),
     latency_p95_ms: quantile(c.buckets, 0.95),

@@ -56,6 +56,13 @@ export const logEventSchema = z.object({
   attempts: z.array(attemptEventSchema).max(100),
   retries: count,
   cache_status: nullableText,
+  /**
+   * HIT and SEMANTIC HIT only: what the answer would have cost (the hit costs 0). Defaults keep events from a
+   * deployment that predates these fields valid.
+   */
+  cache_saved_usd: z.number().min(0).nullable().default(null),
+  /** The cache entry the request read or wrote (a KV key, no secret in it). */
+  cache_key: nullableText.default(null),
   /** The HTTP status the client got (a stream that broke later is still 200, with stream_error set). */
   status: z.number().int(),
   is_error: z.boolean(),

@@ -75,6 +75,8 @@ function requestAttributes(event: LogEvent, model: string | null): KeyValue[] {
     ...attr("ai_gateway.strategy_path", event.strategy_path),
     ...attr("ai_gateway.retries", event.retries),
     ...attr("ai_gateway.cache_status", event.cache_status),
+    ...attr("ai_gateway.cache_key", event.cache_key),
+    ...attr("ai_gateway.cache_saved_usd", event.cache_saved_usd),
     ...attr("ai_gateway.stream", event.stream),
     ...attr("ai_gateway.stream_error", event.stream_error),
     ...attr("ai_gateway.usage.cached_read_tokens", event.tokens.cached_read),

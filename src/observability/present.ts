@@ -33,6 +33,9 @@ export function presentLog(row: LogSummaryRow) {
     attempts: parseJson(row.attempts, []),
     retries: row.retries,
     cache_status: row.cacheStatus,
+    cache_key: row.cacheKey,
+    /** Set on cache hits only: what the answer would have cost (cost.usd is 0). */
+    cache_saved_usd: row.cacheSavedUsd,
     status: row.status,
     is_error: row.isError,
     error_type: row.errorType,

@@ -48,12 +48,14 @@ const FAMILIES: Family[] = [
   counter("ai_gateway_errors_total", "Requests that failed (status >= 400 or a broken stream).", (c) => c.errors),
   {
     name: "ai_gateway_tokens_total",
-    help: "Tokens by type (prompt includes cached_read and cache_write; completion includes reasoning).",
+    help: "Tokens providers processed, by type (prompt includes cached_read and cache_write; completion includes reasoning; cache hits are not counted).",
     type: "counter",
     lines: (row) => TOKEN_TYPES.map(([type, value]) => `ai_gateway_tokens_total${labels(row, { type })} ${num(value(row.counters))}`),
   },
   counter("ai_gateway_cost_usd_total", "List-price cost in USD of priced requests.", (c) => c.costUsd),
   counter("ai_gateway_unpriced_requests_total", "Requests whose model has no list price (not in cost_usd).", (c) => c.unpriced),
+  counter("ai_gateway_cache_hits_total", "Requests answered from the cache (exact or semantic).", (c) => c.cacheHits),
+  counter("ai_gateway_cache_saved_usd_total", "List-price cost in USD that cache hits did not spend.", (c) => c.cacheSavedUsd),
   {
     name: "ai_gateway_request_duration_seconds",
     help: "Request latency, arrival to last byte.",

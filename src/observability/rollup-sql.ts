@@ -1,4 +1,5 @@
 import { eq, sql, type SQL } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { COUNTER_KEYS, LATENCY_BUCKET_KEYS, LATENCY_BUCKETS_MS, logRollups, metricTotals, requestLogs, type CounterKey } from "../../schema/db";
 import type { Db } from "../admin/db";
 
@@ -19,22 +20,29 @@ function bucket(i: number): SQL<number> {
   return sql<number>`sum(${latency} > ${bound(i - 1)} and ${latency} <= ${bound(i)})`;
 }
 
+/** 1 for a request answered from the cache (HIT or SEMANTIC HIT), else 0. */
+const cacheHit = sql<number>`(coalesce(${requestLogs.cacheStatus}, '') in ('HIT', 'SEMANTIC HIT'))`;
+/** Tokens a provider processed: a cache hit's tokens were spent once already, by the request that stored it. */
+const spentTokens = (column: AnySQLiteColumn): SQL<number> => sql<number>`sum(${column} * (1 - ${cacheHit}))`;
+
 /** What each counter column aggregates over the batch's rows. */
 function expressions(): Record<CounterKey, SQL<number>> {
   const buckets = Object.fromEntries(LATENCY_BUCKET_KEYS.map((key, i) => [key, bucket(i)])) as Record<(typeof LATENCY_BUCKET_KEYS)[number], SQL<number>>;
   return {
     requests: sql<number>`count(*)`,
     errors: sql<number>`sum(${requestLogs.isError})`,
-    promptTokens: sql<number>`sum(${requestLogs.promptTokens})`,
-    completionTokens: sql<number>`sum(${requestLogs.completionTokens})`,
-    cachedTokens: sql<number>`sum(${requestLogs.cachedTokens})`,
-    cacheWriteTokens: sql<number>`sum(${requestLogs.cacheWriteTokens})`,
-    reasoningTokens: sql<number>`sum(${requestLogs.reasoningTokens})`,
+    promptTokens: spentTokens(requestLogs.promptTokens),
+    completionTokens: spentTokens(requestLogs.completionTokens),
+    cachedTokens: spentTokens(requestLogs.cachedTokens),
+    cacheWriteTokens: spentTokens(requestLogs.cacheWriteTokens),
+    reasoningTokens: spentTokens(requestLogs.reasoningTokens),
     costUsd: sql<number>`coalesce(sum(${requestLogs.costUsd}), 0)`,
     unpriced: sql<number>`sum(${requestLogs.costUnpriced})`,
-    estimated: sql<number>`sum(${requestLogs.tokensEstimated})`,
+    estimated: sql<number>`sum(${requestLogs.tokensEstimated} * (1 - ${cacheHit}))`,
     latencySumMs: sql<number>`sum(${latency})`,
     ...buckets,
+    cacheHits: sql<number>`sum(${cacheHit})`,
+    cacheSavedUsd: sql<number>`coalesce(sum(${requestLogs.cacheSavedUsd}), 0)`,
   };
 }
 

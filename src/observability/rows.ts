@@ -30,6 +30,8 @@ export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
     attempts: JSON.stringify(event.attempts),
     retries: event.retries,
     cacheStatus: event.cache_status,
+    cacheSavedUsd: event.cache_saved_usd,
+    cacheKey: event.cache_key,
     status: event.status,
     isError: event.is_error,
     errorType: event.error_type,

@@ -19,6 +19,9 @@ export interface LogRowRaw {
   path: string;
   stream: number;
   stream_error: string | null;
+  cache_status: string | null;
+  cache_saved_usd: number | null;
+  cache_key: string | null;
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
@@ -96,6 +99,8 @@ export function makeEvent(overrides: Partial<LogEvent> = {}): LogEvent {
     attempts: [{ target: "config", provider: "openai", model: "gpt-4o-mini", retry: 0, status: 200, start_ms: 1, latency_ms: 90, error: null, skipped: null }],
     retries: 0,
     cache_status: null,
+    cache_saved_usd: null,
+    cache_key: null,
     status: 200,
     is_error: false,
     error_type: null,

@@ -103,6 +103,12 @@ describe("OTLP spans", () => {
     expect(await traceIdFor("0AF7651916CD43DD8448EB211C80319C")).toBe("0af7651916cd43dd8448eb211c80319c");
   });
 
+  it("says what a cache hit saved and which entry served it", async () => {
+    const hit = { ...event(), cache_status: "HIT", cache_saved_usd: 0.0042, cache_key: "rc1:ns:abc" };
+    const [request] = await spansOf(hit, null);
+    expect(attrs(request?.attributes ?? [])).toMatchObject({ "ai_gateway.cache_status": "HIT", "ai_gateway.cache_saved_usd": 0.0042, "ai_gateway.cache_key": "rc1:ns:abc" });
+  });
+
   it("wraps spans in resourceSpans / scopeSpans with a service name", async () => {
     const payload = tracesPayload(await spansOf(event(), null));
     expect(payload.resourceSpans[0]?.resource.attributes).toContainEqual({ key: "service.name", value: { stringValue: "ai-gateway" } });

@@ -39,6 +39,6 @@ describe("Prometheus exposition", () => {
   it("declares every family even with no traffic yet", () => {
     const parsed = parsePrometheus(renderPrometheus([]));
     expect(parsed.samples).toEqual([]);
-    expect(parsed.types.size).toBe(6);
+    expect(parsed.types.size).toBe(8);
   });
 });
