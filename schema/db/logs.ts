@@ -102,6 +102,11 @@ export const requestLogs = sqliteTable(
     servedModel: text("served_model"),
     /** served_model, else requested_model: what filters and rollups group by. */
     model: text("model"),
+    /**
+     * The `model` label of GET /metrics (migration 0005): the price table's name for `model`, `other` for a model
+     * the table does not know, '' for none. Bounded by the price table, whatever strings clients send.
+     */
+    metricModel: text("metric_model"),
     strategyPath: text("strategy_path"),
     attempts: text("attempts").notNull().default("[]"),
     retries: integer("retries").notNull().default(0),

@@ -18,3 +18,7 @@ ALTER TABLE `log_rollups` ADD `cache_hits` integer DEFAULT 0 NOT NULL;
 ALTER TABLE `log_rollups` ADD `cache_saved_usd` real DEFAULT 0 NOT NULL;
 ALTER TABLE `metric_totals` ADD `cache_hits` integer DEFAULT 0 NOT NULL;
 ALTER TABLE `metric_totals` ADD `cache_saved_usd` real DEFAULT 0 NOT NULL;
+
+-- The model label of GET /metrics: the price table's name for the model, or `other` (bounded label values).
+-- metric_totals rows written before this migration keep the raw model strings they were counted under.
+ALTER TABLE `request_logs` ADD `metric_model` text;

@@ -90,7 +90,8 @@ export function rollupStatements(db: Db, batchId: string, metadataKey: string | 
       .onConflictDoUpdate({ target: [logRollups.dimension, logRollups.value, logRollups.hour], set: addExcluded(logRollups) }),
   );
   const provider = sql<string>`coalesce(${requestLogs.provider}, '')`;
-  const model = sql<string>`coalesce(${requestLogs.model}, '')`;
+  // A bounded label (schema/db/logs.ts metric_model), not the client's model string: see rows.ts metricModelOf.
+  const model = sql<string>`coalesce(${requestLogs.metricModel}, '')`;
   const key = sql<string>`coalesce(${requestLogs.gatewayKeyId}, '')`;
   const totals = db
     .insert(metricTotals)

@@ -1,4 +1,5 @@
 import type { NewRequestLogRow } from "../../schema/db";
+import { priceFor } from "../../schema/pricing";
 import { effectiveModel } from "./build";
 import type { LogEvent } from "./event";
 
@@ -7,8 +8,18 @@ export const hourOf = (epochMs: number): number => Math.floor(epochMs / HOUR_MS)
 
 const ms = (value: number | null): number | null => (value === null ? null : Math.round(value));
 
+/** Models the price table does not know share one metrics label: clients choose model strings, scrapers pay per series. */
+export const OTHER_MODEL = "other";
+
+/** The `model` label of GET /metrics: the price table's name for the model (bounded), `other`, or '' for none. */
+export function metricModelOf(provider: string | null, model: string | null): string {
+  if (model === null) return "";
+  return priceFor(provider ?? "", model)?.model ?? OTHER_MODEL;
+}
+
 /** The request_logs row of an event, tagged with the consumer batch that inserts it. */
 export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
+  const model = effectiveModel(event);
   return {
     id: event.id,
     traceId: event.trace_id,
@@ -25,7 +36,8 @@ export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
     provider: event.provider,
     requestedModel: event.requested_model,
     servedModel: event.served_model,
-    model: effectiveModel(event),
+    model,
+    metricModel: metricModelOf(event.provider, model),
     strategyPath: event.strategy_path,
     attempts: JSON.stringify(event.attempts),
     retries: event.retries,

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parsePrometheus, select } from "../unit/observability-prom-parser";
 import { ADMIN_TOKEN, expectError } from "./admin-helpers";
@@ -23,7 +24,8 @@ describe("GET /metrics", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const metrics = parsePrometheus(await res.text());
-    const labels = { provider: "openai", model, key };
+    // A model the price table does not know is labelled `other`: the label set stays bounded.
+    const labels = { provider: "openai", model: "other", key };
     const value = (name: string, extra: Record<string, string> = {}) => {
       const found = select(metrics, name, { ...labels, ...extra });
       expect(found, `${name} ${JSON.stringify(extra)}`).toHaveLength(1);
@@ -42,6 +44,26 @@ describe("GET /metrics", () => {
     expect(value("ai_gateway_request_duration_seconds_bucket", { le: "+Inf" })).toBe(3);
     expect(value("ai_gateway_request_duration_seconds_count")).toBe(3);
     expect(value("ai_gateway_request_duration_seconds_sum")).toBeCloseTo(7.44, 10);
+  });
+
+  it("labels models by their price-table name, unknown ones as `other`; logs and analytics keep the raw model", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const junk = Array.from({ length: 5 }, () => `client-chosen-${crypto.randomUUID()}`);
+    const events = [
+      ...junk.map((model) => makeEvent({ gateway_key_id: key, requested_model: model, served_model: model })),
+      makeEvent({ gateway_key_id: key, requested_model: "gpt-4o-mini", served_model: "gpt-4o-mini" }),
+      // Not in the table itself, priced as gpt-4o-mini (date suffix): one series with it, not one per spelling.
+      makeEvent({ gateway_key_id: key, requested_model: "GPT-4o-mini-2099-01-01", served_model: "GPT-4o-mini-2099-01-01" }),
+    ];
+    await deliver(events);
+    const metrics = parsePrometheus(await (await scrape()).text());
+    const series = select(metrics, "ai_gateway_requests_total", { key });
+    expect(series.map((s) => [s.labels.model, s.value]).sort()).toEqual([
+      ["gpt-4o-mini", 2],
+      ["other", 5],
+    ]);
+    const logged = await env.DB.prepare("SELECT model FROM request_logs WHERE gateway_key_id = ? ORDER BY model").bind(key).all<{ model: string }>();
+    expect(logged.results.map((r) => r.model)).toEqual([...junk, "gpt-4o-mini", "GPT-4o-mini-2099-01-01"].sort());
   });
 
   it("needs the admin token", async () => {
