@@ -1,4 +1,5 @@
 import type { SseEvent } from "../../providers/shared/sse";
+import { mergeDeltaField, mergeLogprobs, mergeRepeatedField, type Fields, type Logprobs } from "./merge";
 import { chatChunkSchema, completionChunkSchema, toolCallDeltaSchema, type ChatChunk, type CompletionChunk } from "./shapes";
 
 /** A streamed answer turned back into the body a non-streamed request would have got. */
@@ -15,12 +16,23 @@ interface ToolCallAcc {
 }
 
 interface ChoiceAcc {
-  /** role, content, refusal, reasoning_content and any other string field, concatenated as they arrived. */
-  message: Record<string, unknown>;
+  /** Every message field but tool_calls, merged as the openai SDK merges them (merge.ts). */
+  message: Fields;
   toolCalls: Map<number, ToolCallAcc>;
-  logprobs: { content: unknown[]; refusal: unknown[] } | null;
+  logprobs: Logprobs | null;
   finishReason: string | null;
+  /** Other choice-level fields (Azure's content_filter_results, ...): the last value stands. */
+  extra: Fields;
 }
+
+/**
+ * Random padding OpenAI adds to stream events (stream_options.include_obfuscation) against length side channels:
+ * it belongs to the stream, not the answer, wherever a provider puts it.
+ */
+const PADDING = "obfuscation";
+/** Chunk and choice fields that are not carried over as they are. */
+const CHUNK_STRUCTURE = new Set(["id", "object", "created", "model", "choices", "usage", PADDING]);
+const CHOICE_STRUCTURE = new Set(["index", "delta", "finish_reason", "logprobs", PADDING]);
 
 /** The `data` of every event, which must end with `[DONE]`: a stream without it was cut and is never stored. */
 function payloads(events: readonly SseEvent[]): unknown[] | null {
@@ -56,14 +68,9 @@ function applyToolCalls(acc: ChoiceAcc, value: unknown): boolean {
 
 function applyDelta(acc: ChoiceAcc, delta: Record<string, unknown>): boolean {
   for (const [key, value] of Object.entries(delta)) {
-    if (key === "tool_calls") {
-      if (!applyToolCalls(acc, value)) return false;
-    } else if (typeof value === "string") {
-      const before = acc.message[key];
-      acc.message[key] = key === "role" ? value : (typeof before === "string" ? before : "") + value;
-    } else if (value !== null && value !== undefined) {
-      acc.message[key] = value;
-    }
+    if (key === PADDING) continue;
+    if (key !== "tool_calls") mergeDeltaField(acc.message, key, value);
+    else if (value !== null && value !== undefined && !applyToolCalls(acc, value)) return false;
   }
   return true;
 }
@@ -80,38 +87,37 @@ function chatChoice(index: number, acc: ChoiceAcc): Record<string, unknown> {
         function: { name: call.name, arguments: call.arguments },
       }));
   }
-  return { index, message, logprobs: acc.logprobs, finish_reason: acc.finishReason };
+  return { ...acc.extra, index, message, logprobs: acc.logprobs, finish_reason: acc.finishReason };
 }
 
 function assembleChat(chunks: ChatChunk[]): Assembled | null {
   const [first] = chunks;
   if (!first) return null;
   const choices = new Map<number, ChoiceAcc>();
+  const extra: Fields = {};
   let usage: unknown = undefined;
   for (const chunk of chunks) {
     if (chunk.usage) usage = chunk.usage;
+    for (const [key, value] of Object.entries(chunk)) if (!CHUNK_STRUCTURE.has(key)) mergeRepeatedField(extra, key, value);
     for (const choice of chunk.choices) {
-      const acc = choices.get(choice.index) ?? { message: {}, toolCalls: new Map(), logprobs: null, finishReason: null };
+      const acc = choices.get(choice.index) ?? { message: {}, toolCalls: new Map(), logprobs: null, finishReason: null, extra: {} };
       choices.set(choice.index, acc);
       if (!applyDelta(acc, choice.delta)) return null;
       if (choice.finish_reason) acc.finishReason = choice.finish_reason;
-      if (choice.logprobs) {
-        acc.logprobs ??= { content: [], refusal: [] };
-        acc.logprobs.content.push(...(choice.logprobs.content ?? []));
-        acc.logprobs.refusal.push(...(choice.logprobs.refusal ?? []));
-      }
+      acc.logprobs = mergeLogprobs(acc.logprobs, choice.logprobs);
+      for (const [key, value] of Object.entries(choice)) if (!CHOICE_STRUCTURE.has(key)) mergeRepeatedField(acc.extra, key, value);
     }
   }
   // Every choice must have finished: a stream that stops without finish_reason is not an answer to replay.
   if (choices.size === 0 || [...choices.values()].some((acc) => acc.finishReason === null)) return null;
   const body: Record<string, unknown> = {
+    ...extra,
     id: first.id,
     object: "chat.completion",
     created: first.created,
     model: first.model,
     choices: [...choices.entries()].sort(([a], [b]) => a - b).map(([index, acc]) => chatChoice(index, acc)),
   };
-  if (first.system_fingerprint) body.system_fingerprint = first.system_fingerprint;
   if (usage) body.usage = usage;
   return { body };
 }

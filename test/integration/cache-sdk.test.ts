@@ -71,4 +71,33 @@ describe("the openai SDK reads cached answers", () => {
     expect(response.headers.get("x-portkey-cache-status")).toBe("HIT");
     expect(data.choices[0]?.message.content).toBe("From the cache");
   });
+
+  it("replays content and refusal token logprobs that the SDK assembles into the provider's own answer", async () => {
+    const bytes = (text: string) => [...new TextEncoder().encode(text)];
+    const lp = (token: string): OpenAI.ChatCompletionTokenLogprob => ({ token, logprob: -0.25, bytes: bytes(token), top_logprobs: [{ token, logprob: -0.25, bytes: bytes(token) }] });
+    const withLogprobs = completion("Hi there", {
+      service_tier: "default",
+      choices: [{ index: 0, message: { role: "assistant", content: "Hi there", refusal: null, annotations: [] }, logprobs: { content: [lp("Hi"), lp(" there")], refusal: null }, finish_reason: "stop" }],
+    });
+    const refused = completion("", {
+      service_tier: "default",
+      choices: [{ index: 0, message: { role: "assistant", content: null, refusal: "I can't help with that.", annotations: [] }, logprobs: { content: null, refusal: [lp("I"), lp(" can't")] }, finish_reason: "stop" }],
+    });
+    for (const answer of [withLogprobs, refused]) {
+      const ns = uniq("sdk");
+      const served = serveChat(() => json(answer));
+      const sdk = client(ns);
+      const params = chatBody("Token logprobs, please", { logprobs: true, top_logprobs: 1 }) as OpenAI.ChatCompletionCreateParamsNonStreaming;
+      expect(await sdk.chat.completions.create(params)).toEqual(answer);
+      await waitForEntries(1, `rc1:${ns}:`);
+
+      const replayed = await sdk.chat.completions.stream({ ...params, stream: true }).finalChatCompletion();
+      expect(served.calls).toBe(1);
+      const [original] = answer.choices;
+      expect(replayed.choices[0]?.logprobs).toEqual(original?.logprobs);
+      expect(replayed.choices[0]?.message).toMatchObject(original?.message ?? {});
+      expect(replayed.choices[0]?.finish_reason).toBe("stop");
+      expect(replayed).toMatchObject({ id: answer.id, model: answer.model, service_tier: "default", system_fingerprint: answer.system_fingerprint });
+    }
+  });
 });

@@ -54,7 +54,7 @@ describe("assembling a streamed answer", () => {
     });
     const text = assembleStream("chat", parseSseText(sseOf(textStream)));
     expect(text?.body.choices).toEqual([
-      { index: 0, logprobs: null, finish_reason: "stop", message: { role: "assistant", content: "Héllo 🌍", reasoning_content: "Thinking." } },
+      { index: 0, logprobs: null, finish_reason: "stop", message: { role: "assistant", content: "Héllo 🌍", refusal: null, reasoning_content: "Thinking." } },
     ]);
   });
 
