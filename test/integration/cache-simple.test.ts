@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { sha256Hex } from "../../src/cache/canonical";
 import { cacheRuntime } from "../../src/cache/runtime";
 import { cachedCall, chatBody, completion, EMBEDDINGS_URL, json, keysWith, serveChat, status, uniq, waitForEntries } from "./cache-fixtures";
 import { gateway, upstream, useFakeUpstreams } from "./harness";
@@ -110,6 +111,10 @@ describe("simple cache", () => {
     // Same namespace, model and request hash; different scope segment, and no credential in the key.
     expect(new Set(keys.map((key) => key.split(":")[3])).size).toBe(2);
     expect(keys.join()).not.toContain("sk-tenant");
+    // Nor the SHA-256 anyone holding the key could compute: passthrough scopes are HMACs under a server secret.
+    for (const credential of ["sk-tenant-a", "sk-tenant-b"]) {
+      expect(keys.join()).not.toContain((await sha256Hex(`scope:credential:openai:${credential}`)).slice(0, 32));
+    }
     expect(served.calls).toBe(2);
   });
 
