@@ -57,7 +57,8 @@ async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapsho
     outcome.streamError ??= `stream still open after ${STREAM_LOG_WAIT_MS} ms when logged`;
   }
   const endedAt = performance.now();
-  const secrets = secretsOf((name) => c.req.header(name));
+  // Read after the response: routing fills outcome.redact with the stored keys it used (the caller never saw them).
+  const secrets = secretsOf((name) => c.req.header(name), outcome.redact);
   const bodies = snap.withBodies
     ? loggedBodies(
         requestBodyText(outcome.requestBody),

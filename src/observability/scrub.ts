@@ -38,9 +38,12 @@ function collectConfigSecrets(value: unknown, out: Set<string>): void {
 
 const bearerValue = (header: string | undefined): string | undefined => header?.replace(/^\s*(Bearer|Basic)\s+/i, "").trim();
 
-/** Every secret a request carried in its headers (including an inline x-portkey-config's credentials). */
-export function secretsOf(header: (name: string) => string | undefined): string[] {
-  const out = new Set<string>();
+/**
+ * Every secret of a request: what it carried in its headers (including an inline x-portkey-config's credentials)
+ * and `used`, the credentials the gateway added on its behalf (outcome.redact: a virtual key's provider key).
+ */
+export function secretsOf(header: (name: string) => string | undefined, used: readonly string[] = []): string[] {
+  const out = new Set<string>(used);
   for (const value of [bearerValue(header("authorization")), header("x-portkey-api-key"), header("x-api-key"), header("api-key")]) {
     if (value) out.add(value);
   }

@@ -4,6 +4,7 @@ import { rawTextOf } from "../../providers/shared/raw";
 import { SseDecoder } from "../../providers/shared/sse";
 import type { ChatCompletionChunk, ChatCompletionChunkChoice, ChunkDelta } from "../../schema/openai-response";
 import type { RequestOutcome } from "../context";
+import { scrub } from "../observability/scrub";
 
 export interface StreamOptions {
   /** The client asked for `stream_options.include_usage`: forward usage chunks. */
@@ -15,8 +16,9 @@ export interface StreamOptions {
 const encoder = new TextEncoder();
 const frame = (data: string) => `data: ${data}\n\n`;
 
-function errorFrame(error: unknown): string {
-  const message = `upstream stream was interrupted: ${error instanceof Error ? error.message : "unknown failure"}`;
+/** The error event a broken stream ends with; the provider's message may quote the key it was sent. */
+function errorFrame(error: unknown, secrets: readonly string[]): string {
+  const message = scrub(`upstream stream was interrupted: ${error instanceof Error ? error.message : "unknown failure"}`, secrets);
   let type = "api_error";
   let code = "upstream_stream_error";
   if (error instanceof IncompleteStreamError) code = "upstream_stream_incomplete";
@@ -136,7 +138,7 @@ async function pump(
       outcome.streamError = "client closed the stream";
     } else {
       outcome.streamError = error instanceof Error ? error.message : "upstream stream failed";
-      pending += errorFrame(error);
+      pending += errorFrame(error, outcome.redact ?? []);
       await flush().then(() => writer.close()).catch(() => {});
     }
     await reader.cancel().catch(() => {});

@@ -39,13 +39,13 @@ export interface AppCall {
  * The Worker with other vars (the queue and D1 stay the real bindings, so the row arrives as in production); reads
  * the whole answer and waits for the work handed to waitUntil.
  */
-export async function callWith(vars: Partial<Env>, call: AppCall): Promise<Response> {
+export async function callWith(vars: Partial<Env>, call: AppCall): Promise<{ status: number; text: string }> {
   const ctx = createExecutionContext();
   const init: RequestInit = { method: call.method ?? "POST", headers: { "content-type": "application/json", ...call.headers } };
   if (call.body !== undefined) init.body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
   if (call.signal) init.signal = call.signal;
   const res = await app.fetch(new Request(`http://gateway.test${call.path ?? "/v1/chat/completions"}`, init), { ...env, ...vars }, ctx);
-  await res.text();
+  const text = await res.text();
   await waitOnExecutionContext(ctx);
-  return res;
+  return { status: res.status, text };
 }

@@ -15,6 +15,11 @@ describe("secrets never reach a log", () => {
     expect(secrets.sort()).toEqual(["AWSSECRETKEYVALUE", "custom-format-secret-42", "gw-live-key-1234567890"]);
   });
 
+  it("adds the credentials the gateway used on the caller's behalf (a virtual key's provider key)", () => {
+    expect(secretsOf(() => undefined, ["vault-provider-key-0001", "short"])).toEqual(["vault-provider-key-0001"]);
+    expect(scrub("refused vault-provider-key-0001", secretsOf(() => undefined, ["vault-provider-key-0001"]))).toBe(`refused ${REDACTED}`);
+  });
+
   it("replaces known secrets wherever they appear, and well-known key shapes", () => {
     const text = JSON.stringify({
       messages: [{ role: "user", content: "my key is gw-live-key-1234567890 and custom-format-secret-42" }],
