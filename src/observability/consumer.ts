@@ -2,7 +2,7 @@ import { openDb } from "../admin/db";
 import { sendBudgetAlerts } from "./alerts";
 import { d1BudgetSource, type BudgetSource } from "./budget-source";
 import { logEventSchema, type LogEvent } from "./event";
-import { exportTraces } from "./otlp-export";
+import { exportTraces, RetryableExportError } from "./otlp-export";
 import { analyticsMetadataKey } from "./settings";
 import { writeEvents } from "./store";
 
@@ -62,8 +62,9 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
   try {
     await exportTraces(env, toExport.map((d) => d.event));
   } catch (error) {
-    exported = false;
-    console.error(`OTLP export of ${toExport.length} requests failed; retrying them`, error);
+    // Only a failure that may pass is retried; anything else would fail again on every redelivery.
+    exported = !(error instanceof RetryableExportError);
+    console.error(`OTLP export of ${toExport.length} requests failed${exported ? "" : "; retrying them"}`, error);
   }
 
   const fresh = deliveries.filter((d) => inserted.has(d.event.id)).map((d) => d.event);

@@ -91,6 +91,26 @@ describe("OTLP export", () => {
     expect(await rowsOfTrace(events[0]?.trace_id ?? "")).toHaveLength(1);
   });
 
+  it("retries only what may pass (429, 502, 503, 504, network errors); a refusal is logged and acked", async () => {
+    const outcomes: Array<[number | "network error", boolean]> = [[400, false], [401, false], [413, false], [500, false], [429, true], [502, true], [504, true], ["network error", true]];
+    for (const [status, retried] of outcomes) {
+      upstream.resetHandlers();
+      let posts = 0;
+      upstream.use(
+        http.post("https://otel.test/v1/traces", () => {
+          posts++;
+          return status === "network error" ? HttpResponse.error() : new HttpResponse("no", { status });
+        }),
+      );
+      const events = [event()];
+      const { result, ids } = await deliver(events, { env: { ...env, ...OTEL } });
+      expect(posts, String(status)).toBe(1);
+      expect(result.retryMessages.map((m) => m.msgId), String(status)).toEqual(retried ? ids : []);
+      expect(result.explicitAcks, String(status)).toEqual(retried ? [] : ids);
+      expect(await rowsOfTrace(events[0]?.trace_id ?? ""), String(status)).toHaveLength(1); // written either way
+    }
+  });
+
   it("is off when OTEL_EXPORTER_OTLP_ENDPOINT is empty", async () => {
     // msw fails the test on any unexpected request: nothing may be posted.
     const { result } = await deliver([event()]);
