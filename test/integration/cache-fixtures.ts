@@ -102,6 +102,9 @@ export async function waitForEntries(count: number, prefix = "rc1:"): Promise<st
 
 export const status = (res: Response) => res.headers.get("x-portkey-cache-status");
 
+/** The first choice's message content of a chat completion response. */
+export const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
+
 export interface Embeddings {
   inputs: string[];
   keys: (string | null)[];

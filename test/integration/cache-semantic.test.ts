@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
 import { cosine, fakeEmbedding as embed } from "../unit/cache-fake-embedding";
-import { cachedCall, completion, json, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import { cachedCall, completion, contentOf, json, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
 import { withEnv } from "./governance-helpers";
 import { sseData, useFakeUpstreams } from "./harness";
 
@@ -21,8 +21,6 @@ const body = (question: string, system = "You are a literature tutor.", extra: R
   ],
   ...extra,
 });
-
-const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
 
 // Background work that would otherwise hold withEnv's waitUntil: bucket batching and the stats flush window.
 const saved = { ...cacheRuntime };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
-import { chatBody, completion, json, keysWith, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import { chatBody, completion, contentOf, json, keysWith, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
 import { withEnv } from "./governance-helpers";
 import { useFakeUpstreams } from "./harness";
 
@@ -17,8 +17,6 @@ function call(ns: string, body: unknown, mode: "simple" | "semantic", overrides:
   const config = { provider: "openai", api_key: "sk-timeouts", cache: { mode, max_age: 600 } };
   return withEnv(overrides, { headers: { "x-portkey-config": JSON.stringify(config), "x-portkey-cache-namespace": ns }, body });
 }
-
-const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
 
 describe("cache lookups are bounded in time", () => {
   it("a KV read slower than the read timeout is a MISS: the provider answers and the request succeeds", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
-import { chatBody, completion, json, observedKv, serveChat, status, uniq } from "./cache-fixtures";
+import { chatBody, completion, contentOf, json, observedKv, serveChat, status, uniq } from "./cache-fixtures";
 import { withEnv } from "./governance-helpers";
 import { useFakeUpstreams } from "./harness";
 
@@ -17,8 +17,6 @@ function call(kv: KVNamespace, ns: string, body: unknown, refresh = false): Prom
   if (refresh) headers["x-portkey-cache-force-refresh"] = "true";
   return withEnv({ CACHE: kv }, { headers, body });
 }
-
-const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
 
 describe("writes to one cache key", () => {
   it("concurrent identical misses in one isolate store their answer once (KV takes one write per key per second)", async () => {
