@@ -4,7 +4,7 @@ import { d1BudgetSource, type BudgetSource } from "./budget-source";
 import { logEventSchema, type LogEvent } from "./event";
 import { exportTraces, RetryableExportError } from "./otlp-export";
 import { analyticsMetadataKey } from "./settings";
-import { writeEvents } from "./store";
+import { writeIsolating } from "./write-isolating";
 
 export interface ConsumerDeps {
   budgets?: BudgetSource;
@@ -38,8 +38,9 @@ function parse(batch: MessageBatch<unknown>): Delivery[] {
 
 /**
  * The LOG_QUEUE consumer: validate, write the batch to D1 (logs and rollups in one transaction, idempotent on the
- * event id), then export spans and fire budget alerts. A D1 failure retries every message with a growing delay
- * (after max_retries they go to the dead-letter queue); an export failure retries only the affected messages,
+ * event id), then export spans and fire budget alerts. A batch D1 refuses is split until the events it can take
+ * are written; what it still refuses is retried with a growing delay (after max_retries it goes to the dead-letter
+ * queue). An export failure that may pass retries only the affected messages,
  * whose second write is a no-op. Spans are exported for new rows, and again for redelivered messages, since a
  * redelivery may be the retry of a failed export (span ids are derived from the event, so a repeat is a duplicate,
  * not a new request).
@@ -48,16 +49,11 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
   const deliveries = parse(batch);
   if (deliveries.length === 0) return;
   const db = openDb(env);
-  let inserted: Set<string>;
-  try {
-    inserted = await writeEvents(db, deliveries.map((d) => d.event), analyticsMetadataKey(env));
-  } catch (error) {
-    console.error(`log batch of ${deliveries.length} not written; retrying`, error);
-    for (const { message } of deliveries) message.retry({ delaySeconds: retryDelay(message.attempts) });
-    return;
-  }
+  const { written, failed, inserted } = await writeIsolating(db, deliveries, analyticsMetadataKey(env));
+  for (const { message } of failed) message.retry({ delaySeconds: retryDelay(message.attempts) });
+  if (written.length === 0) return;
 
-  const toExport = deliveries.filter((d) => inserted.has(d.event.id) || d.message.attempts > 1);
+  const toExport = written.filter((d) => inserted.has(d.event.id) || d.message.attempts > 1);
   let exported = true;
   try {
     await exportTraces(env, toExport.map((d) => d.event));
@@ -67,7 +63,7 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
     console.error(`OTLP export of ${toExport.length} requests failed${exported ? "" : "; retrying them"}`, error);
   }
 
-  const fresh = deliveries.filter((d) => inserted.has(d.event.id)).map((d) => d.event);
+  const fresh = written.filter((d) => inserted.has(d.event.id)).map((d) => d.event);
   try {
     await sendBudgetAlerts(db, env, fresh, deps.budgets ?? d1BudgetSource(db, deps.now), deps.now?.());
   } catch (error) {
@@ -76,7 +72,7 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
   }
 
   const retry = new Set(exported ? [] : toExport.map((d) => d.message));
-  for (const { message } of deliveries) {
+  for (const { message } of written) {
     if (retry.has(message)) message.retry({ delaySeconds: retryDelay(message.attempts) });
     else message.ack();
   }

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { LogEvent } from "../../src/observability/event";
+import { MAX_D1_BATCHES } from "../../src/observability/write-isolating";
 import { deliver, makeEvent, privateHour } from "./observability-helpers";
 
 /** The queue consumer, driven with createMessageBatch: batching, failures and redelivery without double counting. */
@@ -109,6 +110,27 @@ describe("log queue consumer", () => {
     const retried = await deliver(events, { attempts: 2, ids: failed.ids });
     expect(retried.result.explicitAcks.sort()).toEqual([...failed.ids].sort());
     expect((await rollup("key", key, hour))?.requests).toBe(3);
+  });
+
+  it("writes the events of a batch D1 refuses, and retries only the one it cannot take", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const hour = privateHour();
+    const good = eventsFor(key, hour, 5);
+    // Valid to the schema, refused by D1: a start past what a Date can hold is stored as NULL (NOT NULL constraint).
+    const [bad] = eventsFor(key, hour, 1, () => ({ started_at: 9e15, ended_at: 9e15 }));
+    const { result, ids } = await deliver([...good.slice(0, 2), bad, ...good.slice(2)]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual([ids[2]]);
+    expect(result.explicitAcks.sort()).toEqual(ids.filter((_, i) => i !== 2).sort());
+    expect(await countRows(key)).toBe(5);
+    expect((await rollup("key", key, hour))?.requests).toBe(5);
+  });
+
+  it("gives up splitting after a bounded number of D1 batches when D1 is down", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const { db, calls } = instrumentedDb({ fail: true });
+    const failed = await deliver(eventsFor(key, privateHour(), 100), { env: { ...env, DB: db } });
+    expect(failed.result.retryMessages).toHaveLength(100);
+    expect(calls.batch).toBeLessThanOrEqual(MAX_D1_BATCHES);
   });
 
   it("drops a malformed message (no retry can fix it) and writes the rest", async () => {
