@@ -98,16 +98,18 @@ async function alertKey(db: Db, url: string, thresholds: readonly number[], subj
 }
 
 /**
- * After a batch is written: for every gateway key and virtual key that just spent money and has a budget, send the
- * webhook of each threshold its period's spend has reached and that was not sent yet for this period. Off without
- * BUDGET_ALERT_WEBHOOK_URL. Returns how many alerts were delivered.
+ * After a batch is written: for every gateway key and virtual key that spent money in it and has a budget, send
+ * the webhook of each threshold its period's spend has reached and that was not sent yet for this period. `events`
+ * are all the batch's written events, redelivered ones included (their spend may be committed while their alerts
+ * never ran); budget_alerts makes a repeat check send nothing twice. Off without BUDGET_ALERT_WEBHOOK_URL. Returns
+ * how many alerts were delivered.
  */
-export async function sendBudgetAlerts(db: Db, env: Env, inserted: readonly LogEvent[], source: BudgetSource, now = Date.now()): Promise<number> {
+export async function sendBudgetAlerts(db: Db, env: Env, events: readonly LogEvent[], source: BudgetSource, now = Date.now()): Promise<number> {
   const url = webhookUrl(env);
   if (!url) return 0;
   const thresholds = alertThresholds(env);
   const subjects = new Map<string, Subject>();
-  for (const event of inserted) {
+  for (const event of events) {
     if (!((event.cost.usd ?? 0) > 0)) continue;
     if (event.gateway_key_id) subjects.set(`g:${event.gateway_key_id}`, { kind: "gateway_key", id: event.gateway_key_id });
     if (event.virtual_key_id) subjects.set(`v:${event.virtual_key_id}`, { kind: "virtual_key", id: event.virtual_key_id });

@@ -63,9 +63,9 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
     console.error(`OTLP export of ${toExport.length} requests failed${exported ? "" : "; retrying them"}`, error);
   }
 
-  const fresh = written.filter((d) => inserted.has(d.event.id)).map((d) => d.event);
   try {
-    await sendBudgetAlerts(db, env, fresh, deps.budgets ?? d1BudgetSource(db, deps.now), deps.now?.());
+    // Every written event, redeliveries included: a consumer that died after the D1 commit never checked their keys.
+    await sendBudgetAlerts(db, env, written.map((d) => d.event), deps.budgets ?? d1BudgetSource(db, deps.now), deps.now?.());
   } catch (error) {
     // The spend is recorded; the next batch of the same key checks the thresholds again.
     console.error("budget alerts failed", error);

@@ -62,6 +62,22 @@ describe("budget alerts", () => {
     expect(received).toHaveLength(3);
   });
 
+  it("alerts on a redelivery when the consumer died after writing the batch and before checking budgets", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const received = webhook();
+    const batch = [spend(key, 0.6)];
+    // First delivery: the rows and rollups are committed, then nothing (no webhook configured stands in for the
+    // crash: the alerts step never ran). The runtime redelivers the unacked message.
+    await deliver(batch, { deps: { budgets: budgets(key, 1) } });
+    expect(received).toEqual([]);
+    const options = { env: { ...env, ...VARS }, deps: { budgets: budgets(key, 1) }, attempts: 2 };
+    await deliver(batch, options);
+    expect(received.map((a) => a.threshold_percent)).toEqual([50]);
+    expect(received[0]?.spent_usd).toBeCloseTo(0.6, 10); // counted once: the redelivery wrote nothing
+    await deliver(batch, { ...options, attempts: 3 });
+    expect(received).toHaveLength(1); // once per threshold per period
+  });
+
   it("stays quiet without a webhook URL or without a budget", async () => {
     const key = `key-${crypto.randomUUID()}`;
     webhook();
