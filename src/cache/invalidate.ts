@@ -10,6 +10,12 @@ export const PAGE_SIZE = 200;
 const PAGES_PER_CALL = 4;
 const DELETE_CONCURRENCY = 50;
 
+/**
+ * `model` matches the model segment of the keys: the model the gateway sent (the body's `model` after the target's
+ * override_params), not the one the provider reported in its answer. An alias (`gpt-4o-mini`) is invalidated by
+ * the alias, never by the dated model it resolved to; the provider's name is only in the stored value, which a
+ * listing cannot see.
+ */
 export type InvalidateRequest = { key: string } | { namespace?: string; model?: string };
 
 export interface InvalidateResult {

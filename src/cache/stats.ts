@@ -29,10 +29,11 @@ const MAX_STATS_PAGES = 20;
  */
 const shards = new Map<string, { key: string; counters: Counters }>();
 let isolateId: string | undefined;
-let flushing = false;
-/** Counted since the last write started. */
+/** Counted since the last write started (or a write failed). */
 let dirty = false;
 let lastFlush = 0;
+/** The running flush task, if any. */
+let flushing: { since: number } | null = null;
 
 function bump(counters: Counters, status: CacheStatus, savedUsd: number): void {
   if (status === "HIT") counters.hits++;
@@ -42,10 +43,18 @@ function bump(counters: Counters, status: CacheStatus, savedUsd: number): void {
   counters.saved_usd = Math.round((counters.saved_usd + savedUsd) * 1e10) / 1e10;
 }
 
-/** Flush rounds one background task runs before it lets the next request start a new one. */
-const MAX_ROUNDS = 3;
+/**
+ * Flush rounds one background task runs before it lets the next request start a new one. Two rounds of a 10 s
+ * window stay inside the 30 s a waitUntil may run after its response.
+ */
+const MAX_ROUNDS = 2;
+/**
+ * A flush task older than this is presumed dead: a waitUntil that is cancelled (time limit, or its KV write never
+ * answering) never settles, and must not stop this isolate from ever flushing again.
+ */
+const staleFlushMs = () => MAX_ROUNDS * cacheRuntime.statsFlushMs + 30_000;
 
-async function flush(kv: KVNamespace): Promise<void> {
+async function flush(kv: Pick<KVNamespace, "put">): Promise<void> {
   for (let round = 0; round < MAX_ROUNDS && dirty; round++) {
     await sleep(Math.max(0, lastFlush + cacheRuntime.statsFlushMs - cacheRuntime.now()));
     dirty = false;
@@ -56,13 +65,14 @@ async function flush(kv: KVNamespace): Promise<void> {
       // Yesterday's shard is final once written: drop it from memory.
       if (!id.endsWith(today)) shards.delete(id);
     });
-    await Promise.allSettled(writes);
+    // Totals are cumulative, so a failed write is repaired by the next one: make sure there is a next one.
+    if ((await Promise.allSettled(writes)).some((write) => write.status === "rejected")) dirty = true;
   }
 }
 
 /** Count one cache decision; the write happens in the background (waitUntil), never on the response's path. */
 export async function recordCacheEvent(
-  kv: KVNamespace,
+  kv: Pick<KVNamespace, "put">,
   namespace: string,
   status: CacheStatus,
   savedUsd: number,
@@ -71,7 +81,8 @@ export async function recordCacheEvent(
   if (status === "DISABLED") return;
   // Random values are not allowed at module scope in Workers: the isolate id is drawn on first use.
   isolateId ??= crypto.randomUUID().slice(0, 13);
-  const day = new Date(cacheRuntime.now()).toISOString().slice(0, 10);
+  const now = cacheRuntime.now();
+  const day = new Date(now).toISOString().slice(0, 10);
   const id = `${namespace}\n${day}`;
   let shard = shards.get(id);
   if (!shard) {
@@ -80,9 +91,14 @@ export async function recordCacheEvent(
   }
   bump(shard.counters, status, savedUsd);
   dirty = true;
-  if (flushing) return;
-  flushing = true;
-  waitUntil(flush(kv).finally(() => (flushing = false)));
+  if (flushing && now - flushing.since < staleFlushMs()) return;
+  const task = { since: now };
+  flushing = task;
+  waitUntil(
+    flush(kv).finally(() => {
+      if (flushing === task) flushing = null; // a stale task that wakes up late must not release a newer one
+    }),
+  );
 }
 
 export interface NamespaceStats extends Counters {
@@ -91,7 +107,7 @@ export interface NamespaceStats extends Counters {
 
 /** Sum every shard (optionally of one namespace) from KV's listing metadata: one list call per 1000 shards. */
 export async function readCacheStats(
-  kv: KVNamespace,
+  kv: Pick<KVNamespace, "list">,
   namespace?: string,
 ): Promise<{ namespaces: NamespaceStats[]; partial: boolean }> {
   const prefix = namespace === undefined ? STATS_PREFIX : `${STATS_PREFIX}${await segment(namespace)}:`;
