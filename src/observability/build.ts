@@ -27,6 +27,8 @@ export interface EventInput {
   endedAt: number;
   /** The HTTP status the client got. */
   status: number;
+  /** The client went away before the response was ready (request signal aborted): it never got it. */
+  clientAborted?: boolean;
   outcome: RequestOutcome;
   bodies: LoggedBodies | null;
   /** Credentials of this request, scrubbed from error messages too. */
@@ -80,11 +82,14 @@ function tokensOf(outcome: RequestOutcome, attempts: readonly AttemptEvent[]): T
   return answered ? estimatedTokens(outcome.requestBody, outcome.streamedText) : NO_TOKENS;
 }
 
-function errorOf(status: number, outcome: RequestOutcome, secrets: readonly string[]) {
-  const clientAbort = outcome.streamError === CLIENT_ABORT;
+function errorOf(input: EventInput) {
+  const { status, outcome, secrets } = input;
+  // Hung up mid-stream, or before the answer arrived: the client's choice, not a failure.
+  const clientAbort = outcome.streamError === CLIENT_ABORT || input.clientAborted === true;
   const isError = status >= 400 || (outcome.streamError !== undefined && !clientAbort);
   let type = outcome.errorType ?? null;
-  if (type === null && outcome.streamError !== undefined) type = clientAbort ? "client_abort" : "stream_error";
+  if (type === null && clientAbort) type = "client_abort";
+  if (type === null && outcome.streamError !== undefined) type = "stream_error";
   if (type === null && status >= 400) type = "http_error";
   return { isError, type: freeText(type), message: errorText(outcome.errorMessage ?? outcome.streamError, secrets) };
 }
@@ -106,7 +111,7 @@ export function buildEvent(input: EventInput): LogEvent {
   const { outcome } = input;
   const attempts = attemptEvents(outcome.attempts ?? [], input.startedAt, input.secrets);
   const metadata = outcome.metadata ?? {};
-  const error = errorOf(input.status, outcome, input.secrets);
+  const error = errorOf(input);
   const tokens = tokensOf(outcome, attempts);
   const base = {
     served_model: modelName(outcome.servedModel),

@@ -38,6 +38,9 @@ async function settled(done: Promise<void>, ms: number): Promise<boolean> {
 async function snapshot(c: AppContext, id: string, startedAtEpoch: number) {
   const { outcome } = c.var;
   const headersAt = performance.now();
+  // Aborted when the client hung up before the answer was ready (needs the enable_request_signal flag in
+  // production; without it the signal never fires and such requests log as served).
+  const clientAborted = c.req.raw.signal.aborted;
   const withBodies = outcome.logBodies ?? logBodiesGlobally(c.env);
   let responseText: string | null = null;
   if (withBodies && !outcome.stream && c.res.body) {
@@ -48,7 +51,7 @@ async function snapshot(c: AppContext, id: string, startedAtEpoch: number) {
     responseText = await res.text();
     c.res = new Response(responseText, { status: res.status, statusText: res.statusText, headers: res.headers });
   }
-  return { id, startedAtEpoch, headersAt, status: c.res.status, withBodies, responseText };
+  return { id, startedAtEpoch, headersAt, status: c.res.status, withBodies, responseText, clientAborted };
 }
 
 async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapshot>>): Promise<void> {
@@ -78,6 +81,7 @@ async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapsho
     headersAt: snap.headersAt,
     endedAt,
     status: snap.status,
+    clientAborted: snap.clientAborted,
     outcome,
     bodies,
     secrets,
