@@ -61,22 +61,10 @@ export const COUNTER_KEYS = Object.keys(counters()) as CounterKey[];
  * The column of each latency bucket, in bucket order (LATENCY_BUCKETS_MS, then the overflow). Since migration 0005
  * `lat_b0` is the 25..50 ms bucket; rows rolled up before it counted every request up to 50 ms there.
  */
+// prettier-ignore
 export const LATENCY_BUCKET_KEYS = [
-  "latLe5",
-  "latLe10",
-  "latLe25",
-  "latB0",
-  "latB1",
-  "latB2",
-  "latB3",
-  "latB4",
-  "latB5",
-  "latB6",
-  "latB7",
-  "latB8",
-  "latB9",
-  "latB10",
-  "latB11",
+  "latLe5", "latLe10", "latLe25",
+  "latB0", "latB1", "latB2", "latB3", "latB4", "latB5", "latB6", "latB7", "latB8", "latB9", "latB10", "latB11",
 ] as const satisfies readonly CounterKey[];
 
 export const requestLogs = sqliteTable(
