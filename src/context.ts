@@ -17,6 +17,8 @@ export interface AttemptRecord {
   /** The error's message, for failed tries. Never contains a credential. */
   error?: string;
   skipped?: "circuit_open" | "deadline";
+  /** The response cache answered this try (HIT or SEMANTIC HIT): no provider call, nothing reported to the breaker. */
+  cached?: boolean;
   /**
    * performance.now() when the try started (the clock of AppVariables.startedAt), so exported attempt spans sit at
    * their real offsets. Optional: without it the logger lays tries end to end from the request's start.

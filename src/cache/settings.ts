@@ -75,7 +75,7 @@ export interface SemanticSettings {
  * Env plus what `wrangler types` cannot know: the secret, and the timeout var while it is not in wrangler.toml
  * (its default applies when it is absent).
  */
-type SemanticEnv = Env & { SEMANTIC_CACHE_EMBEDDING_API_KEY?: string; SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS?: string };
+type SemanticEnv = Env & { SEMANTIC_CACHE_EMBEDDING_API_KEY?: string };
 
 function embeddingTimeoutMs(value: string | undefined): number {
   const parsed = Number(value);

@@ -42,7 +42,6 @@ type Node = PlanNode<ResolvedLeaf>;
  * One entry of the trail. `cached` marks a try the response cache answered (no provider call); it is declared
  * here until AttemptRecord (src/context.ts) carries it, and is assignable to AttemptRecord either way.
  */
-export type TrailRecord = AttemptRecord & { cached?: true };
 
 /** Network errors always move on; otherwise the strategy's list decides, and without a list any failure does. */
 function fallsBack(error: GatewayError, codes: readonly number[] | undefined): boolean {
@@ -55,7 +54,7 @@ function fallsBack(error: GatewayError, codes: readonly number[] | undefined): b
  * has bytes), so nothing here retries or falls back once a Response exists.
  */
 export class Engine {
-  readonly trail: TrailRecord[] = [];
+  readonly trail: AttemptRecord[] = [];
   /** The target tried last and its retries, for the response headers (also on failure). */
   last: { path: string; retries: number } | null = null;
 
@@ -141,7 +140,7 @@ export class Engine {
     const model = this.deps.modelOf(leaf);
     for (let retry = 0; ; retry++) {
       const started = this.deps.now();
-      const record: TrailRecord = { target: leaf.path, provider: leaf.provider, retry, latencyMs: 0, startedAt: started };
+      const record: AttemptRecord = { target: leaf.path, provider: leaf.provider, retry, latencyMs: 0, startedAt: started };
       if (model !== undefined) record.model = model;
       this.trail.push(record);
       this.last = { path: leaf.path, retries: retry };
