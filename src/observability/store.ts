@@ -5,7 +5,7 @@ import { rollupStatements } from "./rollup-sql";
 import { rowOf } from "./rows";
 
 /**
- * Write a consumer batch in ONE D1 batch (a transaction): one insert per event (a row has ~46 columns and D1
+ * Write a consumer batch in ONE D1 batch (a transaction): one insert per event (a row has ~50 columns and D1
  * binds at most 100 parameters per statement, so rows cannot share an INSERT), then the rollup upserts that
  * aggregate exactly the rows this batch inserted. Returns the ids actually inserted (not seen before).
  */
