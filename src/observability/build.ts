@@ -64,6 +64,7 @@ function attemptEvents(trail: readonly AttemptRecord[], startedAt: number, secre
     // Provider messages sometimes quote the key they refused ("Incorrect API key provided: sk-...").
     error: errorText(record.error, secrets),
     skipped: record.skipped ?? null,
+    cached: record.cached === true,
   }));
 }
 
@@ -96,8 +97,9 @@ function errorOf(input: EventInput) {
 
 function latencyOf(input: EventInput, attempts: readonly AttemptEvent[]): LogEvent["latency"] {
   const { outcome, startedAt } = input;
-  const tried = attempts.filter((a) => a.skipped === null);
-  const upstream = tried.length > 0 ? tried.reduce((sum, a) => sum + a.latency_ms, 0) : (outcome.upstreamMs ?? null);
+  // Provider calls only: a try the cache answered spent its time in the gateway.
+  const called = attempts.filter((a) => a.skipped === null && !a.cached);
+  const upstream = called.length > 0 ? called.reduce((sum, a) => sum + a.latency_ms, 0) : (outcome.upstreamMs ?? null);
   return {
     total_ms: round(input.endedAt - startedAt),
     ttft_ms: outcome.stream && outcome.firstTokenMs !== undefined ? round(outcome.firstTokenMs) : null,

@@ -24,6 +24,8 @@ export const attemptEventSchema = z.object({
   latency_ms: ms,
   error: nullableText,
   skipped: z.enum(["circuit_open", "deadline"]).nullable(),
+  /** The response cache answered this try: no provider was called (older events lack the field). */
+  cached: z.boolean().default(false),
 });
 
 export const OPERATIONS = ["chat", "completions", "embeddings", "other"] as const;

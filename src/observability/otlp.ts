@@ -23,6 +23,7 @@ export interface OtlpSpan {
   status: { code: number; message?: string };
 }
 
+const SPAN_KIND_INTERNAL = 1;
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
 const STATUS_UNSET = 0;
@@ -103,6 +104,7 @@ function attemptAttributes(event: LogEvent, attempt: AttemptEvent): KeyValue[] {
     ...attr("ai_gateway.target", attempt.target),
     ...attr("ai_gateway.retry", attempt.retry),
     ...attr("ai_gateway.skipped", attempt.skipped),
+    ...attr("ai_gateway.cached", attempt.cached || null),
   ];
 }
 
@@ -134,7 +136,8 @@ export async function spansOf(event: LogEvent, model: string | null): Promise<Ot
       spanId: await spanIdFor(event.id, i),
       parentSpanId: spanId,
       name: `${OPERATION[event.operation]} ${attempt.model ?? "unknown"}`,
-      kind: SPAN_KIND_CLIENT,
+      // A try the cache answered called nobody: an internal step, not a client call to the provider.
+      kind: attempt.cached ? SPAN_KIND_INTERNAL : SPAN_KIND_CLIENT,
       startTimeUnixNano: nanos(event.started_at, start),
       endTimeUnixNano: nanos(event.started_at, start + attempt.latency_ms),
       attributes: attemptAttributes(event, attempt),

@@ -34,6 +34,11 @@ describe("a cache hit's log row", { timeout: 30_000 }, () => {
     expect(hit.cache_saved_usd).toBeCloseTo(miss.cost_usd ?? Number.NaN, 12);
     expect(hit.cache_key).toMatch(new RegExp(`^rc1:${ns}:`));
     expect(hit.cache_key).toBe(miss.cache_key);
+    // The hit's try called no provider: no upstream time, and the trail says the cache answered it.
+    expect(JSON.parse(hit.attempts)).toMatchObject([{ status: 200, cached: true }]);
+    expect(hit.upstream_ms).toBeNull();
+    expect(JSON.parse(miss.attempts)).toMatchObject([{ status: 200, cached: false }]);
+    expect(miss.upstream_ms).not.toBeNull();
 
     const detail = await json<{ data: Array<{ cache_key: string; cache_saved_usd: number; cost: { usd: number } }> }>(await adminCall({ path: `/logs/${hitTrace}` }));
     expect(detail.data[0]).toMatchObject({ cache_key: hit.cache_key, cache_saved_usd: hit.cache_saved_usd, cost: { usd: 0 } });

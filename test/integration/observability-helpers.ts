@@ -32,6 +32,7 @@ export interface LogRowRaw {
   cost_unpriced: number;
   priced_as: string | null;
   latency_ms: number;
+  upstream_ms: number | null;
   metadata: string;
   user: string | null;
   attempts: string;
@@ -96,7 +97,7 @@ export function makeEvent(overrides: Partial<LogEvent> = {}): LogEvent {
     requested_model: "gpt-4o-mini",
     served_model: "gpt-4o-mini",
     strategy_path: "config",
-    attempts: [{ target: "config", provider: "openai", model: "gpt-4o-mini", retry: 0, status: 200, start_ms: 1, latency_ms: 90, error: null, skipped: null }],
+    attempts: [{ target: "config", provider: "openai", model: "gpt-4o-mini", retry: 0, status: 200, start_ms: 1, latency_ms: 90, error: null, skipped: null, cached: false }],
     retries: 0,
     cache_status: null,
     cache_saved_usd: null,

@@ -44,8 +44,8 @@ const event = () =>
     served_model: "gpt-4o-2024-08-06",
     tokens: { prompt: 21, completion: 9, cached_read: 0, cache_write: 0, reasoning: 0, total: 30, estimated: false },
     attempts: [
-      { target: "config.targets[0]", provider: "anthropic", model: "claude-sonnet-4-5", retry: 0, status: 529, start_ms: 2, latency_ms: 40, error: "overloaded", skipped: null },
-      { target: "config.targets[1]", provider: "openai", model: "gpt-4o", retry: 0, status: 200, start_ms: 45, latency_ms: 50, error: null, skipped: null },
+      { target: "config.targets[0]", provider: "anthropic", model: "claude-sonnet-4-5", retry: 0, status: 529, start_ms: 2, latency_ms: 40, error: "overloaded", skipped: null, cached: false },
+      { target: "config.targets[1]", provider: "openai", model: "gpt-4o", retry: 0, status: 200, start_ms: 45, latency_ms: 50, error: null, skipped: null, cached: false },
     ],
   });
 

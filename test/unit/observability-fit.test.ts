@@ -81,7 +81,7 @@ describe("conformEvent: the consumer's schema, applied by the producer", () => {
     const odd: LogEvent = {
       ...event,
       path: `/v1/${"p".repeat(5000)}`,
-      attempts: Array.from({ length: 150 }, () => ({ target: "config", provider: "openai", model: null, retry: 0, status: 500, start_ms: null, latency_ms: 1, error: null, skipped: null })),
+      attempts: Array.from({ length: 150 }, () => ({ target: "config", provider: "openai", model: null, retry: 0, status: 500, start_ms: null, latency_ms: 1, error: null, skipped: null, cached: false })),
     };
     expect(logEventSchema.safeParse(odd).success).toBe(false);
     const conformed = conformEvent(odd);

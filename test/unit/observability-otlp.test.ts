@@ -103,10 +103,15 @@ describe("OTLP spans", () => {
     expect(await traceIdFor("0AF7651916CD43DD8448EB211C80319C")).toBe("0af7651916cd43dd8448eb211c80319c");
   });
 
-  it("says what a cache hit saved and which entry served it", async () => {
-    const hit = { ...event(), cache_status: "HIT", cache_saved_usd: 0.0042, cache_key: "rc1:ns:abc" };
-    const [request] = await spansOf(hit, null);
+  it("says what a cache hit saved and which entry served it; the cached try is an internal span", async () => {
+    const base = event();
+    const attempts = base.attempts.map((a, i) => (i === 1 ? { ...a, cached: true } : a));
+    const hit = { ...base, attempts, cache_status: "HIT", cache_saved_usd: 0.0042, cache_key: "rc1:ns:abc" };
+    const [request, provider, cached] = await spansOf(hit, null);
     expect(attrs(request?.attributes ?? [])).toMatchObject({ "ai_gateway.cache_status": "HIT", "ai_gateway.cache_saved_usd": 0.0042, "ai_gateway.cache_key": "rc1:ns:abc" });
+    expect([provider?.kind, cached?.kind]).toEqual([3, 1]);
+    expect(attrs(cached?.attributes ?? [])["ai_gateway.cached"]).toBe(true);
+    expect(attrs(provider?.attributes ?? [])["ai_gateway.cached"]).toBeUndefined();
   });
 
   it("wraps spans in resourceSpans / scopeSpans with a service name", async () => {
