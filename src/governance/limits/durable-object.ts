@@ -59,15 +59,21 @@ export class GovernanceLimiter extends DurableObject<Env> {
   /** The alarm time as last set or read (undefined: not known since the object started). */
   private alarmAt: number | null | undefined;
 
-  private async load(): Promise<LedgerState> {
-    this.ledger ??= (await this.ctx.storage.get<LedgerState>(STORAGE_KEY)) ?? EMPTY_LEDGER;
+  /**
+   * Load, decide and write are synchronous (the SQLite-backed object's synchronous KV API), so no other call can
+   * interleave with a decision: an `await` between reading the ledger and writing it would let a concurrent call
+   * decide on the same state, and one of the two updates would be lost (seen under load as an 11th request
+   * admitted against a budget for 10). The output gate still holds each reply until its write is durable.
+   */
+  private load(): LedgerState {
+    this.ledger ??= this.ctx.storage.kv.get<LedgerState>(STORAGE_KEY) ?? EMPTY_LEDGER;
     return this.ledger;
   }
 
-  private async store(next: LedgerState): Promise<void> {
+  private store(next: LedgerState): Promise<void> {
     this.ledger = next;
-    await this.ctx.storage.put(STORAGE_KEY, next);
-    await this.scheduleAlarm(next);
+    this.ctx.storage.kv.put(STORAGE_KEY, next);
+    return this.scheduleAlarm(next);
   }
 
   /** The alarm releases reservations whose requests never settled (an isolate died, a waitUntil was cut short). */
@@ -81,7 +87,7 @@ export class GovernanceLimiter extends DurableObject<Env> {
   }
 
   async admit(input: AdmitInput): Promise<AdmitResult> {
-    const { state, result } = admit(await this.load(), saneAdmit(input), Date.now());
+    const { state, result } = admit(this.load(), saneAdmit(input), Date.now());
     // A denial changes nothing durable (refresh() is recomputed on the next call), so it costs no write.
     if (result.ok) await this.store(state);
     return result;
@@ -89,7 +95,7 @@ export class GovernanceLimiter extends DurableObject<Env> {
 
   /** A fresh lease for an isolate whose lease runs low (null near a limit: then requests go one by one). */
   async renew(input: AdmitInput & { leaseWindowMs: number }): Promise<LeaseGrant | null> {
-    const { state, lease } = renewLease(await this.load(), { ...saneAdmit(input), leaseWindowMs: leaseWindow(input.leaseWindowMs) }, Date.now());
+    const { state, lease } = renewLease(this.load(), { ...saneAdmit(input), leaseWindowMs: leaseWindow(input.leaseWindowMs) }, Date.now());
     if (lease) await this.store(state);
     return lease;
   }
@@ -102,16 +108,16 @@ export class GovernanceLimiter extends DurableObject<Env> {
       requests: count(settlement.requests),
       period: period(settlement.period),
     };
-    await this.store(settle(await this.load(), sane, Date.now()));
+    await this.store(settle(this.load(), sane, Date.now()));
   }
 
   async usage(limits: Limits): Promise<UsageSnapshot> {
-    return snapshot(await this.load(), saneLimits(limits), Date.now());
+    return snapshot(this.load(), saneLimits(limits), Date.now());
   }
 
   override async alarm(): Promise<void> {
     this.alarmAt = null; // this alarm has fired; scheduleAlarm sets the next one
-    const state = await this.load();
+    const state = this.load();
     const next = expire(state, Date.now());
     if (next !== state) await this.store(next);
     else await this.scheduleAlarm(next);
