@@ -36,16 +36,23 @@ function clipEveryString(event: LogEvent, max: number): LogEvent {
  * (a 100 KB model name, a huge user id), every string. A request is never left unlogged for being unusual.
  */
 export function fitEvent(event: LogEvent): LogEvent {
-  if (sizeOf(event) <= MAX_EVENT_BYTES) return event;
-  let fitted: LogEvent = event.bodies ? { ...event, bodies: { request: null, response: null, truncated: true } } : event;
-  if (sizeOf(fitted) <= MAX_EVENT_BYTES) return fitted;
-  const metadata = Object.fromEntries(Object.entries(fitted.metadata).map(([k, v]) => [k, clip(v, MAX_METADATA_VALUE_CHARS)]));
-  fitted = { ...fitted, metadata, attempts: fitted.attempts.slice(-MAX_ATTEMPTS_WHEN_OVERSIZED) };
+  return fitted(event).event;
+}
+
+/** fitEvent, with the fitted event's size in bytes (what a queue message of it weighs). */
+export function fitted(event: LogEvent): { event: LogEvent; bytes: number } {
+  const sized = (candidate: LogEvent) => ({ event: candidate, bytes: sizeOf(candidate) });
+  let current = sized(event);
+  if (current.bytes <= MAX_EVENT_BYTES) return current;
+  if (event.bodies) current = sized({ ...event, bodies: { request: null, response: null, truncated: true } });
+  if (current.bytes <= MAX_EVENT_BYTES) return current;
+  const metadata = Object.fromEntries(Object.entries(current.event.metadata).map(([k, v]) => [k, clip(v, MAX_METADATA_VALUE_CHARS)]));
+  current = sized({ ...current.event, metadata, attempts: current.event.attempts.slice(-MAX_ATTEMPTS_WHEN_OVERSIZED) });
   for (const max of LAST_RESORT_CHARS) {
-    if (sizeOf(fitted) <= MAX_EVENT_BYTES) return fitted;
-    fitted = clipEveryString(fitted, max);
+    if (current.bytes <= MAX_EVENT_BYTES) return current;
+    current = sized(clipEveryString(current.event, max));
   }
-  return fitted;
+  return current;
 }
 
 /** Sets `value` at `path` inside `root` (the path of a schema issue). */

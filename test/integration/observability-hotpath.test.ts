@@ -24,11 +24,13 @@ describe("the request path", () => {
     const queueGate = new Promise<void>((resolve) => (releaseQueue = resolve));
     // A queue that takes as long as the test wants: the response must not wait for it.
     const slowQueue = {
-      send: async (body: unknown) => {
-        await queueGate;
-        sent.push(body);
+      send: async () => {
+        throw new Error("events leave in batches (src/observability/batch.ts)");
       },
-      sendBatch: async () => {},
+      sendBatch: async (messages: Iterable<MessageSendRequest>) => {
+        await queueGate;
+        for (const message of messages) sent.push(message.body);
+      },
     } as unknown as Queue;
     const writes: string[] = [];
     const watchedDb = new Proxy(env.DB, {
