@@ -6,32 +6,27 @@ import type { LogEvent } from "./event";
  * request does (measured in bench/), so under load this is most of what logging costs; a batch of 20 costs about
  * what one send did.
  *
- * Nothing is left behind in memory: every request's waitUntil waits for the flush that carries its event, and the
- * flush runs in the context of a request that is still alive (the one whose event opened the batch, by timer, or
- * the one whose event filled it). Each request awaits a promise of its own, so its continuation runs in its own
- * context.
+ * Who sends: the request whose event opens a batch keeps its waitUntil open for the window and sends the batch from
+ * its own context (its timer is pending I/O there, so workerd keeps it alive); the request whose event fills a batch
+ * sends it at once. Every other request only adds its event and is done: workerd cancels a waitUntil that waits
+ * on a promise only another request can settle, so they must not wait for the send. Their events are safe all the
+ * same: they are in a batch whose sender is alive in the same isolate.
  */
 export const BATCH_WINDOW_MS = 50;
 /** Queues' sendBatch limits: 100 messages and 256 KB in all. */
 const MAX_MESSAGES = 100;
 const MAX_BYTES = 250_000;
 
-interface Pending {
-  body: LogEvent;
-  bytes: number;
-  settle: (sent: boolean) => void;
-}
-
 interface Batch {
-  items: Pending[];
+  events: LogEvent[];
   bytes: number;
-  flushed: boolean;
+  sending: Promise<boolean> | null;
 }
 
 let open: Batch | null = null;
 
-async function send(queue: Queue, items: readonly Pending[]): Promise<boolean> {
-  const messages = items.map((item) => ({ body: item.body, contentType: "json" as const }));
+async function send(queue: Queue, events: readonly LogEvent[]): Promise<boolean> {
+  const messages = events.map((body) => ({ body, contentType: "json" as const }));
   for (let attempt = 1; ; attempt++) {
     try {
       await queue.sendBatch(messages);
@@ -39,7 +34,7 @@ async function send(queue: Queue, items: readonly Pending[]): Promise<boolean> {
     } catch (error) {
       if (attempt >= 2) {
         // Identifiers only: the events themselves may hold bodies.
-        const ids = items.map((item) => `${item.body.id} (trace ${item.body.trace_id})`).join(", ");
+        const ids = events.map((event) => `${event.id} (trace ${event.trace_id})`).join(", ");
         console.error(`request log events could not be enqueued: ${ids}`, error);
         return false;
       }
@@ -47,29 +42,27 @@ async function send(queue: Queue, items: readonly Pending[]): Promise<boolean> {
   }
 }
 
-function flush(queue: Queue, batch: Batch): Promise<void> {
-  if (batch.flushed) return Promise.resolve();
-  batch.flushed = true;
+/** Send a batch once (the opener's timer and the filler may both ask). */
+function flush(queue: Queue, batch: Batch): Promise<boolean> {
   if (open === batch) open = null;
-  return send(queue, batch.items).then((sent) => {
-    for (const item of batch.items) item.settle(sent);
-  });
+  batch.sending ??= send(queue, batch.events);
+  return batch.sending;
 }
 
-/** Add one event (already fitted to one message of `bytes`) to the isolate's batch; resolves once it is sent. */
-export function enqueueEvent(queue: Queue, body: LogEvent, bytes: number): Promise<boolean> {
+/**
+ * Add one event (already fitted to one message of `bytes`) to the isolate's batch. Resolves when this request's
+ * part is done: for the opener and the filler, once the batch is sent (true if it was); for the others at once.
+ */
+export async function enqueueEvent(queue: Queue, body: LogEvent, bytes: number): Promise<boolean> {
   // A batch this event would overflow is closed to newcomers; its opener's timer still sends it.
   if (open && open.bytes + bytes > MAX_BYTES) open = null;
   const opener = open === null;
-  const batch: Batch = open ?? { items: [], bytes: 0, flushed: false };
+  const batch: Batch = open ?? { events: [], bytes: 0, sending: null };
   open = batch;
-  const sent = new Promise<boolean>((settle) => batch.items.push({ body, bytes, settle }));
+  batch.events.push(body);
   batch.bytes += bytes;
-  // The event that fills a batch sends it, from its own request (alive until the send is done).
-  if (batch.items.length >= MAX_MESSAGES) return flush(queue, batch).then(() => sent);
-  if (!opener) return sent;
-  // The opener's timer sends the batch; the opener is alive until then, since its own event is in it.
-  return new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS))
-    .then(() => flush(queue, batch))
-    .then(() => sent);
+  if (batch.events.length >= MAX_MESSAGES) return flush(queue, batch);
+  if (!opener) return true;
+  await new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS));
+  return flush(queue, batch);
 }

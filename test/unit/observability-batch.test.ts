@@ -26,7 +26,7 @@ function fakeQueue(failures = 0) {
 const event = (id: string) => ({ id, trace_id: `t-${id}` }) as LogEvent;
 
 describe("log batches", () => {
-  it("events that arrive within the window share one sendBatch, and each caller learns it was sent", async () => {
+  it("events that arrive within the window share one sendBatch, sent by the request that opened it", async () => {
     const { queue, calls } = fakeQueue();
     const results = await Promise.all(["a", "b", "c"].map((id) => enqueueEvent(queue, event(id), 100)));
     expect(results).toEqual([true, true, true]);
