@@ -1,6 +1,7 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 
-export type Db = DrizzleD1Database;
+// With the raw binding as `$client`, for the few hot statements bound without the query builder.
+export type Db = DrizzleD1Database & { $client: D1Database };
 
 /** A drizzle handle over the D1 binding; cheap (no connection), so one per request is fine. */
 export function openDb(env: Env): Db {

@@ -38,6 +38,22 @@ function presentedKey(c: AppContext): Presented | null {
   return header && !passthroughEnabled(c.env) ? { token: header, fromAuthorization: false } : null;
 }
 
+/**
+ * SHA-256 of recently presented keys, so a busy key costs one digest per isolate rather than one per request (a
+ * pure function of the token: never stale). Bounded like the key cache; the tokens are the ones requests carry.
+ */
+const MAX_HASHES = 2_000;
+const hashes = new Map<string, string>();
+
+async function hashOf(token: string): Promise<string> {
+  const known = hashes.get(token);
+  if (known !== undefined) return known;
+  const hash = await hashGatewayKey(token);
+  hashes.set(token, hash);
+  if (hashes.size > MAX_HASHES) hashes.delete(hashes.keys().next().value ?? token);
+  return hash;
+}
+
 function deny(c: AppContext, status: ContentfulStatusCode, message: string, code: string): GatewayError {
   c.var.outcome.deniedBy = "auth";
   const headers: Record<string, string> = status === 401 ? { "WWW-Authenticate": 'Bearer realm="gateway"' } : {};
@@ -60,7 +76,7 @@ export function gatewayAuth() {
       );
     }
     // A token not shaped like a key we issue cannot be one: refused without a lookup (forged keys cost no D1 read).
-    const key = isGatewayKeyShaped(presented.token) ? await gatewayKeyByHash(c.env, await hashGatewayKey(presented.token)) : null;
+    const key = isGatewayKeyShaped(presented.token) ? await gatewayKeyByHash(c.env, await hashOf(presented.token)) : null;
     // A deleted key is as unknown as a wrong one: nothing about it is worth telling the caller.
     if (!key || key.status === "deleted") throw deny(c, 401, "invalid gateway API key", "invalid_api_key");
     const { outcome } = c.var;

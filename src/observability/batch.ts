@@ -1,4 +1,10 @@
-import type { LogEvent } from "./event";
+/** An event as sent: its JSON text (a `text` message the consumer parses) and what the consumer logs of it. */
+export interface OutgoingEvent {
+  id: string;
+  traceId: string;
+  text: string;
+  bytes: number;
+}
 
 /**
  * Log events leave the isolate in batches: one Queue `sendBatch` per BATCH_WINDOW_MS (or sooner, once a batch is
@@ -18,15 +24,15 @@ const MAX_MESSAGES = 100;
 const MAX_BYTES = 250_000;
 
 interface Batch {
-  events: LogEvent[];
+  events: OutgoingEvent[];
   bytes: number;
   sending: Promise<boolean> | null;
 }
 
 let open: Batch | null = null;
 
-async function send(queue: Queue, events: readonly LogEvent[]): Promise<boolean> {
-  const messages = events.map((body) => ({ body, contentType: "json" as const }));
+async function send(queue: Queue, events: readonly OutgoingEvent[]): Promise<boolean> {
+  const messages = events.map((event) => ({ body: event.text, contentType: "text" as const }));
   for (let attempt = 1; ; attempt++) {
     try {
       await queue.sendBatch(messages);
@@ -34,7 +40,7 @@ async function send(queue: Queue, events: readonly LogEvent[]): Promise<boolean>
     } catch (error) {
       if (attempt >= 2) {
         // Identifiers only: the events themselves may hold bodies.
-        const ids = events.map((event) => `${event.id} (trace ${event.trace_id})`).join(", ");
+        const ids = events.map((event) => `${event.id} (trace ${event.traceId})`).join(", ");
         console.error(`request log events could not be enqueued: ${ids}`, error);
         return false;
       }
@@ -50,17 +56,17 @@ function flush(queue: Queue, batch: Batch): Promise<boolean> {
 }
 
 /**
- * Add one event (already fitted to one message of `bytes`) to the isolate's batch. Resolves when this request's
- * part is done: for the opener and the filler, once the batch is sent (true if it was); for the others at once.
+ * Add one event (already fitted to one message) to the isolate's batch. Resolves when this request's part is
+ * done: for the opener and the filler, once the batch is sent (true if it was); for the others at once.
  */
-export async function enqueueEvent(queue: Queue, body: LogEvent, bytes: number): Promise<boolean> {
+export async function enqueueEvent(queue: Queue, event: OutgoingEvent): Promise<boolean> {
   // A batch this event would overflow is closed to newcomers; its opener's timer still sends it.
-  if (open && open.bytes + bytes > MAX_BYTES) open = null;
+  if (open && open.bytes + event.bytes > MAX_BYTES) open = null;
   const opener = open === null;
   const batch: Batch = open ?? { events: [], bytes: 0, sending: null };
   open = batch;
-  batch.events.push(body);
-  batch.bytes += bytes;
+  batch.events.push(event);
+  batch.bytes += event.bytes;
   if (batch.events.length >= MAX_MESSAGES) return flush(queue, batch);
   if (!opener) return true;
   await new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS));

@@ -1,7 +1,8 @@
 import { openDb } from "../admin/db";
 import { sendBudgetAlerts } from "./alerts";
 import { d1BudgetSource, type BudgetSource } from "./budget-source";
-import { logEventSchema, type LogEvent } from "./event";
+import type { LogEvent } from "./event";
+import { conformEvent, invalidReason } from "./fit";
 import { exportTraces, RetryableExportError } from "./otlp-export";
 import { analyticsMetadataKey } from "./settings";
 import { writeIsolating } from "./write-isolating";
@@ -20,17 +21,26 @@ const MAX_RETRY_DELAY_S = 300;
 /** 10 s, 20 s, 40 s ... capped: a D1 or collector outage is waited out rather than hammered. */
 export const retryDelay = (attempts: number): number => Math.min(MAX_RETRY_DELAY_S, 10 * 2 ** Math.max(0, attempts - 1));
 
+/** Events are sent as JSON text (batch.ts); a message sent as JSON arrives parsed already. */
+function bodyOf(message: Message<unknown>): unknown {
+  if (typeof message.body !== "string") return message.body;
+  try {
+    return JSON.parse(message.body) as unknown;
+  } catch {
+    return message.body;
+  }
+}
+
 function parse(batch: MessageBatch<unknown>): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const message of batch.messages) {
-    const parsed = logEventSchema.safeParse(message.body);
-    if (parsed.success) {
-      deliveries.push({ message, event: parsed.data });
+    const event = conformEvent(bodyOf(message));
+    if (event) {
+      deliveries.push({ message, event });
       continue;
     }
     // Retrying cannot fix a malformed message: say why (no content: it may hold bodies) and drop it.
-    const issue = parsed.error.issues[0];
-    console.error(`dropping malformed log message ${message.id}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`);
+    console.error(`dropping malformed log message ${message.id}: ${invalidReason(bodyOf(message))}`);
     message.ack();
   }
   return deliveries;

@@ -13,7 +13,6 @@ const LAST_RESORT_CHARS = [4096, 1024, 256, 64, 16];
 const UNCLIPPED: ReadonlySet<string> = new Set(["id", "trace_id", "traceparent"]);
 
 const encoder = new TextEncoder();
-const sizeOf = (event: LogEvent): number => encoder.encode(JSON.stringify(event)).byteLength;
 
 /** `value` with every string (object keys included) cut to `max`. */
 function clipStrings(value: unknown, max: number): unknown {
@@ -39,9 +38,15 @@ export function fitEvent(event: LogEvent): LogEvent {
   return fitted(event).event;
 }
 
-/** fitEvent, with the fitted event's size in bytes (what a queue message of it weighs). */
-export function fitted(event: LogEvent): { event: LogEvent; bytes: number } {
-  const sized = (candidate: LogEvent) => ({ event: candidate, bytes: sizeOf(candidate) });
+/**
+ * fitEvent, with the fitted event as the JSON text to send and its size in bytes (at least what a queue message
+ * of it weighs): sent as text, it is serialised once, here, rather than again by the queue.
+ */
+export function fitted(event: LogEvent): { event: LogEvent; text: string; bytes: number } {
+  const sized = (candidate: LogEvent) => {
+    const text = JSON.stringify(candidate);
+    return { event: candidate, text, bytes: encoder.encode(text).byteLength };
+  };
   let current = sized(event);
   if (current.bytes <= MAX_EVENT_BYTES) return current;
   if (event.bodies) current = sized({ ...event, bodies: { request: null, response: null, truncated: true } });
@@ -68,21 +73,25 @@ function shortenAt(root: unknown, path: readonly PropertyKey[], max: number): vo
 }
 
 /**
- * The event as the consumer will validate it, with the very same schema: a string or list over a limit the
- * builder missed is cut to that limit here rather than having the consumer drop the whole event. Anything else
- * wrong is a bug: it is reported here, where the request is known, and the event is sent anyway.
+ * A queue message as the consumer's schema accepts it, or null. A string or list over a limit the builder missed
+ * is cut to that limit rather than losing the whole event; anything else wrong is a bug, reported (by event id,
+ * never content: it may hold bodies) by the caller. Run by the consumer, which validates every message anyway,
+ * and not by the producer: validating each event twice cost every request ~0.07 ms of CPU (bench/ profile).
  */
-export function conformEvent(event: LogEvent): LogEvent {
-  const first = logEventSchema.safeParse(event);
-  if (first.success) return event;
-  const repaired = structuredClone(event);
+export function conformEvent(body: unknown): LogEvent | null {
+  const first = logEventSchema.safeParse(body);
+  if (first.success) return first.data;
+  if (typeof body !== "object" || body === null) return null;
+  const repaired = structuredClone(body);
   for (const issue of first.error.issues) {
     if (issue.code === "too_big" && (issue.origin === "string" || issue.origin === "array")) shortenAt(repaired, issue.path, Number(issue.maximum));
   }
   const second = logEventSchema.safeParse(repaired);
-  if (!second.success) {
-    const issue = second.error.issues[0];
-    console.error(`log event ${event.id} (trace ${event.trace_id}) is invalid: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "unknown"}`);
-  }
-  return repaired;
+  return second.success ? second.data : null;
+}
+
+/** Why a message is not a valid event: the first schema issue, as `path: message`. */
+export function invalidReason(body: unknown): string {
+  const issue = logEventSchema.safeParse(body).error?.issues[0];
+  return issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid";
 }

@@ -1,13 +1,13 @@
 import type { LogEvent } from "./event";
 import { enqueueEvent } from "./batch";
-import { conformEvent, fitted } from "./fit";
+import { fitted } from "./fit";
 
 let warnedMissingQueue = false;
 
 /**
- * Enqueue one event (batched per isolate, batch.ts; one retry: a lost event is a hole in the books). It is first
- * made valid for the consumer's schema and small enough for one message, by clipping, never by dropping it.
- * Never throws.
+ * Enqueue one event (batched per isolate, batch.ts; one retry: a lost event is a hole in the books), first made
+ * small enough for one message by clipping, never by dropping it (the consumer cuts anything else over a schema
+ * limit, fit.ts conformEvent). Never throws.
  */
 export async function sendEvent(env: Env, event: LogEvent): Promise<boolean> {
   const queue: Queue | undefined = env.LOG_QUEUE;
@@ -16,6 +16,6 @@ export async function sendEvent(env: Env, event: LogEvent): Promise<boolean> {
     warnedMissingQueue = true;
     return false;
   }
-  const message = fitted(conformEvent(event));
-  return enqueueEvent(queue, message.event, message.bytes);
+  const { text, bytes } = fitted(event);
+  return enqueueEvent(queue, { id: event.id, traceId: event.trace_id, text, bytes });
 }

@@ -29,7 +29,7 @@ describe("the request path", () => {
       },
       sendBatch: async (messages: Iterable<MessageSendRequest>) => {
         await queueGate;
-        for (const message of messages) sent.push(message.body);
+        for (const message of messages) sent.push(JSON.parse(String(message.body)));
       },
     } as unknown as Queue;
     const writes: string[] = [];

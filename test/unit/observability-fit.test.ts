@@ -75,7 +75,7 @@ describe("fitEvent: the event always fits one queue message", () => {
   });
 });
 
-describe("conformEvent: the consumer's schema, applied by the producer", () => {
+describe("conformEvent: the consumer repairs what it can instead of dropping the event", () => {
   it("cuts strings and lists the builder missed to the schema's limits instead of losing the event", () => {
     const event = built({});
     const odd: LogEvent = {
@@ -86,8 +86,9 @@ describe("conformEvent: the consumer's schema, applied by the producer", () => {
     expect(logEventSchema.safeParse(odd).success).toBe(false);
     const conformed = conformEvent(odd);
     expect(logEventSchema.safeParse(conformed).success).toBe(true);
-    expect(conformed.path).toBe(odd.path.slice(0, LIMITS.path));
-    expect(conformed.attempts).toHaveLength(100);
-    expect(conformEvent(event)).toBe(event); // a valid event is passed through untouched
+    expect(conformed?.path).toBe(odd.path.slice(0, LIMITS.path));
+    expect(conformed?.attempts).toHaveLength(100);
+    expect(conformEvent(event)).toEqual(event); // a valid event comes through unchanged
+    expect(conformEvent({ ...event, status: "nope" })).toBeNull(); // not something cutting can fix
   });
 });
