@@ -53,10 +53,10 @@ export const STAGES = [
   {
     id: "governance",
     label: "gateway-key auth + admission (rate limit / budget Durable Object)",
-    // Off when the gateway runs in passthrough mode (BENCH_GOVERNANCE=off, bench/lib/setup.mjs).
+    // BENCH_GOVERNANCE=off: requests carry no gateway key (the bench gateway runs with passthrough allowed).
     detect: (wo) => {
       const admission = names(wo.durableObjects).filter((b) => doClass(wo, b) === "GovernanceLimiter");
-      return admission.length > 0 && wo.bindings?.PASSTHROUGH_MODE !== "true" ? admission : null;
+      return admission.length > 0 && process.env.BENCH_GOVERNANCE !== "off" ? admission : null;
     },
     needsPrepare: true,
     // A gateway key with every limit set (high enough never to refuse), so each request is authenticated and
@@ -79,9 +79,11 @@ export const STAGES = [
     id: "cache",
     label: "cache lookup, miss path (KV)",
     detect: (wo) => (names(wo.kvNamespaces).length > 0 ? names(wo.kvNamespaces) : null),
-    // Once the cache exists: return { headers: { "x-portkey-config": JSON.stringify({ cache: { mode: "simple" } }) } }
-    // (merged with whatever else the config needs).
     needsPrepare: true,
+    // Every request body is unique (client.mjs), so each one reads KV, misses, calls the upstream and stores its
+    // answer in waitUntil: the whole miss path. The provider and host still come from the headers.
+    prepare: async () => ({ headers: { "x-portkey-config": JSON.stringify({ cache: { mode: "simple", max_age: 600 } }) } }),
+    note: "exact cache, every request a MISS (unique bodies): KV read before the call, KV write after the response",
   },
   {
     id: "logging",
@@ -109,6 +111,8 @@ function resourceBindings(wo) {
 export async function planStages(workerOptions, ctx) {
   const stages = [];
   const headers = {};
+  /** The headers each stage adds, so the stage-cost phase can leave stages out (bench/lib/stages.mjs). */
+  const headersByStage = {};
   const claimed = new Set();
   for (const stage of STAGES) {
     const bindings = stage.detect(workerOptions);
@@ -122,11 +126,14 @@ export async function planStages(workerOptions, ctx) {
       stages.push({ ...base, state: "bound, NOT exercised" });
       continue;
     }
-    if (stage.prepare) Object.assign(headers, (await stage.prepare(ctx)).headers ?? {});
+    if (stage.prepare) {
+      headersByStage[stage.id] = (await stage.prepare(ctx)).headers ?? {};
+      Object.assign(headers, headersByStage[stage.id]);
+    }
     stages.push({ ...base, state: "on" });
   }
   const unclaimed = resourceBindings(workerOptions)
     .filter(([, name]) => !claimed.has(name))
     .map(([kind, name]) => `${kind} ${name}`);
-  return { stages, unclaimed, plan: { headers } };
+  return { stages, unclaimed, plan: { headers, headersByStage } };
 }

@@ -28,6 +28,7 @@ import { evaluateTargets, formatBundle, formatPipeline, formatProfile, formatTab
 import { applyD1Migrations, benchDir, build, bundlePath, buildDir, floorWorkerOptions, freePort, gatewayWorkerOptions, host, packageVersion, root, startMock } from "./lib/setup.mjs";
 import { round } from "./lib/stats.mjs";
 import { planStages } from "./pipeline.mjs";
+import { formatStages, measureStages } from "./lib/stages.mjs";
 
 const args = new Set(process.argv.slice(2));
 const known = new Set(["--quick", "--no-build", "--entry", "--profile"]);
@@ -79,6 +80,25 @@ function makeTargets({ mock, floor, gateway, extraHeaders }) {
   ].filter(Boolean);
 }
 
+/** The gateway with stages left out one by one, the floor, and the floor doing the cache's KV calls. */
+function stageVariants(targets, headersByStage, cpuNow) {
+  const gateway = targets.find((t) => t.name === "gateway");
+  const floor = targets.find((t) => t.name === "floor");
+  const without = (...ids) => {
+    const drop = new Set(ids.flatMap((id) => Object.keys(headersByStage[id] ?? {})));
+    return { ...gateway, headers: (v) => Object.fromEntries(Object.entries(gateway.headers(v)).filter(([name]) => !drop.has(name))) };
+  };
+  const onGateway = () => cpuNow().gateway;
+  const onFloor = () => cpuNow().floor;
+  return [
+    { name: "gateway, full pipeline", target: gateway, cpu: onGateway },
+    { name: "gateway without cache", target: without("cache"), cpu: onGateway },
+    { name: "gateway without cache and governance", target: without("cache", "governance"), cpu: onGateway },
+    { name: "floor", target: floor, cpu: onFloor },
+    { name: "floor + the cache's KV read and write", target: { ...floor, path: (v) => `/kv${floor.path(v)}` }, cpu: onFloor },
+  ];
+}
+
 async function startAll({ withFloor, inspectorPort }) {
   const miniflare = await import("miniflare");
   const mfLog = new miniflare.Log(miniflare.LogLevel.WARN);
@@ -109,7 +129,7 @@ async function startAll({ withFloor, inspectorPort }) {
   log(`gateway pipeline stages: ${stages.map((s) => `${s.id}=${s.state}`).join(", ")}`);
   for (const s of stages) if (s.state.startsWith("bound")) print(`  WARNING: ${s.label}: bindings present but bench/pipeline.mjs does not drive it yet`);
   const pipeline = { stages, otherBindings: unclaimed, d1Migrations: migrations };
-  return { mock, floor, gateway, pipeline, targets: makeTargets({ mock, floor, gateway, extraHeaders: plan.headers }) };
+  return { mock, floor, gateway, pipeline, plan, targets: makeTargets({ mock, floor, gateway, extraHeaders: plan.headers }) };
 }
 
 async function runMeasure() {
@@ -129,12 +149,13 @@ async function runMeasure() {
   results.bundle = await build({ skip: args.has("--no-build") });
   log(formatBundle(results.bundle));
 
-  const { mock, floor, gateway, pipeline, targets } = await startAll({ withFloor: true });
+  const { mock, floor, gateway, pipeline, plan: stagePlan, targets } = await startAll({ withFloor: true });
   results.pipeline = pipeline;
   await sanityCheck(targets);
   const cpuNow = () => ({ floor: cpuOf(floor.pids), gateway: cpuOf(gateway.pids) });
   const contention = contentionMeter(() => [mock.child.pid, ...floor.pids, ...gateway.pids]);
   Object.assign(results, await measure(targets, plan, { cpuNow, log }));
+  results.stages = await measureStages(stageVariants(targets, stagePlan.headersByStage, cpuNow), { quick, log });
   results.machineLoad = contention();
   results.targets = evaluateTargets(results);
 
@@ -143,6 +164,8 @@ async function runMeasure() {
   print(`hosting: ${results.socket}`);
   print(formatBundle(results.bundle));
   print(formatTable(results));
+  print();
+  print(formatStages(results.stages));
   print();
   print(formatTargets(results.targets));
   const missed = results.targets.filter((t) => !t.pass).length;

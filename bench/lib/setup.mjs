@@ -139,14 +139,15 @@ export async function gatewayWorkerOptions() {
     modules: true,
     scriptPath: bundlePath,
     // The mock upstream is on loopback; deployed, this stays "false". Governance (bench/pipeline.mjs) authenticates
-    // with a gateway key made through the admin API; BENCH_GOVERNANCE=off runs the same bundle in passthrough mode
-    // instead, so the two runs' difference is what auth + admission cost. Bench-only secrets.
+    // with a gateway key made through the admin API. Bench-only secrets.
     bindings: {
       ...workerOptions.bindings,
       ALLOW_PRIVATE_CUSTOM_HOSTS: "true",
       ADMIN_TOKEN: "bench-admin-token",
       VAULT_KEY: "YmVuY2gtb25seS12YXVsdC1rZXktMzItYnl0ZXMhISE",
-      PASSTHROUGH_MODE: process.env.BENCH_GOVERNANCE === "off" ? "true" : "false",
+      // Requests with the bench's gateway key are governed either way; "true" also lets the stage-cost phase send
+      // requests without one (governance left out). BENCH_GOVERNANCE=off sends none at all.
+      PASSTHROUGH_MODE: "true",
     },
   };
 }
@@ -180,6 +181,8 @@ export function floorWorkerOptions(gateway, upstreamOrigin) {
     compatibilityDate: gateway.compatibilityDate,
     compatibilityFlags: gateway.compatibilityFlags,
     bindings: { UPSTREAM_ORIGIN: upstreamOrigin },
+    // Only for the KV calibration of the stage-cost phase (requests under /kv/).
+    kvNamespaces: ["CALIBRATION_KV"],
   };
 }
 
