@@ -73,7 +73,7 @@ export const STAGES = [
       const { key } = await res.json();
       return { headers: { "x-portkey-api-key": key } };
     },
-    note: "gateway key from isolate cache; one limiter round trip per request, settled in waitUntil",
+    note: "gateway key from isolate cache; admitted from isolate leases (a limiter round trip per lease, not per request)",
   },
   {
     id: "cache",
