@@ -1,6 +1,9 @@
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { PROVIDER_IDS } from "../../schema/provider-ids";
+import { app } from "../../src/app";
 import { gateway, upstream, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
@@ -148,6 +151,17 @@ describe("health", () => {
     expect(await live.json()).toEqual({ status: "ok" });
     const ready = await gateway({ path: "/ready", method: "GET" });
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: "ready" });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { max_body_bytes: true, d1: true, kv: true, durable_objects: true, log_queue: true },
+    });
+  });
+
+  it("/ready says 503 and which binding fails when D1 is not migrated or KV is down", async () => {
+    const brokenKv = { get: () => Promise.reject(new Error("KV unavailable")) } as unknown as KVNamespace;
+    const emptyDb = { prepare: () => ({ all: () => Promise.reject(new Error("no such table: gateway_keys")) }) } as unknown as D1Database;
+    const res = await app.fetch(new Request("http://gateway.test/ready"), { ...env, CACHE: brokenKv, DB: emptyDb }, createExecutionContext());
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: "not_ready", checks: { d1: false, kv: false, durable_objects: true } });
   });
 });
