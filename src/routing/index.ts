@@ -64,8 +64,11 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
   const model = typeof json === "object" && json !== null && "model" in json ? json.model : undefined;
   const options = { hasConfig: config !== null, breakers: leavesOf(plan).length > 1, model, virtualKeys: virtualKeyResolver(c) };
   const resolved = await mapLeaves(plan, (spec) => resolveLeaf(spec, defaults, c.env, options));
+  const leaves = leavesOf(resolved);
+  // With one target, a request refused before any call (limits, allowlists) is still attributed to its provider.
+  if (leaves.length === 1 && leaves[0]) outcome.provider ??= leaves[0].provider;
   // Stored provider keys this request may use: the logger redacts them like the caller's own credentials.
-  const vaulted = leavesOf(resolved).flatMap((leaf) => leaf.virtualKey?.credential?.api_key ?? []);
+  const vaulted = leaves.flatMap((leaf) => leaf.virtualKey?.credential?.api_key ?? []);
   if (vaulted.length > 0) outcome.redact = vaulted;
   // Governance: allowlists (403) now; the limiters' admission starts now and is awaited before each attempt.
   const gate = new AdmissionGate({
@@ -75,7 +78,7 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
     caller: callerOf(c),
     operation,
     json,
-    leaves: leavesOf(resolved),
+    leaves,
     hasConfig: config !== null,
   });
   // Validated once per target (override_params differ), reused by its retries.
@@ -117,7 +120,7 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
   try {
     const { response, path, retries } = await engine.run(resolved);
     for (const [name, value] of Object.entries(headers(path, retries))) response.headers.set(name, value);
-    gate.finish(leavesOf(resolved).find((leaf) => leaf.path === path) ?? null); // governance: settle (waitUntil)
+    gate.finish(leaves.find((leaf) => leaf.path === path) ?? null); // governance: settle (waitUntil)
     return response;
   } catch (raw) {
     gate.finish(null); // governance: release the reservations

@@ -33,7 +33,8 @@ describe("one log row per governed request", { timeout: 30_000 }, () => {
     const { key, id } = await createKey({ budget_usd: 0.0000001, budget_period: "monthly" });
     const trace = uniqueTrace("budget");
     expect((await callWithKey(key, chat("gpt-4o"), headers(trace))).status).toBe(429);
-    expect(await loggedRow(trace)).toMatchObject({ status: 429, gateway_key_id: id, denied_by: "budget" });
+    // Refused before any call, and still attributed to the provider it would have gone to.
+    expect(await loggedRow(trace)).toMatchObject({ status: 429, gateway_key_id: id, denied_by: "budget", provider: "openai" });
   });
 
   it("a key's own log_bodies choice wins over the LOG_BODIES var", async () => {
