@@ -14,20 +14,16 @@ import { scopeId, tenantOf } from "./scope";
 import { cacheSettings, requestOptions, type CacheSettings, type RequestOptions } from "./settings";
 import { recordCacheEvent, type CacheStatus } from "./stats";
 import { storeAnswer } from "./store";
+import { waitUntilOf } from "../wait-until";
 
 export const CACHE_STATUS_HEADER = "x-portkey-cache-status";
 
 type Attempt = (leaf: ResolvedLeaf, timeoutMs: number) => Promise<Response>;
 
-function waitUntilOf(c: AppContext): (promise: Promise<unknown>) => void {
-  const report = (promise: Promise<unknown>) => promise.catch((error) => console.warn("cache: background write failed", error));
-  try {
-    const ctx = c.executionCtx;
-    return (promise) => ctx.waitUntil(report(promise));
-  } catch {
-    // No execution context (some test setups): let the promise run unattended.
-    return (promise) => void report(promise);
-  }
+/** waitUntil for the cache's background writes, which report their failures (they never fail a request). */
+function reportingWaitUntil(c: AppContext): (promise: Promise<unknown>) => void {
+  const waitUntil = waitUntilOf(c);
+  return (promise) => waitUntil(promise.catch((error: unknown) => console.warn("cache: background write failed", error)));
 }
 
 /** Everything one attempt of a cached target needs, computed once per target (retries reuse it). */
@@ -70,7 +66,7 @@ class RequestCache {
     private readonly requestFor: (leaf: ResolvedLeaf) => OperationRequest,
     private readonly attempt: Attempt,
   ) {
-    this.waitUntil = waitUntilOf(c);
+    this.waitUntil = reportingWaitUntil(c);
   }
 
   private async prepare(leaf: ResolvedLeaf, settings: CacheSettings, options: RequestOptions): Promise<Prepared> {

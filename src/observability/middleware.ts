@@ -6,22 +6,13 @@ import { sendEvent } from "./send";
 import { secretsOf } from "./scrub";
 import { bodyMaxBytes, logBodiesGlobally } from "./settings";
 import { parseTraceparent } from "./traceparent";
+import { waitUntilOf } from "../wait-until";
 
 /**
  * A stream that never settles (a client that neither reads nor hangs up) is logged anyway after this long, so
  * "one event per request" holds; its stream_error says so.
  */
 export const STREAM_LOG_WAIT_MS = 15 * 60_000;
-
-function waitUntilOf(c: AppContext): (promise: Promise<unknown>) => void {
-  try {
-    const ctx = c.executionCtx;
-    return (promise) => ctx.waitUntil(promise);
-  } catch {
-    // No execution context (some test setups): let the promise run unattended.
-    return (promise) => void promise.catch(() => {});
-  }
-}
 
 /** Resolves with true when `done` settled, false when the wait ran out first. */
 async function settled(done: Promise<void>, ms: number): Promise<boolean> {

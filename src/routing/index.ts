@@ -14,6 +14,7 @@ import { buildPlan, leavesOf, mapLeaves } from "./inherit";
 import { parseMetadata } from "./metadata";
 import { modelFor, operationRequest, type OperationName } from "./request";
 import { RoutingStop, summariseFailure, targetsTried, withHeaders } from "./trail";
+import { waitUntilOf } from "../wait-until";
 
 /**
  * Overall deadline of one routed request: every attempt, retry wait and fallback must fit in it, so a config with
@@ -26,16 +27,6 @@ export const DEFAULT_ROUTING_DEADLINE_MS = 600_000;
 function deadlineMs(env: Env): number {
   const configured = Number(env.ROUTING_DEADLINE_MS);
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ROUTING_DEADLINE_MS;
-}
-
-function waitUntilOf(c: AppContext): (promise: Promise<unknown>) => void {
-  try {
-    const ctx = c.executionCtx;
-    return (promise) => ctx.waitUntil(promise);
-  } catch {
-    // No execution context (some test setups): let the promise run unattended.
-    return (promise) => void promise.catch(() => {});
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -70,11 +61,12 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
   // Stored provider keys this request may use: the logger redacts them like the caller's own credentials.
   const vaulted = leaves.flatMap((leaf) => leaf.virtualKey?.credential?.api_key ?? []);
   if (vaulted.length > 0) outcome.redact = vaulted;
+  const waitUntil = waitUntilOf(c);
   // Governance: allowlists (403) now; the limiters' admission starts now and is awaited before each attempt.
   const gate = new AdmissionGate({
     env: c.env,
     outcome,
-    waitUntil: waitUntilOf(c),
+    waitUntil,
     caller: callerOf(c),
     operation,
     json,
@@ -100,7 +92,7 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
       return attempt(c, request, { ...leaf.routed, requestTimeoutMs: timeoutMs });
     }),
     modelOf: (leaf) => modelFor(json, leaf.routed.overrideParams),
-    breaker: breakerView(c.env.CIRCUIT_BREAKER, waitUntilOf(c)),
+    breaker: breakerView(c.env.CIRCUIT_BREAKER, waitUntil),
     conditionInput: { metadata: metadata ?? {}, params: json },
     now: () => performance.now(),
     deadlineAt: c.var.startedAt + deadlineMs(c.env),

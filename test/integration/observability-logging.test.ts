@@ -58,7 +58,8 @@ describe("one log row per request", { timeout: 30_000 }, () => {
   it("validation errors: a bad body and bad JSON, before any provider call", async () => {
     const trace = uniqueTrace("validation");
     expect((await call(trace, { model: "gpt-4o-mini" })).status).toBe(400);
-    expect(await loggedRow(trace)).toMatchObject({ status: 400, is_error: 1, error_type: "invalid_request_error", provider: null, cost_usd: 0, tokens_estimated: 0 });
+    // Refused before any call, but its one target is known: the row says which provider it was for.
+    expect(await loggedRow(trace)).toMatchObject({ status: 400, is_error: 1, error_type: "invalid_request_error", provider: "openai", cost_usd: 0, tokens_estimated: 0 });
     const badJson = uniqueTrace("bad-json");
     expect((await call(badJson, "{not json")).status).toBe(400);
     expect((await loggedRow(badJson)).error_message).toMatch(/not valid JSON/);
