@@ -9,7 +9,7 @@ import { denialError } from "./denial";
 import { DEFAULT_OUTPUT_TOKENS, hasOutputLimit, outputTokens, promptTokens, promptTokensBound } from "./estimate";
 import { describeSubject, limiterStub, RESERVATION_TTL_MS, type Subject } from "./limits/client";
 import type { LocalLease, Need } from "./limits/lease";
-import { installLease, LEASE_WINDOW_MS, returnLeased, takeLeased, type LeaseContext } from "./limits/leases";
+import { installLease, LEASE_WINDOW_MS, returnLeased, takeLeased, type LeaseContext, type RequestNeed } from "./limits/leases";
 import { reserveNano, toNano, type Limits } from "./limits/ledger";
 import { checkTarget } from "./policy";
 import { hasLimits, type VirtualKeyRecord } from "./records";
@@ -149,7 +149,7 @@ export class AdmissionGate {
     return admitted;
   }
 
-  private ask(subject: Subject, limits: Limits, need: Need & { costUsd: number }, stop: boolean): Promise<Admitted> {
+  private ask(subject: Subject, limits: Limits, need: RequestNeed, stop: boolean): Promise<Admitted> {
     const id = crypto.randomUUID();
     const { tokens, costUsd } = need;
     return limiterStub(this.input.env, subject)

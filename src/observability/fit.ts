@@ -33,14 +33,7 @@ function clipEveryString(event: LogEvent, max: number): LogEvent {
  * An event that fits in one message: bodies go first (the event is worth more than its bodies, and `truncated`
  * says they were dropped), then long metadata values and a long attempt trail, then, whatever is still too long
  * (a 100 KB model name, a huge user id), every string. A request is never left unlogged for being unusual.
- */
-export function fitEvent(event: LogEvent): LogEvent {
-  return fitted(event).event;
-}
-
-/**
- * fitEvent, with the fitted event as the JSON text to send and its size in bytes (at least what a queue message
- * of it weighs): sent as text, it is serialised once, here, rather than again by the queue.
+ * Returned with its JSON text and size in bytes: sent as text, it is serialised once, here, not again by the queue.
  */
 export function fitted(event: LogEvent): { event: LogEvent; text: string; bytes: number } {
   const sized = (candidate: LogEvent) => {

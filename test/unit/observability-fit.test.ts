@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RequestOutcome } from "../../src/context";
 import { buildEvent, type EventInput } from "../../src/observability/build";
 import { logEventSchema, type LogEvent } from "../../src/observability/event";
-import { conformEvent, fitEvent, MAX_EVENT_BYTES } from "../../src/observability/fit";
+import { conformEvent, fitted as fit, MAX_EVENT_BYTES } from "../../src/observability/fit";
 import { LIMITS, MAX_ERROR_CHARS, MAX_MODEL_CHARS } from "../../src/observability/limits";
 import { REDACTED } from "../../src/observability/scrub";
 
@@ -60,7 +60,7 @@ describe("buildEvent clips to the schema's limits", () => {
   });
 });
 
-describe("fitEvent: the event always fits one queue message", () => {
+describe("fitted: the event always fits one queue message", () => {
   it("cuts every long string as a last resort, keeping the ids and a valid event", () => {
     // Control characters: JSON escapes each to 6 bytes, the worst case for the message size.
     const huge = "\u0001".repeat(20_000);
@@ -68,7 +68,7 @@ describe("fitEvent: the event always fits one queue message", () => {
     const attempts = Array.from({ length: 100 }, () => ({ target: huge, provider: "openai" as const, model: huge, retry: 0, status: 500, latencyMs: 1, error: huge }));
     const event = built({ metadata, attempts, user: huge, gatewayKeyId: huge, virtualKeyId: huge, lastUsedOptionIndex: huge, finishReason: huge });
     expect(bytes(event)).toBeGreaterThan(MAX_EVENT_BYTES);
-    const fitted = fitEvent(event);
+    const fitted = fit(event).event;
     expect(bytes(fitted)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
     expect(fitted).toMatchObject({ id: "evt-fit", trace_id: "trace-fit", status: 200, operation: "chat" });
     expect(logEventSchema.safeParse(fitted).success).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loggedBodies, truncateUtf8 } from "../../src/observability/bodies";
 import { REDACTED, scrub, secretsOf } from "../../src/observability/scrub";
-import { fitEvent, MAX_EVENT_BYTES } from "../../src/observability/fit";
+import { fitted as fit, MAX_EVENT_BYTES } from "../../src/observability/fit";
 import { buildEvent } from "../../src/observability/build";
 
 describe("secrets never reach a log", () => {
@@ -58,7 +58,7 @@ describe("secrets never reach a log", () => {
       bodies: { request: "a".repeat(70_000), response: "b".repeat(70_000), truncated: false },
       secrets: [],
     });
-    const fitted = fitEvent(event);
+    const fitted = fit(event).event;
     expect(fitted.bodies).toEqual({ request: null, response: null, truncated: true });
     expect(new TextEncoder().encode(JSON.stringify(fitted)).byteLength).toBeLessThanOrEqual(MAX_EVENT_BYTES);
   });
