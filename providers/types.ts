@@ -112,6 +112,8 @@ export class UnsupportedParameterError extends Error {
   constructor(
     readonly param: string,
     message: string,
+    /** The envelope's `code`: "invalid_parameter" for a malformed value (a model id that cannot go in a URL). */
+    readonly code: string = "unsupported_parameter",
   ) {
     super(message);
   }

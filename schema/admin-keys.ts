@@ -2,6 +2,7 @@ import * as z from "zod";
 import { pageQuerySchema, slugSchema } from "./admin";
 import { providerIdSchema } from "./config";
 import { BUDGET_PERIODS } from "./db/keys";
+import { urlFieldSchema } from "./url-fields";
 
 /**
  * Bodies of the governance admin API (src/admin/keys.ts, src/admin/virtual-keys.ts). Limits are flat fields so a
@@ -83,9 +84,10 @@ export const patchGatewayKeyBodySchema = z
 
 const providerOptionFields = {
   custom_host: z.string().min(1).max(2_048).optional(),
-  azure_resource_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, "expected an Azure resource name").optional(),
-  azure_deployment_id: z.string().min(1).max(256).optional(),
-  azure_api_version: z.string().min(1).max(64).optional(),
+  // They become part of the upstream URL: the patterns every other way in uses (schema/url-fields.ts).
+  azure_resource_name: urlFieldSchema("azureResourceName").optional(),
+  azure_deployment_id: urlFieldSchema("azureDeploymentId").optional(),
+  azure_api_version: urlFieldSchema("azureApiVersion").optional(),
 };
 
 const apiKeySchema = z.string().min(1, "must not be empty").max(16_384, "must be at most 16384 characters");

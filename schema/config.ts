@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { checkQuery, isPlainObject, type Report } from "../src/routing/query-check";
 import { PROVIDER_IDS } from "./provider-ids";
+import { urlFieldSchema } from "./url-fields";
 
 /**
  * The Portkey-compatible routing config (x-portkey-config, saved configs). A config is a node; a node either is a
@@ -34,6 +35,9 @@ export const cacheSchema = z.strictObject({
 
 const DAY_MS = 86_400_000;
 
+/** Longest per-attempt wait for response headers a config or x-portkey-request-timeout may ask for (10 minutes). */
+export const MAX_REQUEST_TIMEOUT_MS = 600_000;
+
 /** Circuit breaker of this node's targets; unset fields default to 5 failures / 60 s window / 30 s cooldown. */
 export const cbConfigSchema = z.strictObject({
   failure_threshold: z.number().int().min(1).max(1000).optional(),
@@ -57,6 +61,16 @@ export const strategySchema = z.strictObject({
   cb_config: cbConfigSchema.optional(),
 });
 
+/** An HTTP header name (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A forwarding list longer than this is refused: it is an allowlist, not a way to copy every header. */
+export const MAX_FORWARD_HEADERS = 32;
+
+/** Names of client request headers to pass upstream (src/pipeline/forward-headers.ts says which never go). */
+export const forwardHeadersSchema = z
+  .array(z.string().regex(HEADER_NAME, { error: "expected a header name (letters, digits and !#$%&'*+-.^_`|~)" }))
+  .max(MAX_FORWARD_HEADERS);
+
 /** Guardrails and hooks are accepted (and inherited) now; a later issue defines their items. */
 const hooks = z.array(z.unknown()).optional();
 
@@ -77,10 +91,11 @@ const nodeSchema = z
     weight: z.number().min(0).optional(),
     retry: retrySchema.optional(),
     cache: cacheSchema.optional(),
-    request_timeout: z.number().int().positive().optional(),
-    azure_resource_name: z.string().min(1).optional(),
-    azure_deployment_id: z.string().min(1).optional(),
-    azure_api_version: z.string().min(1).optional(),
+    request_timeout: z.number().int().positive().max(MAX_REQUEST_TIMEOUT_MS).optional(),
+    forward_headers: forwardHeadersSchema.optional(),
+    azure_resource_name: urlFieldSchema("azureResourceName").optional(),
+    azure_deployment_id: urlFieldSchema("azureDeploymentId").optional(),
+    azure_api_version: urlFieldSchema("azureApiVersion").optional(),
     input_guardrails: hooks,
     output_guardrails: hooks,
     before_request_hooks: hooks,

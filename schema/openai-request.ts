@@ -84,14 +84,93 @@ export const responseFormatSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+// OpenAI allows 4 stop sequences; Anthropic and Gemini allow more, and the gateway serves them too.
 const stopSchema = z.union([z.string(), z.array(z.string()).max(16)]).nullish();
 const positiveInt = z.number().int().positive();
+
+/*
+ * The documented fields below follow the `openai` SDK's request types (ChatCompletionCreateParams,
+ * CompletionCreateParams, EmbeddingCreateParams): a wrong type or an out-of-range value is a 400 naming the field
+ * before anything goes upstream. A field is nullable exactly where OpenAI accepts null.
+ */
+const penalty = z.number().min(-2).max(2).nullish();
+const streamOptionsSchema = z
+  .looseObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+  .nullish();
+
+/** A record whose bad keys are reported with `keyRule` (zod's own message only says "Invalid key in record"). */
+const recordWithKeys = <V extends z.ZodType>(key: z.ZodString, value: V, keyRule: string) =>
+  z.record(key, value, { error: (issue) => (issue.code === "invalid_key" ? keyRule : undefined) });
+
+/** Token id (as a string, OpenAI's tokenizer) -> bias from -100 (ban) to 100 (force). */
+const logitBiasSchema = recordWithKeys(
+  z.string().regex(/^\d+$/),
+  z.number().min(-100).max(100),
+  "keys must be token ids (decimal integers as strings)",
+).nullish();
+
+/** OpenAI's metadata: at most 16 string pairs, keys up to 64 characters, values up to 512. */
+const metadataSchema = recordWithKeys(z.string().max(64), z.string().max(512), "keys must be at most 64 characters")
+  .refine((metadata) => Object.keys(metadata).length <= 16, { error: "at most 16 keys are allowed" })
+  .nullish();
+
+const audioParamSchema = z.looseObject({
+  format: z.enum(["wav", "aac", "mp3", "flac", "opus", "pcm16"]),
+  voice: z.union([z.string(), z.looseObject({ id: z.string() })]),
+});
+
+const legacyFunctionSchema = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+
+const predictionSchema = z.looseObject({ type: z.literal("content"), content: textContent });
+
+const webSearchOptionsSchema = z.looseObject({
+  search_context_size: z.enum(["low", "medium", "high"]).optional(),
+  user_location: z
+    .looseObject({
+      type: z.literal("approximate"),
+      approximate: z.looseObject({
+        city: z.string().optional(),
+        country: z.string().optional(),
+        region: z.string().optional(),
+        timezone: z.string().optional(),
+      }),
+    })
+    .nullish(),
+});
+
+const moderationSchema = z.looseObject({ model: z.string(), policy: z.looseObject({}).nullish() });
+
+/** Chat fields the gateway checks but does not read itself: OpenAI-compatible providers get them as sent. */
+const chatPassthroughFields = {
+  audio: audioParamSchema.nullish(),
+  function_call: z.union([z.enum(["none", "auto"]), z.looseObject({ name: z.string() })]).optional(),
+  functions: z.array(legacyFunctionSchema).optional(),
+  logit_bias: logitBiasSchema,
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  metadata: metadataSchema,
+  modalities: z.array(z.enum(["text", "audio"])).nullish(),
+  moderation: moderationSchema.nullish(),
+  prediction: predictionSchema.nullish(),
+  prompt_cache_key: z.string().nullish(),
+  prompt_cache_options: z.looseObject({ mode: z.enum(["implicit", "explicit"]).optional(), ttl: z.string().optional() }).optional(),
+  prompt_cache_retention: z.enum(["in_memory", "24h"]).nullish(),
+  safety_identifier: z.string().nullish(),
+  service_tier: z.enum(["auto", "default", "flex", "scale", "priority"]).nullish(),
+  store: z.boolean().nullish(),
+  verbosity: z.enum(["low", "medium", "high"]).nullish(),
+  web_search_options: webSearchOptionsSchema.optional(),
+};
 
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(chatMessageSchema).min(1),
   stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  stream_options: streamOptionsSchema,
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   n: positiveInt.max(128).nullish(),
@@ -100,8 +179,9 @@ export const chatCompletionRequestSchema = z.looseObject({
   max_completion_tokens: positiveInt.nullish(),
   seed: z.number().int().nullish(),
   user: z.string().optional(),
-  presence_penalty: z.number().min(-2).max(2).nullish(),
-  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  presence_penalty: penalty,
+  frequency_penalty: penalty,
+  ...chatPassthroughFields,
   tools: z.array(functionToolSchema).optional(),
   tool_choice: toolChoiceSchema.optional(),
   parallel_tool_calls: z.boolean().optional(),
@@ -113,7 +193,7 @@ export const completionRequestSchema = z.looseObject({
   model: z.string().min(1),
   prompt: z.union([z.string(), z.array(z.string()), z.array(z.number().int()), z.array(z.array(z.number().int()))]),
   stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  stream_options: streamOptionsSchema,
   max_tokens: positiveInt.nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
@@ -121,6 +201,14 @@ export const completionRequestSchema = z.looseObject({
   stop: stopSchema,
   seed: z.number().int().nullish(),
   user: z.string().optional(),
+  best_of: positiveInt.max(20).nullish(),
+  echo: z.boolean().nullish(),
+  frequency_penalty: penalty,
+  presence_penalty: penalty,
+  logit_bias: logitBiasSchema,
+  // Legacy completions return the log probabilities of the `logprobs` most likely tokens (0..5), not a flag.
+  logprobs: z.number().int().min(0).max(5).nullish(),
+  suffix: z.string().nullish(),
 });
 
 export const embeddingsRequestSchema = z.looseObject({

@@ -10,7 +10,8 @@
  * OpenTelemetry exporter spec (`wrangler secret put OTEL_EXPORTER_OTLP_HEADERS`). Unset: no extra headers.
  *
  * VAULT_KEY: base64 of 32 random bytes (`openssl rand -base64 32`), the AES-256-GCM key of the virtual-key vault
- * (`wrangler secret put VAULT_KEY`; `npm start` passes a dev-only value). Unset: virtual keys are unavailable (503).
+ * (`wrangler secret put VAULT_KEY`; `npm start` passes a dev-only value), which also seals inline credentials of
+ * saved configs. Unset: virtual keys, and saving a config with an inline api_key, are unavailable (503).
  * VAULT_KEY_PREVIOUS: only while rotating VAULT_KEY (README "Governance": rotating the vault key).
  */
 interface Env {

@@ -49,7 +49,7 @@ export const badRequest = (message: string, param: string | null = null, code: s
 /** Map anything thrown to a GatewayError; unknown errors are the gateway's own fault and say nothing internal. */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (error instanceof UnsupportedParameterError) return badRequest(error.message, error.param, "unsupported_parameter");
+  if (error instanceof UnsupportedParameterError) return badRequest(error.message, error.param, error.code);
   if (error instanceof MalformedUpstreamError) {
     return new GatewayError(502, error.message, { type: "api_error", code: "upstream_malformed_response" });
   }

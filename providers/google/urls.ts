@@ -1,3 +1,4 @@
+import { urlField } from "../shared/url-fields";
 import type { ResolvedTarget } from "../types";
 
 export const GOOGLE_DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -15,7 +16,7 @@ export function googleModelId(model: string): string {
  */
 export function googleUrl(target: ResolvedTarget, model: string, method: GoogleMethod): string {
   const base = (target.customHost ?? GOOGLE_DEFAULT_BASE_URL).replace(/\/+$/, "");
-  const url = `${base}/models/${encodeURIComponent(googleModelId(model))}:${method}`;
+  const url = `${base}/models/${urlField("modelInPath", googleModelId(model), "model")}:${method}`;
   return method === "streamGenerateContent" ? `${url}?alt=sse` : url;
 }
 

@@ -1,4 +1,5 @@
 import type { OpenAICompatibleProviderId } from "../../schema/provider-ids";
+import { urlField } from "../shared/url-fields";
 import { UnsupportedParameterError, type Operation, type ResolvedTarget } from "../types";
 import { COMPATIBLE_PROVIDERS } from "./table";
 
@@ -13,15 +14,19 @@ export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
 
 function azureUrl(target: ResolvedTarget, operation: Operation, model: string): string {
   const azure = target.azure ?? {};
-  const host = target.customHost ?? (azure.resourceName ? `https://${azure.resourceName}.openai.azure.com` : null);
+  const resource = azure.resourceName && urlField("azureResourceName", azure.resourceName, "x-portkey-azure-resource-name");
+  const host = target.customHost ?? (resource ? `https://${resource}.openai.azure.com` : null);
   if (!host) {
     throw new UnsupportedParameterError(
       "x-portkey-azure-resource-name",
       "azure-openai needs a resource name (x-portkey-azure-resource-name or azure_resource_name in the config) or a custom_host",
     );
   }
-  const deployment = encodeURIComponent(azure.deploymentId ?? model);
-  const version = encodeURIComponent(azure.apiVersion ?? AZURE_DEFAULT_API_VERSION);
+  // Without a deployment id the model names the deployment, so it is held to the same pattern.
+  const deployment = azure.deploymentId
+    ? urlField("azureDeploymentId", azure.deploymentId, "x-portkey-azure-deployment-id")
+    : urlField("azureDeploymentId", model, "model");
+  const version = azure.apiVersion ? urlField("azureApiVersion", azure.apiVersion, "x-portkey-azure-api-version") : AZURE_DEFAULT_API_VERSION;
   return `${host}/openai/deployments/${deployment}${OPERATION_PATHS[operation]}?api-version=${version}`;
 }
 

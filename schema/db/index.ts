@@ -4,7 +4,9 @@
  *   npx drizzle-kit generate --dialect sqlite --schema schema/db/index.ts --out /tmp/drizzle
  * and copy the new statements into the next numbered schema/migrations/NNNN_<what>.sql (wrangler applies those).
  */
+export * from "./admin-keys";
 export * from "./audit";
 export * from "./configs";
 export * from "./keys";
 export * from "./logs";
+export * from "./metadata-rollups";

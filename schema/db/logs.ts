@@ -54,6 +54,9 @@ function counters() {
 
 export type CounterKey = keyof ReturnType<typeof counters>;
 
+/** The counter columns, for another rollup table that keeps the same measures (schema/db/metadata-rollups.ts). */
+export const rollupCounterColumns = counters;
+
 /** The counter columns in declaration order (an INSERT ... SELECT lists its columns in this order). */
 export const COUNTER_KEYS = Object.keys(counters()) as CounterKey[];
 

@@ -34,9 +34,9 @@ const idOrSlugOf = (c: AdminContext) => c.req.param("idOrSlug") ?? "";
 
 configRoutes.post("/", async (c) => {
   const body = await readJsonBody(c, createConfigBodySchema);
-  const configJson = serializeValidConfig(body.config);
+  const configJson = serializeValidConfig(body.config, c.env);
   const db = openDb(c.env);
-  const row = await createConfig(db, adminActor(c), { slug: body.slug, name: body.name, configJson });
+  const row = await createConfig(c.env, db, adminActor(c), { slug: body.slug, name: body.name, configJson });
   return c.json(presentConfig(row, configJson), 201);
 });
 
@@ -57,16 +57,16 @@ configRoutes.get("/:idOrSlug", async (c) => {
 
 configRoutes.put("/:idOrSlug", async (c) => {
   const body = await readJsonBody(c, replaceConfigBodySchema);
-  const configJson = serializeValidConfig(body.config);
+  const configJson = serializeValidConfig(body.config, c.env);
   const db = openDb(c.env);
   const current = await requireConfig(db, idOrSlugOf(c), true);
-  const row = await addVersion(db, adminActor(c), current, { configJson, name: body.name });
+  const row = await addVersion(c.env, db, adminActor(c), current, { configJson, name: body.name });
   return c.json(presentConfig(row, configJson));
 });
 
 configRoutes.patch("/:idOrSlug", async (c) => {
   const body = await readJsonBody(c, patchConfigBodySchema);
-  const configJson = body.config === undefined ? undefined : serializeValidConfig(body.config);
+  const configJson = body.config === undefined ? undefined : serializeValidConfig(body.config, c.env);
   const db = openDb(c.env);
   const current = await requireConfig(db, idOrSlugOf(c), true);
   if (configJson === undefined) {
@@ -74,7 +74,7 @@ configRoutes.patch("/:idOrSlug", async (c) => {
     const row = await renameConfig(db, adminActor(c), current, body.name ?? current.name);
     return c.json(await withLatest(db, row));
   }
-  const row = await addVersion(db, adminActor(c), current, { configJson, name: body.name });
+  const row = await addVersion(c.env, db, adminActor(c), current, { configJson, name: body.name });
   return c.json(presentConfig(row, configJson));
 });
 

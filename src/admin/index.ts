@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { adminKeyRoutes } from "./admin-keys";
+import { auditRoutes } from "./audit-log";
 import { adminAuth } from "./auth";
 import { analyticsRoutes } from "./analytics";
 import { cacheRoutes } from "./cache";
@@ -10,7 +12,8 @@ import { virtualKeyRoutes } from "./virtual-keys";
 
 /**
  * The admin API (/admin/*). Every route is behind adminAuth(); mount new resources here (keys, virtual keys...)
- * and record their changes with auditInsert() in the same D1 batch.
+ * and record their changes with auditInsert() in the same D1 batch. A new resource is admin-scope only until its
+ * read-only routes are listed in src/admin/scopes.ts.
  */
 export const admin = new Hono<AdminEnv>();
 
@@ -21,3 +24,5 @@ admin.route("/virtual-keys", virtualKeyRoutes);
 admin.route("/logs", logRoutes);
 admin.route("/analytics", analyticsRoutes);
 admin.route("/cache", cacheRoutes);
+admin.route("/admin-keys", adminKeyRoutes);
+admin.route("/audit", auditRoutes);

@@ -5,6 +5,7 @@ import {
   patchVirtualKeyBodySchema,
   rotateVirtualKeyBodySchema,
 } from "../../schema/admin-keys";
+import { reencryptConfigSecrets } from "../configs/reencrypt";
 import { badRequest } from "../errors";
 import { limitsOf } from "../governance/records";
 import { listVirtualKeyRows } from "../governance/repository";
@@ -49,8 +50,23 @@ virtualKeyRoutes.get("/", async (c) => {
   return c.json(toPage(rows, query.limit, (row) => ({ key: row.createdAt.getTime(), id: row.id }), presentVirtualKey));
 });
 
-/** Step 3 of a VAULT_KEY rotation: re-encrypt up to 50 keys per call under the current VAULT_KEY. */
-virtualKeyRoutes.post("/re-encrypt", async (c) => c.json(await reencryptBatch(c.env, openDb(c.env), adminActor(c))));
+/**
+ * Step 3 of a VAULT_KEY rotation: re-encrypt up to 50 virtual keys and 50 saved config versions (their inline
+ * credentials; plaintext ones from older versions get sealed) per call under the current VAULT_KEY. The top-level
+ * counts add both up, so "call until remaining is 0" covers everything the vault key protects.
+ */
+virtualKeyRoutes.post("/re-encrypt", async (c) => {
+  const db = openDb(c.env);
+  const keys = await reencryptBatch(c.env, db, adminActor(c));
+  const configs = await reencryptConfigSecrets(c.env, db, adminActor(c));
+  return c.json({
+    vault_key_id: keys.vault_key_id,
+    reencrypted: keys.reencrypted + configs.reencrypted,
+    remaining: keys.remaining + configs.remaining,
+    virtual_keys: { reencrypted: keys.reencrypted, remaining: keys.remaining },
+    configs,
+  });
+});
 
 virtualKeyRoutes.get("/:ref", async (c) => c.json(presentVirtualKey(await requireVirtualKey(openDb(c.env), refOf(c)))));
 

@@ -70,7 +70,7 @@ class RequestCache {
   }
 
   private async prepare(leaf: ResolvedLeaf, settings: CacheSettings, options: RequestOptions): Promise<Prepared> {
-    const request = describeRequest(this.requestFor(leaf), leaf.routed.target);
+    const request = describeRequest(this.requestFor(leaf), leaf.routed.target, leaf.routed.forwardHeaders);
     const [scope, hash] = await Promise.all([scopeId(tenantOf(this.c, leaf.routed.target), this.c.env), exactHash(request)]);
     const partition: Partition = { namespace: options.namespace, model: request.model, scope };
     const key = (await partitionPrefix(ENTRY_PREFIX, partition)) + hash;

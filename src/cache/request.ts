@@ -31,10 +31,29 @@ export interface CacheRequest {
   identity: { operation: string; target: Record<string, unknown>; body: Record<string, unknown> };
 }
 
+/**
+ * Forwarded request headers that change what the provider answers (API version, beta features): part of the key.
+ * Others stay out: a per-request trace id would make every request a miss, and OpenAI's organization/project
+ * choose who is billed, not what the model says (tenants are already apart: scope.ts).
+ */
+const ANSWER_HEADERS = ["anthropic-beta", "anthropic-version"] as const;
+
+function answerHeaders(forwarded: Readonly<Record<string, string>> | undefined): Record<string, string> | null {
+  const picked: Record<string, string> = {};
+  for (const name of ANSWER_HEADERS) {
+    const value = forwarded?.[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return Object.keys(picked).length > 0 ? picked : null;
+}
+
 /** Who answers: provider and base URL (custom_host, Azure resource/deployment/version). Never the credential. */
-function targetIdentity(target: ResolvedTarget): Record<string, unknown> {
+function targetIdentity(target: ResolvedTarget, forwarded?: Readonly<Record<string, string>>): Record<string, unknown> {
   const { azure } = target;
+  const headers = answerHeaders(forwarded);
   return {
+    // Only when present: the keys of requests that forward nothing stay what they were.
+    ...(headers && { headers }),
     provider: target.provider,
     host: target.customHost ?? null,
     azure: azure
@@ -43,7 +62,8 @@ function targetIdentity(target: ResolvedTarget): Record<string, unknown> {
   };
 }
 
-export function describeRequest(request: OperationRequest, target: ResolvedTarget): CacheRequest {
+/** `forwarded`: the client headers the target passes upstream (pipeline/forward-headers.ts). */
+export function describeRequest(request: OperationRequest, target: ResolvedTarget, forwarded?: Readonly<Record<string, string>>): CacheRequest {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request.body)) {
     if (!NON_SEMANTIC_FIELDS.has(key)) body[key] = value;
@@ -55,7 +75,7 @@ export function describeRequest(request: OperationRequest, target: ResolvedTarge
     model: request.body.model,
     stream: streaming,
     includeUsage: request.operation !== "embeddings" && request.body.stream_options?.include_usage === true,
-    identity: { operation: request.operation, target: targetIdentity(target), body },
+    identity: { operation: request.operation, target: targetIdentity(target, forwarded), body },
   };
 }
 

@@ -1,7 +1,10 @@
+import { isSealedSecret } from "./sealed";
+
 /**
  * Provider credentials a config may carry inline (Portkey allows `api_key` and cloud credentials in targets).
  * The admin API never returns them after they are saved (DESIGN.md: secrets are never returned after creation);
  * responses show a masked hint instead. Virtual keys are the better home for credentials.
+ * Saved configs store them sealed with the vault key (src/configs/secrets.ts).
  */
 const SECRET_FIELDS = new Set([
   "api_key",
@@ -13,7 +16,15 @@ const SECRET_FIELDS = new Set([
 
 const MASK = "****";
 
-function maskSecret(value: unknown): unknown {
+/** Whether `key` names a credential field (at any depth of a config). */
+export const isSecretField = (key: string): boolean => SECRET_FIELDS.has(key);
+
+/** The names, for the re-encrypt sweep's SQL prefilter (src/configs/reencrypt.ts). */
+export const SECRET_FIELD_NAMES: readonly string[] = [...SECRET_FIELDS];
+
+/** What the admin API shows for a secret; a sealed one (src/configs/sealed.ts) carries the hint made at save time. */
+export function maskSecret(value: unknown): string {
+  if (isSealedSecret(value)) return typeof value.hint === "string" && /^\*{4}.{0,4}$/.test(value.hint) ? value.hint : MASK;
   if (typeof value !== "string") return MASK;
   // The last 4 characters tell keys apart without giving anything usable away; short values show nothing.
   return value.length >= 16 ? `${MASK}${value.slice(-4)}` : MASK;

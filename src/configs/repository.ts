@@ -24,15 +24,19 @@ export async function findConfig(db: Db, ref: ConfigRef): Promise<ConfigRow | un
   return db.select().from(configs).where(refCondition(ref)).get();
 }
 
-/** The latest version's JSON text of a live config: one indexed join, what the request path needs. */
-export async function findLatestConfigJson(db: Db, ref: ConfigRef): Promise<string | undefined> {
-  const row = await db
-    .select({ config: configVersions.config })
+export type LatestVersion = Pick<ConfigVersionRow, "configId" | "version" | "config">;
+
+/**
+ * The latest version of a live config: one indexed join, what the request path needs (the id and version too:
+ * its sealed secrets are bound to them).
+ */
+export async function findLatestVersion(db: Db, ref: ConfigRef): Promise<LatestVersion | undefined> {
+  return db
+    .select({ configId: configVersions.configId, version: configVersions.version, config: configVersions.config })
     .from(configs)
     .innerJoin(configVersions, and(eq(configVersions.configId, configs.id), eq(configVersions.version, configs.latestVersion)))
     .where(and(refCondition(ref), eq(configs.archived, false)))
     .get();
-  return row?.config;
 }
 
 export async function findVersion(db: Db, configId: string, version: number): Promise<ConfigVersionRow | undefined> {

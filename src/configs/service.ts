@@ -4,12 +4,15 @@ import { auditInsert } from "../admin/audit";
 import { isUniqueViolation, type Db } from "../admin/db";
 import { GatewayError } from "../errors";
 import { findConfig, parseConfigRef } from "./repository";
+import { sealConfigSecrets } from "./secrets";
 import { invalidateSavedConfig } from "./store";
 
 /**
  * Saved-config writes. Each change is one D1 batch (a transaction): the config row, the version and the audit row
- * commit together or not at all. Afterwards this isolate's cache forgets the config so it sees the change at once;
- * other isolates see it within the cache TTL (store.ts).
+ * commit together or not at all. Inline credentials are sealed with the vault key first (secrets.ts): D1 never
+ * holds them in clear, and without VAULT_KEY such a config is refused (503) before anything is written.
+ * Afterwards this isolate's cache forgets the config so it sees the change at once; other isolates see it within
+ * the cache TTL (store.ts).
  */
 
 const RESOURCE = "config";
@@ -37,6 +40,7 @@ const slugTaken = (slug: string) =>
   new GatewayError(409, `slug: a config with slug ${JSON.stringify(slug)} already exists`, { param: "slug", code: "config_slug_taken" });
 
 export async function createConfig(
+  env: Env,
   db: Db,
   actor: string,
   input: { slug: string; name?: string; configJson: string },
@@ -53,10 +57,11 @@ export async function createConfig(
     latestVersion: 1,
     archived: false,
   };
+  const stored = await sealConfigSecrets(env, input.configJson, { configId: row.id, version: 1 });
   try {
     await db.batch([
       db.insert(configs).values(row),
-      db.insert(configVersions).values({ configId: row.id, version: 1, config: input.configJson, createdAt: now, createdBy: actor }),
+      db.insert(configVersions).values({ configId: row.id, version: 1, config: stored, createdAt: now, createdBy: actor }),
       auditInsert(db, { actor, action: "create", resourceType: RESOURCE, resourceId: row.id, at: now, details: { slug: row.slug, version: 1 } }),
     ]);
   } catch (error) {
@@ -69,6 +74,7 @@ export async function createConfig(
 
 /** A new version (n + 1). The (config_id, version) primary key turns a concurrent update into a 409, not a lost write. */
 export async function addVersion(
+  env: Env,
   db: Db,
   actor: string,
   current: ConfigRow,
@@ -77,9 +83,10 @@ export async function addVersion(
   const now = new Date();
   const version = current.latestVersion + 1;
   const name = input.name ?? current.name;
+  const stored = await sealConfigSecrets(env, input.configJson, { configId: current.id, version });
   try {
     await db.batch([
-      db.insert(configVersions).values({ configId: current.id, version, config: input.configJson, createdAt: now, createdBy: actor }),
+      db.insert(configVersions).values({ configId: current.id, version, config: stored, createdAt: now, createdBy: actor }),
       db
         .update(configs)
         .set({ latestVersion: version, updatedAt: now, name })

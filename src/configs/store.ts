@@ -1,5 +1,6 @@
 import { openDb } from "../admin/db";
-import { findLatestConfigJson, parseConfigRef } from "./repository";
+import { findLatestVersion, parseConfigRef } from "./repository";
+import { openConfigSecrets } from "./secrets";
 
 /**
  * Saved configs for the request path (`x-portkey-config: <id or slug>`), cached in isolate memory so the hot path
@@ -8,7 +9,8 @@ import { findLatestConfigJson, parseConfigRef } from "./repository";
  * Freshness: a hit is kept SAVED_CONFIG_TTL_MS (30 s), a miss SAVED_CONFIG_MISS_TTL_MS (5 s, so a typo cannot
  * hammer D1 but a config created right after is usable quickly). The admin routes call invalidateSavedConfig, so
  * the isolate that served the change sees it at once; every other isolate sees an update or archive within 30 s.
- * Concurrent loads of one config share a single D1 read. D1 errors are thrown, never cached.
+ * Concurrent loads of one config share a single D1 read. D1 and vault errors (a sealed credential that does not
+ * open: 503) are thrown, never cached.
  */
 export const SAVED_CONFIG_TTL_MS = 30_000;
 export const SAVED_CONFIG_MISS_TTL_MS = 5_000;
@@ -34,8 +36,10 @@ function deepFreeze<T>(value: T): T {
 async function fetchLatest(env: Env, idOrSlug: string): Promise<unknown> {
   const ref = parseConfigRef(idOrSlug);
   if (!ref) return null;
-  const json = await findLatestConfigJson(openDb(env), ref);
-  return json === undefined ? null : deepFreeze(JSON.parse(json) as unknown);
+  const row = await findLatestVersion(openDb(env), ref);
+  if (!row) return null;
+  // Sealed credentials are opened once per load; the cache holds the result, so requests do not decrypt again.
+  return deepFreeze(await openConfigSecrets(env, JSON.parse(row.config), row));
 }
 
 function remember(key: string, entry: Entry): void {

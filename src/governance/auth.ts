@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context";
 import { GatewayError } from "../errors";
 import { setCaller } from "./caller";
+import { looksLikeAdminKey } from "./keys/admin-format";
 import { hashGatewayKey, isGatewayKeyShaped, looksLikeGatewayKey } from "./keys/format";
 import { gatewayKeyByHash } from "./store";
 
@@ -26,15 +27,21 @@ interface Presented {
 }
 
 /**
+ * A key this gateway issues. An admin API key (agk_admin_...) counts too, so that it is refused (401) rather than
+ * forwarded to a provider as if it were the caller's provider key in passthrough mode.
+ */
+const looksLikeOurKey = (token: string): boolean => looksLikeGatewayKey(token) || looksLikeAdminKey(token);
+
+/**
  * The gateway key the caller presents: a gateway-key-looking x-portkey-api-key, else one in Authorization. Clients
  * (the portkey-ai SDK among them) often put a placeholder in x-portkey-api-key; it never hides a real key in
  * Authorization, and only counts as a (wrong) key when nothing else is presented and passthrough is off.
  */
 function presentedKey(c: AppContext): Presented | null {
   const header = c.req.header("x-portkey-api-key")?.trim();
-  if (header && looksLikeGatewayKey(header)) return { token: header, fromAuthorization: false };
+  if (header && looksLikeOurKey(header)) return { token: header, fromAuthorization: false };
   const token = bearer(c.req.header("authorization"));
-  if (token && looksLikeGatewayKey(token)) return { token, fromAuthorization: true };
+  if (token && looksLikeOurKey(token)) return { token, fromAuthorization: true };
   return header && !passthroughEnabled(c.env) ? { token: header, fromAuthorization: false } : null;
 }
 
@@ -74,6 +81,9 @@ export function gatewayAuth() {
           : "missing gateway API key: send Authorization: Bearer <gateway key> or x-portkey-api-key",
         "missing_api_key",
       );
+    }
+    if (looksLikeAdminKey(presented.token)) {
+      throw deny(c, 401, "an admin API key (agk_admin_...) is not a gateway API key: send a gateway key (pk-gw-...)", "invalid_api_key");
     }
     // A token not shaped like a key we issue cannot be one: refused without a lookup (forged keys cost no D1 read).
     const key = isGatewayKeyShaped(presented.token) ? await gatewayKeyByHash(c.env, await hashOf(presented.token)) : null;

@@ -3,7 +3,7 @@ import { isProviderId, PROVIDER_IDS, type ProviderId } from "../../schema/provid
 import type { AppContext } from "../context";
 import { callerOf } from "./caller";
 import { modelAllowed } from "./policy";
-import type { GatewayKeyRecord } from "./records";
+import type { GatewayKeyRecord, VirtualKeyRecord } from "./records";
 import { virtualKeyBySlug } from "./store";
 
 /**
@@ -13,7 +13,7 @@ import { virtualKeyBySlug } from "./store";
  * to its allowed_models when set (a `prefix*` entry expands to the priced models it matches; an exact id is listed
  * even when unpriced). Without restrictions, or in passthrough mode, every priced model.
  */
-interface ModelEntry {
+export interface ModelEntry {
   id: string;
   object: "model";
   created: number;
@@ -41,8 +41,10 @@ async function reachableProviders(env: Env, key: GatewayKeyRecord): Promise<Prov
   return providers;
 }
 
-export async function modelsFor(env: Env, key: GatewayKeyRecord | null): Promise<ModelEntry[]> {
-  const providers = key ? await reachableProviders(env, key) : [...PROVIDER_IDS];
+/** `only`: the one provider the request named (x-portkey-provider), when it named one. */
+export async function modelsFor(env: Env, key: GatewayKeyRecord | null, only?: ProviderId): Promise<ModelEntry[]> {
+  const reachable = key ? await reachableProviders(env, key) : [...PROVIDER_IDS];
+  const providers = only ? reachable.filter((provider) => provider === only) : reachable;
   const byId = new Map<string, ModelEntry>();
   const add = (id: string, owner: string) => {
     if (!byId.has(id)) byId.set(id, { id, object: "model", created: 0, owned_by: owner });
@@ -55,6 +57,21 @@ export async function modelsFor(env: Env, key: GatewayKeyRecord | null): Promise
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-export async function listModels(c: AppContext): Promise<Response> {
-  return c.json({ object: "list", data: await modelsFor(c.env, callerOf(c)?.key ?? null) });
+/** The catalog listing of the caller (no upstream named): what GET /v1/models answered before upstream listings. */
+export async function catalogModels(c: AppContext, only?: ProviderId): Promise<ModelEntry[]> {
+  return modelsFor(c.env, callerOf(c)?.key ?? null, only);
+}
+
+/**
+ * A list kept to what the caller may use: the gateway key's allowed_models and the virtual key's (the same rules as
+ * a request naming the model; provider and virtual key rules are checked before listing).
+ */
+export function allowedFor(
+  models: readonly ModelEntry[],
+  key: GatewayKeyRecord | null,
+  virtualKey: VirtualKeyRecord | undefined,
+): ModelEntry[] {
+  return models.filter(
+    (model) => modelAllowed(key?.allowedModels ?? null, model.id) && modelAllowed(virtualKey?.allowedModels ?? null, model.id),
+  );
 }

@@ -1,7 +1,8 @@
 import type { ResolvedTarget } from "../../providers/types";
 import { COMPATIBLE_PROVIDERS } from "../../providers/openai-compatible/table";
+import { urlFieldProblem, type UrlFieldKind } from "../../schema/url-fields";
 import { GatewayError, badRequest } from "../errors";
-import { checkCustomHost, customHostPolicy } from "../pipeline/custom-host";
+import { checkCustomHost, customHostPolicy } from "../policy/custom-host";
 import type { HeaderDefaults } from "../pipeline/target";
 import type { LeafSpec } from "../routing/inherit";
 import type { VirtualKeyRecord } from "./records";
@@ -41,6 +42,16 @@ export function virtualKeyRef(spec: LeafSpec, defaults: HeaderDefaults, bodyMode
 }
 
 /**
+ * A URL field stored with a virtual key, checked again on use: a key saved before the save-time check existed
+ * must not build a URL the check would refuse.
+ */
+function storedUrlField(value: string | undefined, field: string, kind: UrlFieldKind, who: string, param: string): string | undefined {
+  const problem = value === undefined ? null : urlFieldProblem(kind, value);
+  if (problem) throw badRequest(`${who}: its stored ${field} ${problem}; fix the virtual key`, param, "invalid_parameter");
+  return value;
+}
+
+/**
  * The provider key leaves the Worker only towards the host stored with it: a base URL or an Azure resource from
  * the request would let a caller receive the key, so they are refused (400). Deployment and api-version stay
  * per-request choices (same host).
@@ -75,9 +86,11 @@ export function virtualTarget(
       throw badRequest(`the Azure resource of ${who} is fixed: do not send another one`, ref.param, "azure_resource_not_allowed");
     }
     target.azure = {
-      resourceName: credential.azure_resource_name,
-      deploymentId: node.azure_deployment_id ?? defaults.azure.deploymentId ?? credential.azure_deployment_id,
-      apiVersion: node.azure_api_version ?? defaults.azure.apiVersion ?? credential.azure_api_version,
+      resourceName: storedUrlField(credential.azure_resource_name, "azure_resource_name", "azureResourceName", who, ref.param),
+      deploymentId: node.azure_deployment_id ?? defaults.azure.deploymentId ??
+        storedUrlField(credential.azure_deployment_id, "azure_deployment_id", "azureDeploymentId", who, ref.param),
+      apiVersion: node.azure_api_version ?? defaults.azure.apiVersion ??
+        storedUrlField(credential.azure_api_version, "azure_api_version", "azureApiVersion", who, ref.param),
     };
   }
   const overrideParams = ref.model === undefined ? settings.overrideParams : { ...settings.overrideParams, model: ref.model };

@@ -41,7 +41,7 @@ export const analyticsQuerySchema = z.strictObject({
     .string()
     .refine(
       (value) => (GROUP_BY_DIMENSIONS as readonly string[]).includes(value) || (value.startsWith("metadata.") && METADATA_KEY_PATTERN.test(value.slice(9))),
-      `expected one of ${GROUP_BY_DIMENSIONS.join(", ")}, metadata.<key>`,
+      `expected one of ${GROUP_BY_DIMENSIONS.join(", ")}, metadata.<key> (a key of 1 to 64 characters A-Z a-z 0-9 _ . -)`,
     )
     .optional(),
   interval: z.enum(["hour", "day"]).default("day"),

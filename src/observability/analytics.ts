@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { logRollups } from "../../schema/db";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { logRollups, metadataRollups } from "../../schema/db";
 import type { Db } from "../admin/db";
 import { badRequest } from "../errors";
 import type { AnalyticsQuery } from "./admin-queries";
@@ -33,30 +34,81 @@ export function windowOf(query: AnalyticsQuery, now: number): Window {
   return { from, to, interval: query.interval };
 }
 
-/** The rollup dimension a group_by reads; only the configured metadata key is rolled up. */
-export function dimensionOf(groupBy: string | undefined, metadataKey: string | null): string {
-  if (groupBy === undefined) return "provider"; // any dimension partitions every request: totals are the same
+/**
+ * Where a group_by's groups are rolled up: a log_rollups dimension (every request counts in it: '' when it has no
+ * value), or, for a metadata key other than ANALYTICS_METADATA_KEY, metadata_rollups (only the requests that
+ * carried the key; an unknown key has no rows, so no groups).
+ */
+export type GroupSource = { table: "log_rollups"; dimension: string } | { table: "metadata_rollups"; key: string };
+
+export function groupSourceOf(groupBy: string | undefined, metadataKey: string | null): GroupSource | null {
+  if (groupBy === undefined) return null;
+  // The configured key keeps answering from log_rollups as it always did (its '' group, no cardinality bound).
   if (groupBy.startsWith("metadata.") && groupBy !== `metadata.${metadataKey}`) {
-    const hint = metadataKey ? `only metadata.${metadataKey} is rolled up` : "no metadata key is rolled up";
-    throw badRequest(`group_by: ${hint} (set ANALYTICS_METADATA_KEY)`, "group_by", "invalid_request");
+    return { table: "metadata_rollups", key: groupBy.slice("metadata.".length) };
   }
-  return groupBy;
+  return { table: "log_rollups", dimension: groupBy };
 }
 
-const bucketOf = (interval: Window["interval"]): SQL<number> =>
-  interval === "hour" ? sql<number>`${logRollups.hour}` : sql<number>`(${logRollups.hour} - (${logRollups.hour} % ${sql.raw(String(DAY_MS))}))`;
+/** The log_rollups dimension totals and series are read from: any of them partitions every request. */
+const totalsDimension = (source: GroupSource | null): string => (source?.table === "log_rollups" ? source.dimension : "provider");
+
+const bucketOf = (interval: Window["interval"], hour: AnySQLiteColumn = logRollups.hour): SQL<number> =>
+  interval === "hour" ? sql<number>`${hour}` : sql<number>`(${hour} - (${hour} % ${sql.raw(String(DAY_MS))}))`;
 
 const point = (bucket: number, counters: Counters) => ({ start: new Date(bucket).toISOString(), ...presentCounters(counters) });
 
-/** Totals and a time series (buckets with no requests are left out), plus the top groups with their own series. */
+/** The rows and filter a group source's groups are read from, within the window. */
+function groupRowsOf(source: GroupSource, window: Window) {
+  if (source.table === "log_rollups") {
+    const where = and(eq(logRollups.dimension, source.dimension), gte(logRollups.hour, window.from), lt(logRollups.hour, window.to));
+    return { table: logRollups, where };
+  }
+  const where = and(eq(metadataRollups.key, source.key), gte(metadataRollups.hour, window.from), lt(metadataRollups.hour, window.to));
+  return { table: metadataRollups, where };
+}
+
+/** The top `limit` groups (by cost, then requests, then value), each with its totals and series. */
+async function groupsOf(db: Db, source: GroupSource, window: Window, limit: number) {
+  const { table, where } = groupRowsOf(source, window);
+  const bucket = bucketOf(window.interval, table.hour);
+  const sums = summedCounters(table);
+  const groupRows = await db
+    .select({ value: table.value, ...sums })
+    .from(table)
+    .where(where)
+    .groupBy(table.value)
+    .orderBy(desc(sql`sum(${table.costUsd})`), desc(sql`sum(${table.requests})`), asc(table.value))
+    .limit(limit + 1);
+  const top = groupRows.slice(0, limit);
+  const values = top.map((row) => row.value);
+  const perGroup = new Map<string, Array<ReturnType<typeof point>>>(values.map((v) => [v, []]));
+  if (values.length > 0) {
+    const rows = await db
+      .select({ value: table.value, bucket, ...sums })
+      .from(table)
+      .where(and(where, inArray(table.value, values)))
+      .groupBy(table.value, bucket)
+      .orderBy(bucket);
+    for (const row of rows) perGroup.get(row.value)?.push(point(Number(row.bucket), countersOf(row)));
+  }
+  return {
+    groups: top.map((row) => ({ value: row.value, totals: presentCounters(countersOf(row)), series: perGroup.get(row.value) ?? [] })),
+    groups_truncated: groupRows.length > limit,
+  };
+}
+
+/**
+ * Totals and a time series (buckets with no requests are left out) of every request in the window, plus the top
+ * groups with their own series.
+ */
 export async function analytics(db: Db, query: AnalyticsQuery, metadataKey: string | null, now = Date.now()) {
   const window = windowOf(query, now);
-  const dimension = dimensionOf(query.group_by, metadataKey);
-  const where = and(eq(logRollups.dimension, dimension), gte(logRollups.hour, window.from), lt(logRollups.hour, window.to));
+  const source = groupSourceOf(query.group_by, metadataKey);
+  const where = and(eq(logRollups.dimension, totalsDimension(source)), gte(logRollups.hour, window.from), lt(logRollups.hour, window.to));
   const bucket = bucketOf(window.interval);
-  const sums = summedCounters(logRollups);
 
-  const seriesRows = await db.select({ bucket, ...sums }).from(logRollups).where(where).groupBy(bucket).orderBy(bucket);
+  const seriesRows = await db.select({ bucket, ...summedCounters(logRollups) }).from(logRollups).where(where).groupBy(bucket).orderBy(bucket);
   const series = seriesRows.map((row) => ({ bucket: Number(row.bucket), counters: countersOf(row) }));
   const totals = series.reduce((sum, p) => addCounters(sum, p.counters), ZERO);
   const base = {
@@ -68,30 +120,6 @@ export async function analytics(db: Db, query: AnalyticsQuery, metadataKey: stri
     totals: presentCounters(totals),
     series: series.map((p) => point(p.bucket, p.counters)),
   };
-  if (query.group_by === undefined) return { ...base, groups: null, groups_truncated: false };
-
-  const groupRows = await db
-    .select({ value: logRollups.value, ...sums })
-    .from(logRollups)
-    .where(where)
-    .groupBy(logRollups.value)
-    .orderBy(desc(sql`sum(${logRollups.costUsd})`), desc(sql`sum(${logRollups.requests})`), asc(logRollups.value))
-    .limit(query.limit + 1);
-  const top = groupRows.slice(0, query.limit);
-  const values = top.map((row) => row.value);
-  const perGroup = new Map<string, Array<ReturnType<typeof point>>>(values.map((v) => [v, []]));
-  if (values.length > 0) {
-    const rows = await db
-      .select({ value: logRollups.value, bucket, ...sums })
-      .from(logRollups)
-      .where(and(where, inArray(logRollups.value, values)))
-      .groupBy(logRollups.value, bucket)
-      .orderBy(bucket);
-    for (const row of rows) perGroup.get(row.value)?.push(point(Number(row.bucket), countersOf(row)));
-  }
-  return {
-    ...base,
-    groups: top.map((row) => ({ value: row.value, totals: presentCounters(countersOf(row)), series: perGroup.get(row.value) ?? [] })),
-    groups_truncated: groupRows.length > query.limit,
-  };
+  if (source === null) return { ...base, groups: null, groups_truncated: false };
+  return { ...base, ...(await groupsOf(db, source, window, query.limit)) };
 }

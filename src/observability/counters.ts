@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { LATENCY_BUCKET_KEYS, type logRollups, type metricTotals } from "../../schema/db";
+import { LATENCY_BUCKET_KEYS, type logRollups, type metadataRollups, type metricTotals } from "../../schema/db";
 import { quantile } from "./histogram";
 
 /** The scalar counters of log_rollups and metric_totals (the latency buckets come as one array). */
@@ -30,7 +30,7 @@ export type Counters = Record<Scalar, number> & {
   buckets: number[];
 };
 
-type CounterTable = typeof logRollups | typeof metricTotals;
+type CounterTable = typeof logRollups | typeof metadataRollups | typeof metricTotals;
 
 /** SUM() of every counter column: the select list of an aggregate query over rollup rows. */
 export function summedCounters(t: CounterTable): Record<string, SQL<number>> {

@@ -25,8 +25,8 @@ const cacheHit = sql<number>`(coalesce(${requestLogs.cacheStatus}, '') in ('HIT'
 /** Tokens a provider processed: a cache hit's tokens were spent once already, by the request that stored it. */
 const spentTokens = (column: AnySQLiteColumn): SQL<number> => sql<number>`sum(${column} * (1 - ${cacheHit}))`;
 
-/** What each counter column aggregates over the batch's rows. */
-function expressions(): Record<CounterKey, SQL<number>> {
+/** What each counter column aggregates over the batch's rows (the metadata rollup aggregates the same). */
+export function expressions(): Record<CounterKey, SQL<number>> {
   const buckets = Object.fromEntries(LATENCY_BUCKET_KEYS.map((key, i) => [key, bucket(i)])) as Record<(typeof LATENCY_BUCKET_KEYS)[number], SQL<number>>;
   return {
     requests: sql<number>`count(*)`,

@@ -6,7 +6,7 @@
 export const REDACTED = "[REDACTED]";
 
 /** Shorter values are not treated as secrets: replacing them would mangle ordinary text. */
-const MIN_SECRET_LENGTH = 8;
+export const MIN_SECRET_LENGTH = 8;
 
 /** Config fields that hold a credential (as in src/configs/redact.ts), at any depth of an inline config. */
 const SECRET_FIELDS = new Set(["api_key", "aws_secret_access_key", "aws_session_token", "vertex_service_account_json", "azure_ad_token"]);

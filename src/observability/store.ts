@@ -2,6 +2,7 @@ import { getTableColumns } from "drizzle-orm";
 import { requestLogs, type NewRequestLogRow } from "../../schema/db";
 import type { Db } from "../admin/db";
 import type { LogEvent } from "./event";
+import { metadataRollupQuery } from "./metadata-rollup-sql";
 import { rollupStatements } from "./rollup-sql";
 import { rowOf } from "./rows";
 
@@ -36,7 +37,7 @@ export async function writeEvents(db: Db, events: readonly LogEvent[], metadataK
   const batchId = crypto.randomUUID();
   const insert = d1.prepare(INSERT_SQL);
   const inserts = events.map((event) => insert.bind(...rowValues(rowOf(event, batchId))));
-  const rollups = rollupStatements(db, batchId, metadataKey).map((query) => {
+  const rollups = [...rollupStatements(db, batchId, metadataKey), metadataRollupQuery(batchId)].map((query) => {
     const { sql, params } = query.toSQL();
     return d1.prepare(sql).bind(...params);
   });

@@ -5,8 +5,11 @@ import { parseJsonText } from "../../providers/shared/json";
 import type { ChatStreamMapper, Operation, ProviderAdapter, ResponseContext, UpstreamCall } from "../../providers/types";
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "../../schema/openai-request";
 import type { Usage } from "../../schema/openai-response";
-import type { AppContext } from "../context";
+import type { AppContext, RequestOutcome } from "../context";
 import { badRequest } from "../errors";
+import { answerSecrets, withoutSecrets } from "./answer-secrets";
+import { checkUpstreamUrl, customHostPolicy } from "./custom-host";
+import { withForwardedHeaders } from "./forward-headers";
 import { fetchUpstream, upstreamError } from "./upstream";
 import { translateStream } from "./stream";
 import type { RoutedTarget } from "./target";
@@ -21,6 +24,15 @@ export type OperationRequest =
 interface MappedBody {
   usage?: Omit<Usage, "completion_tokens"> & { completion_tokens?: number };
   model?: string;
+  /** Chat and completions only; unknown because passthrough completions are not validated. */
+  choices?: unknown;
+}
+
+/** The first choice's finish_reason of a JSON answer, as streams report it (embeddings have none). */
+function finishReasonOf(mapped: MappedBody): string | undefined {
+  const first: unknown = Array.isArray(mapped.choices) ? mapped.choices[0] : undefined;
+  const reason: unknown = typeof first === "object" && first !== null ? (first as { finish_reason?: unknown }).finish_reason : undefined;
+  return typeof reason === "string" ? reason : undefined;
 }
 
 interface Plan {
@@ -101,11 +113,13 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
   const provider = routed.target.provider;
   const adapter = adapterFor(provider);
   const plan = planFor(adapter, request, routed);
+  // Whatever caller values went into the URL, it must still go where the custom-host policy allows.
+  checkUpstreamUrl(plan.call.url, routed.target.customHost, customHostPolicy(c.env));
   outcome.provider = provider;
   outcome.requestedModel = request.body.model;
   outcome.stream = plan.stream;
 
-  const upstream = await fetchUpstream(plan.call, routed.requestTimeoutMs, outcome);
+  const upstream = await fetchUpstream(withForwardedHeaders(plan.call, routed.forwardHeaders), routed.requestTimeoutMs, outcome);
   if (!upstream.ok) {
     const error = await upstreamError(adapter, upstream, routed.target.apiKey ? [routed.target.apiKey] : []);
     // OpenAI and Azure say how long to wait in ms too; the routing engine's retries read it (and clients may).
@@ -114,22 +128,32 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
     throw error;
   }
   const ctx = responseContext(request.body.model);
+  // A provider (or a proxy before it) may echo the key it was sent in a 2xx body too, not only in errors.
+  const secrets = answerSecrets(routed.target, outcome.redact);
 
   if (plan.stream && upstream.body) {
     const body = translateStream(upstream.body, plan.mapStream(ctx), {
       includeUsage: plan.includeUsage,
       outcome,
       startedAt: c.var.startedAt,
+      secrets,
     });
     return new Response(body, {
       status: 200,
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
     });
   }
-  const text = await upstream.text();
+  return jsonAnswer(await upstream.text(), plan, ctx, outcome, secrets);
+}
+
+/** A 2xx JSON answer: its facts go to the outcome (for the log), its text (redacted) to the client. */
+function jsonAnswer(text: string, plan: Plan, ctx: ResponseContext, outcome: RequestOutcome, secrets: readonly string[]): Response {
   const mapped = plan.mapJson(parseJsonText(text, "the response body"), ctx);
   if (mapped.usage) outcome.usage = { ...mapped.usage, completion_tokens: mapped.usage.completion_tokens ?? 0 };
   if (mapped.model) outcome.servedModel = mapped.model;
-  const body = plan.passthrough ? text : JSON.stringify(mapped);
+  const finishReason = finishReasonOf(mapped);
+  if (finishReason) outcome.finishReason = finishReason;
+  // Redacted before the cache's capture() sees the response, so a stored answer never holds the key either.
+  const body = withoutSecrets(plan.passthrough ? text : JSON.stringify(mapped), secrets);
   return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
 }

@@ -5,12 +5,15 @@ import { SseDecoder } from "../../providers/shared/sse";
 import type { ChatCompletionChunk, ChatCompletionChunkChoice, ChunkDelta } from "../../schema/openai-response";
 import type { RequestOutcome } from "../context";
 import { scrub } from "../observability/scrub";
+import { withoutSecrets } from "./answer-secrets";
 
 export interface StreamOptions {
   /** The client asked for `stream_options.include_usage`: forward usage chunks. */
   includeUsage: boolean;
   outcome: RequestOutcome;
   startedAt: number;
+  /** Credentials the provider must not echo to the client (answerSecrets), in their JSON-string form. */
+  secrets: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -114,7 +117,9 @@ async function pump(
   const flush = async () => {
     if (!pending) return;
     outcome.firstTokenMs ??= performance.now() - options.startedAt;
-    const bytes = encoder.encode(pending);
+    // `pending` holds whole frames only (the decoder emits complete events), so a key the network split across
+    // reads is whole here. A key spread over several events (written token by token) is not caught.
+    const bytes = encoder.encode(withoutSecrets(pending, options.secrets));
     pending = "";
     await writer.write(bytes).catch(() => {
       throw new ClientGone();

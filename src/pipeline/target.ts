@@ -1,5 +1,6 @@
 import { PROVIDER_IDS, isProviderId, type ProviderId } from "../../schema/provider-ids";
-import type { RetryConfig } from "../../schema/config";
+import { MAX_REQUEST_TIMEOUT_MS, type RetryConfig } from "../../schema/config";
+import { urlFieldProblem, type UrlFieldKind } from "../../schema/url-fields";
 import type { AzureOptions, ResolvedTarget } from "../../providers/types";
 import { COMPATIBLE_PROVIDERS } from "../../providers/openai-compatible/table";
 import type { AppContext } from "../context";
@@ -13,6 +14,7 @@ import { breakerKey } from "../routing/breaker/key";
 import type { BreakerSettings } from "../routing/breaker/state";
 import type { LeafSpec } from "../routing/inherit";
 import { checkCustomHost, customHostPolicy } from "./custom-host";
+import { forwardedHeaders, parseForwardList } from "./forward-headers";
 
 /** One resolved target plus what it changes about the request: what attempt() needs for one call. */
 export interface RoutedTarget {
@@ -20,6 +22,8 @@ export interface RoutedTarget {
   overrideParams?: Record<string, unknown>;
   /** Per-attempt timeout to first byte, ms. */
   requestTimeoutMs?: number;
+  /** Client headers passed upstream (forward-headers.ts), merged into the adapter's call by attempt(). */
+  forwardHeaders?: Record<string, string>;
 }
 
 /** A config leaf, ready to run: where it sits, whom to call, and how to retry and guard it. */
@@ -47,6 +51,8 @@ export interface HeaderDefaults {
   requestTimeoutMs?: number;
   /** x-portkey-virtual-key: the slug of a stored provider credential. */
   virtualKey?: string;
+  /** The client's headers and x-portkey-forward-headers' names: what header forwarding draws on. */
+  forward?: { client: Headers; names: string[] };
 }
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -54,22 +60,35 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1]?.trim();
 }
 
+/** Decimal digits only: Number() would also take "0x10", "1e3" or "16.0". */
 function parseTimeout(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
-  const ms = Number(header);
-  if (!Number.isInteger(ms) || ms <= 0) {
-    throw badRequest("x-portkey-request-timeout must be a positive integer (milliseconds)", "x-portkey-request-timeout");
+  const ms = /^[1-9][0-9]{0,8}$/.test(header) ? Number(header) : Number.NaN;
+  if (!(ms <= MAX_REQUEST_TIMEOUT_MS)) {
+    throw badRequest(
+      `x-portkey-request-timeout: must be a whole number of milliseconds from 1 to ${MAX_REQUEST_TIMEOUT_MS}, in decimal digits`,
+      "x-portkey-request-timeout",
+      "invalid_parameter",
+    );
   }
   return ms;
+}
+
+/** An x-portkey-azure-* header, held to the pattern of what it becomes in the URL (schema/url-fields.ts). */
+function azureHeader(c: AppContext, name: string, kind: UrlFieldKind): string | undefined {
+  const value = c.req.header(name);
+  const problem = value ? urlFieldProblem(kind, value) : null;
+  if (problem) throw badRequest(`${name}: ${problem}`, name, "invalid_parameter");
+  return value;
 }
 
 export function headerDefaults(c: AppContext): HeaderDefaults {
   const header = (name: string) => c.req.header(name);
   const defaults: HeaderDefaults = {
     azure: {
-      resourceName: header("x-portkey-azure-resource-name"),
-      deploymentId: header("x-portkey-azure-deployment-id"),
-      apiVersion: header("x-portkey-azure-api-version"),
+      resourceName: azureHeader(c, "x-portkey-azure-resource-name", "azureResourceName"),
+      deploymentId: azureHeader(c, "x-portkey-azure-deployment-id", "azureDeploymentId"),
+      apiVersion: azureHeader(c, "x-portkey-azure-api-version", "azureApiVersion"),
     },
   };
   const provider = header("x-portkey-provider");
@@ -85,6 +104,7 @@ export function headerDefaults(c: AppContext): HeaderDefaults {
   if (customHost) defaults.customHost = customHost;
   if (timeout !== undefined) defaults.requestTimeoutMs = timeout;
   if (virtualKey) defaults.virtualKey = virtualKey;
+  defaults.forward = { client: c.req.raw.headers, names: parseForwardList(header("x-portkey-forward-headers")) };
   return defaults;
 }
 
@@ -179,12 +199,16 @@ async function finishLeaf(
   if (Object.keys(overrideParams).length > 0) routed.overrideParams = overrideParams;
   const timeout = defaults.requestTimeoutMs ?? settings.requestTimeout;
   if (timeout !== undefined) routed.requestTimeoutMs = timeout;
+  const { forward } = defaults;
+  const forwarded = forward && forwardedHeaders(forward.client, [...forward.names, ...(settings.forwardHeaders ?? [])], target.provider);
+  if (forwarded) routed.forwardHeaders = forwarded;
 
   const leaf: ResolvedLeaf = {
     path,
     provider: target.provider,
     routed,
-    breaker: options.breakers ? { key: await breakerKey(target), settings: settings.breaker } : null,
+    // Keyed by the model this target is sent (override_params win over the body), like the upstream call itself.
+    breaker: options.breakers ? { key: await breakerKey(target, overrideParams.model ?? options.model), settings: settings.breaker } : null,
   };
   if (settings.retry) leaf.retry = settings.retry;
   if (virtualKey) leaf.virtualKey = virtualKey;

@@ -2,7 +2,7 @@ import type { NormalisedUpstreamError, ProviderAdapter, UpstreamCall } from "../
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { RequestOutcome } from "../context";
 import { GatewayError } from "../errors";
-import { scrub } from "../observability/scrub";
+import { MIN_SECRET_LENGTH, scrub } from "../observability/scrub";
 
 /** Without x-portkey-request-timeout, an attempt may wait this long for the upstream's response headers. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
@@ -47,7 +47,7 @@ export async function upstreamError(adapter: ProviderAdapter, response: Response
   const text = await response.text().catch(() => "");
   const parsed: NormalisedUpstreamError = adapter.parseError(response.status, text);
   // Very short "keys" (test placeholders, local servers' dummies) are not worth mangling every occurrence for.
-  const normalised = { ...parsed, message: scrub(parsed.message, secrets.filter((secret) => secret.length >= 8)) };
+  const normalised = { ...parsed, message: scrub(parsed.message, secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH)) };
   const status = (response.status >= HTTP_STATUS_MIN && response.status <= 599 ? response.status : 502) as ContentfulStatusCode;
   const headers: Record<string, string> = {};
   const retryAfter = response.headers.get("retry-after");

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context";
-import { listModels } from "../governance/models";
+import { listModels, retrieveModel } from "../pipeline/models";
 import { routeRequest } from "../routing";
 import type { OperationName } from "../routing/request";
 
@@ -13,4 +13,6 @@ export const v1 = new Hono<AppEnv>()
   .post("/chat/completions", handle("chat"))
   .post("/completions", handle("completions"))
   .post("/embeddings", handle("embeddings"))
-  .get("/models", listModels);
+  .get("/models", listModels)
+  // Model ids may contain "/" (`meta-llama/Llama-3`, `@virtual-key/model`): the parameter takes the rest of the path.
+  .get("/models/:id{.+}", retrieveModel);

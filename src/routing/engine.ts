@@ -7,7 +7,7 @@ import { decideRetry, parseRetryAfter } from "./backoff";
 import { isBreakerFailure } from "./breaker/state";
 import type { BreakerView } from "./breaker/client";
 import { chooseConditionalTarget, type ConditionInput } from "./conditions";
-import { leavesOf, type PlanNode } from "./inherit";
+import type { PlanNode } from "./inherit";
 import { pickWeighted, type Random } from "./select";
 import { RoutingStop, TargetRefused } from "./trail";
 
@@ -74,16 +74,22 @@ export class Engine {
         return this.run(this.child(node, index === null ? undefined : children[index]));
       }
       case "conditional": {
-        const name = chooseConditionalTarget(strategy, this.deps.conditionInput);
-        if (name === null) {
+        const chosen = this.chosen(node);
+        if (chosen === null) {
           throw new RoutingStop(400, `${node.path}: no condition matched and strategy.default is not set`, {
             param: "x-portkey-config",
             code: "no_matching_condition",
           });
         }
-        return this.run(this.child(node, children.find((child) => child.name === name)));
+        return this.run(this.child(node, chosen));
       }
     }
+  }
+
+  /** The target a conditional node routes to: null when no condition matched and there is no default. */
+  private chosen(node: Node & { kind: "group" }): Node | undefined | null {
+    const name = chooseConditionalTarget(node.strategy, this.deps.conditionInput);
+    return name === null ? null : node.children.find((child) => child.name === name);
   }
 
   /** The schema guarantees a child exists (targets non-empty, names resolve, some weight > 0). */
@@ -96,25 +102,50 @@ export class Engine {
     return this.deps.deadlineAt - this.deps.now();
   }
 
-  /** A subtree is healthy while any target in it is not behind an open circuit. */
+  /**
+   * The targets a node could send this request to: a conditional only reaches the target its conditions choose, a
+   * loadbalance only its weighted targets; fallbacks reach all of theirs.
+   */
+  private reachable(node: Node): ResolvedLeaf[] {
+    if (node.kind === "leaf") return [node.leaf];
+    const { strategy, children } = node;
+    if (strategy.mode === "single") return children[0] ? this.reachable(children[0]) : [];
+    if (strategy.mode === "conditional") {
+      const chosen = this.chosen(node);
+      return chosen ? this.reachable(chosen) : [];
+    }
+    const live = strategy.mode === "loadbalance" ? children.filter((child) => child.weight > 0) : children;
+    return live.flatMap((child) => this.reachable(child));
+  }
+
+  /**
+   * A subtree is healthy while a target it could send to is not behind an open circuit. One that can route nowhere
+   * (a conditional without a match) counts as healthy, so that running it reports the config error at once.
+   */
   private healthy(node: Node): boolean {
-    return leavesOf(node).some((leaf) => !leaf.breaker || this.deps.breaker.phase(leaf.breaker.key, leaf.breaker.settings) !== "open");
+    const leaves = this.reachable(node);
+    return leaves.length === 0 || leaves.some((leaf) => !leaf.breaker || this.deps.breaker.phase(leaf.breaker.key, leaf.breaker.settings) !== "open");
   }
 
   private skip(node: Node, reason: NonNullable<AttemptRecord["skipped"]>): void {
-    for (const leaf of leavesOf(node)) {
+    for (const leaf of this.reachable(node)) {
       this.trail.push({ target: leaf.path, provider: leaf.provider, retry: 0, latencyMs: 0, skipped: reason });
     }
   }
 
   private async fallback(children: Node[], codes: readonly number[] | undefined): Promise<RouteSuccess> {
     const healthy = children.map((child) => this.healthy(child));
-    // A breaker only steers traffic to a healthy alternative; it never turns the request away on its own.
+    // A breaker only steers traffic to a healthy alternative; it never turns the request away on its own: an
+    // option behind an open circuit is passed over (the trail says so) while a healthy one is left, and tried once
+    // every healthy one failed. It moves to the end of the list; a status that stops the fallback still stops it.
     const steer = healthy.some(Boolean);
+    const queue = children.map((child, i) => ({ child, passOver: steer && !healthy[i] }));
     let lastError: GatewayError | undefined;
-    for (const [i, child] of children.entries()) {
-      if (steer && !healthy[i]) {
+    // The loop also visits what is pushed to the queue while it runs: the last-resort tries.
+    for (const { child, passOver } of queue) {
+      if (passOver) {
         this.skip(child, "circuit_open");
+        queue.push({ child, passOver: false });
         continue;
       }
       if (this.remaining() <= 0) {

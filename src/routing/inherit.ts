@@ -10,6 +10,8 @@ export interface Inherited {
   cache?: CacheConfig;
   requestTimeout?: number;
   customHost?: string;
+  /** Names of client headers to pass upstream; a child's own list replaces the inherited one. */
+  forwardHeaders?: string[];
   /** Merged from the root down, shallowly: a child's key wins over its parent's. */
   overrideParams: Record<string, unknown>;
   /** A child's own list replaces the inherited one (lists are not concatenated). */
@@ -42,6 +44,8 @@ export function inherit(parent: Inherited, node: ConfigNode): Inherited {
   if (cache) settings.cache = cache;
   if (requestTimeout !== undefined) settings.requestTimeout = requestTimeout;
   if (customHost !== undefined) settings.customHost = customHost;
+  const forwardHeaders = node.forward_headers ?? parent.forwardHeaders;
+  if (forwardHeaders) settings.forwardHeaders = forwardHeaders;
   return settings;
 }
 

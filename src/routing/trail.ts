@@ -21,15 +21,17 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** The last record of each target, in the order targets were first tried. */
+/**
+ * The last record of each target, in the order of those last records: a target passed over for an open circuit
+ * and then tried as a last resort is listed where it was tried (a target's retries are consecutive anyway).
+ */
 function perTarget(trail: readonly AttemptRecord[]): AttemptRecord[] {
   const last = new Map<string, AttemptRecord>();
   for (const record of trail) {
-    last.delete(record.target);
+    last.delete(record.target); // re-inserted at the end: Map keeps insertion order
     last.set(record.target, record);
   }
-  const order = [...new Set(trail.map((r) => r.target))];
-  return order.map((target) => last.get(target)).filter((r): r is AttemptRecord => r !== undefined);
+  return [...last.values()];
 }
 
 export function targetsTried(trail: readonly AttemptRecord[]): number {

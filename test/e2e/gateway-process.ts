@@ -54,7 +54,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
+export function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {
@@ -62,7 +62,7 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
+export async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!groupAlive(pgid)) return true;
@@ -71,7 +71,7 @@ async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
   return !groupAlive(pgid);
 }
 
-async function healthy(origin: string): Promise<boolean> {
+export async function healthy(origin: string): Promise<boolean> {
   try {
     const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2_000) });
     await res.arrayBuffer();

@@ -50,7 +50,7 @@ describe("cache hits and the circuit breaker", () => {
   it("a hit on a half-open target is not a probe: the circuit stays open until the provider itself answers", async () => {
     const ns = uniq("ns");
     const upstreamState = serve();
-    const breaker = env.CIRCUIT_BREAKER.get(env.CIRCUIT_BREAKER.idFromName(await breakerKey({ provider: "openai", apiKey: FLAKY_KEY })));
+    const breaker = env.CIRCUIT_BREAKER.get(env.CIRCUIT_BREAKER.idFromName(await breakerKey({ provider: "openai", apiKey: FLAKY_KEY }, chatBody("").model)));
 
     // Cache an answer of the flaky target while it is healthy.
     const stored = await call(ns, "Cached question");

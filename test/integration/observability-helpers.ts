@@ -19,6 +19,7 @@ export interface LogRowRaw {
   path: string;
   stream: number;
   stream_error: string | null;
+  finish_reason: string | null;
   cache_status: string | null;
   cache_saved_usd: number | null;
   cache_key: string | null;

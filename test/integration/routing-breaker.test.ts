@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { useFakeUpstreams } from "./harness";
-import { fakeTarget, route } from "./routing-upstreams";
+import { chat, fakeTarget, route } from "./routing-upstreams";
 
 useFakeUpstreams();
 
@@ -89,6 +89,39 @@ describe("circuit breaker", () => {
       for (let i = 0; i < 20; i++) expect((await route(config)).answer).toBe("from b");
       expect(a.calls).toBe(before);
     }, { timeout: 5_000, interval: 20 });
+  });
+
+  it("keys circuits by the model sent: one model's failures leave another model on the same provider and key alone", async () => {
+    const shared = fakeTarget("shared");
+    // The same provider, host and key answer one model and fail the other (a model outage, a model-level quota).
+    shared.script((call) => (shared.bodies[call]?.model === "model-a" ? { status: 503 } : { status: 200 }));
+    const backup = fakeTarget("backup");
+    const config = {
+      strategy: { mode: "fallback", cb_config: { failure_threshold: 1, cooldown_ms: 60_000 } },
+      targets: [shared.target(), backup.target()],
+    };
+    const ask = (model: string) => route(config, {}, { ...chat, model });
+
+    // model-a's failure opens its circuit: once the isolate heard back, model-a requests stop reaching the target.
+    expect((await ask("model-a")).answer).toBe("from backup");
+    await vi.waitFor(async () => {
+      const before = shared.calls;
+      expect((await ask("model-a")).index).toBe("config.targets[1]");
+      expect(shared.calls).toBe(before);
+    }, { timeout: 5_000, interval: 20 });
+
+    // model-b on the same provider + host + key has its own, closed circuit.
+    const b = await ask("model-b");
+    expect(b.status).toBe(200);
+    expect(b.answer).toBe("from shared");
+    expect(b.index).toBe("config.targets[0]");
+    expect(shared.bodies.at(-1)?.model).toBe("model-b");
+
+    // The model that counts is the one sent, after override_params: here model-a again, whatever the body says.
+    const overridden = { ...config, targets: [shared.target({ override_params: { model: "model-a" } }), backup.target()] };
+    const before = shared.calls;
+    expect((await route(overridden, {}, { ...chat, model: "model-b" })).index).toBe("config.targets[1]");
+    expect(shared.calls).toBe(before);
   });
 
   it("never turns a request away when every target's circuit is open", async () => {

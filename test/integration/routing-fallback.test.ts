@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useFakeUpstreams } from "./harness";
+import { loggedRow, uniqueTrace } from "./observability-helpers";
 import { fakeTarget, route } from "./routing-upstreams";
 
 useFakeUpstreams();
@@ -153,5 +154,42 @@ describe("nesting and load balancing", () => {
     const r = await route(a.target({ override_params: { model: "from-config" } }), {}, { messages: [{ role: "user", content: "Hi" }] });
     expect(r.status).toBe(200);
     expect(a.bodies[0]?.model).toBe("from-config");
+  });
+});
+
+describe("fallback and open circuits", { timeout: 30_000 }, () => {
+  it("a target behind an open circuit is the last resort: when the healthy one fails, it answers", async () => {
+    const recovering = fakeTarget("recovering", [{ status: 500 }]);
+    const backup = fakeTarget("backup");
+    const cb_config = { failure_threshold: 1, cooldown_ms: 60_000 };
+    // Open the circuit of `recovering` (one failure), and wait until the isolate knows: it is no longer called.
+    const opener = { strategy: { mode: "fallback", cb_config }, targets: [recovering.target(), backup.target()] };
+    await route(opener);
+    await vi.waitFor(async () => {
+      const before = recovering.calls;
+      expect((await route(opener)).index).toBe("config.targets[1]");
+      expect(recovering.calls).toBe(before);
+    }, { timeout: 5_000, interval: 20 });
+
+    // The circuit is still open when the target recovers; a fallback whose healthy first target fails tries it.
+    recovering.script([{ status: 200 }]);
+    const failing = fakeTarget("failing", [{ status: 500, message: "failing is down" }]);
+    const trace = uniqueTrace("last-resort");
+    const config = { strategy: { mode: "fallback", cb_config }, targets: [failing.target(), recovering.target()] };
+    const before = recovering.calls;
+    const r = await route(config, { "x-portkey-trace-id": trace });
+    expect(r.status).toBe(200);
+    expect(r.answer).toBe("from recovering");
+    expect(r.index).toBe("config.targets[1]");
+    expect(r.retries).toBe("0");
+    expect([failing.calls, recovering.calls - before]).toEqual([1, 1]);
+
+    // The logged trail tells it as it happened: the failure, the skip of the open circuit, then the real try.
+    const row = await loggedRow(trace);
+    expect(JSON.parse(row.attempts)).toMatchObject([
+      { target: "config.targets[0]", status: 500, skipped: null },
+      { target: "config.targets[1]", status: null, skipped: "circuit_open" },
+      { target: "config.targets[1]", status: 200, skipped: null },
+    ]);
   });
 });

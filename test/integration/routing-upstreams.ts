@@ -43,6 +43,8 @@ let counter = 0;
 export function fakeTarget(name: string, replies: Reply[] | ((call: number) => Reply) = [{ status: 200 }]): FakeTarget {
   counter += 1;
   const host = `${name}-${counter}.allowed.test`;
+  // Fixed now: `counter` moves on with every fakeTarget, and a target's key must not (it is part of its breaker key).
+  const apiKey = `sk-${name}-${counter}`;
   let script = replies;
   const bodies: Record<string, unknown>[] = [];
   const replyFor = (call: number): Reply => {
@@ -71,7 +73,7 @@ export function fakeTarget(name: string, replies: Reply[] | ((call: number) => R
       script = next;
     },
     target(extra = {}) {
-      return { provider: "openai", api_key: `sk-${name}-${counter}`, custom_host: `https://${host}/v1`, ...extra };
+      return { provider: "openai", api_key: apiKey, custom_host: `https://${host}/v1`, ...extra };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { auditLog, configs, configVersions } from "../../schema/db";
+import { adminApiKeys, auditLog, configs, configVersions } from "../../schema/db";
 import { describeMigrationsMatch } from "./db-schema";
 
-describeMigrationsMatch("D1 migrations match the drizzle schema: admin tables", [auditLog, configs, configVersions]);
+describeMigrationsMatch("D1 migrations match the drizzle schema: admin tables", [adminApiKeys, auditLog, configs, configVersions]);

@@ -1,4 +1,4 @@
-import { budgetAlerts, logRollups, metricTotals, requestLogs } from "../../schema/db";
+import { budgetAlerts, logRollups, metadataRollups, metricTotals, requestLogs } from "../../schema/db";
 import { describeMigrationsMatch } from "./db-schema";
 
-describeMigrationsMatch("observability migrations match the drizzle schema", [requestLogs, logRollups, metricTotals, budgetAlerts]);
+describeMigrationsMatch("observability migrations match the drizzle schema", [requestLogs, logRollups, metricTotals, budgetAlerts, metadataRollups]);

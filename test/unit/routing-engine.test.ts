@@ -8,7 +8,7 @@ import type { BreakerPhase } from "../../src/routing/breaker/state";
 import { Engine, type EngineDeps } from "../../src/routing/engine";
 import { buildPlan, type PlanNode } from "../../src/routing/inherit";
 import { seededRandom } from "../../src/routing/select";
-import { RoutingStop } from "../../src/routing/trail";
+import { RoutingStop, summariseFailure } from "../../src/routing/trail";
 
 /** Per target, the reply of each try: a status, a network error, a 429 with Retry-After, or a cache hit. */
 type Script = Record<string, (number | "network" | "cached" | { status: number; retryAfter: string })[]>;
@@ -179,5 +179,114 @@ describe("engine", () => {
     const { engine, tree, calls } = harness(config, {});
     await expect(engine.run(tree)).rejects.toBeInstanceOf(RoutingStop);
     expect(calls).toEqual([]);
+  });
+});
+
+describe("engine: open circuits are a last resort, never a refusal", () => {
+  const fallback = (targets: unknown[], strategy: Record<string, unknown> = {}) => ({ strategy: { mode: "fallback", ...strategy }, targets });
+  const openai = { provider: "openai" };
+
+  it("tries an open-circuit target once every healthy one failed, and the trail shows the skip and the real try", async () => {
+    const { engine, tree, calls, reports } = harness(two(), { "config.targets[0]": [500] }, { open: ["config.targets[1]"] });
+    expect(await engine.run(tree)).toMatchObject({ path: "config.targets[1]", retries: 0 });
+    expect(calls).toEqual(["config.targets[0]", "config.targets[1]"]);
+    expect(engine.trail).toEqual([
+      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 500, latencyMs: 10, startedAt: 0, error: "failed 500 (timeout 600000)" },
+      { target: "config.targets[1]", provider: "openai", retry: 0, latencyMs: 0, skipped: "circuit_open" },
+      { target: "config.targets[1]", provider: "openai", model: "gpt", retry: 0, status: 200, latencyMs: 10, startedAt: 10 },
+    ]);
+    // The last-resort try is a real one: its outcome reaches the breaker like any other.
+    expect(reports).toEqual([
+      ["config.targets[0]", false],
+      ["config.targets[1]", true],
+    ]);
+  });
+
+  it("tries every healthy target first, then the open ones in config order; the last error is the answer", async () => {
+    const config = fallback([openai, openai, openai, openai]);
+    const script = { "config.targets[1]": [500], "config.targets[2]": [502], "config.targets[3]": [503] };
+    const { engine, tree, calls } = harness(config, { ...script, "config.targets[0]": [504] }, { open: ["config.targets[0]", "config.targets[2]"] });
+    await expect(engine.run(tree)).rejects.toMatchObject({ status: 502 });
+    expect(calls).toEqual(["config.targets[1]", "config.targets[3]", "config.targets[0]", "config.targets[2]"]);
+    expect(engine.trail.map((r) => [r.target, r.skipped ?? r.status])).toEqual([
+      ["config.targets[0]", "circuit_open"],
+      ["config.targets[1]", 500],
+      ["config.targets[2]", "circuit_open"],
+      ["config.targets[3]", 503],
+      ["config.targets[0]", 504],
+      ["config.targets[2]", 502],
+    ]);
+  });
+
+  it("does not reach the open targets when a healthy one answers, nor when a status stops the fallback", async () => {
+    const answered = harness(fallback([openai, openai, openai]), { "config.targets[1]": [500] }, { open: ["config.targets[0]"] });
+    expect((await answered.engine.run(answered.tree)).path).toBe("config.targets[2]");
+    expect(answered.calls).toEqual(["config.targets[1]", "config.targets[2]"]);
+
+    // on_status_codes excludes 400: the fallback stops there, as it would with no breaker at all.
+    const stopped = harness(fallback([openai, openai], { on_status_codes: [503] }), { "config.targets[1]": [400] }, { open: ["config.targets[0]"] });
+    await expect(stopped.engine.run(stopped.tree)).rejects.toMatchObject({ status: 400 });
+    expect(stopped.calls).toEqual(["config.targets[1]"]);
+  });
+
+  it("leaves no time to open targets once the deadline passed", async () => {
+    const late = harness(two(), { "config.targets[0]": [500] }, { deadlineMs: 5, latencyMs: 10, open: ["config.targets[1]"] });
+    await expect(late.engine.run(late.tree)).rejects.toMatchObject({ status: 500 });
+    expect(late.calls).toEqual(["config.targets[0]"]);
+    expect(late.engine.trail.map((r) => r.skipped ?? r.status)).toEqual([500, "circuit_open", "deadline"]);
+  });
+
+  it("nested: each fallback settles its own open targets before its parent moves on", async () => {
+    const config = fallback([fallback([openai, openai]), openai]);
+    const { engine, tree, calls } = harness(config, { "config.targets[0].targets[0]": [500] }, { open: ["config.targets[0].targets[1]"] });
+    expect((await engine.run(tree)).path).toBe("config.targets[0].targets[1]");
+    expect(calls).toEqual(["config.targets[0].targets[0]", "config.targets[0].targets[1]"]);
+
+    // A whole subtree behind open circuits is passed over, then tried (its own targets in order) as a last resort.
+    const down = harness(config, { "config.targets[1]": [500], "config.targets[0].targets[0]": [503] }, {
+      open: ["config.targets[0].targets[0]", "config.targets[0].targets[1]"],
+    });
+    expect((await down.engine.run(down.tree)).path).toBe("config.targets[0].targets[1]");
+    expect(down.calls).toEqual(["config.targets[1]", "config.targets[0].targets[0]", "config.targets[0].targets[1]"]);
+  });
+
+  it("loadbalance under a fallback: its pick is its only try; the fallback's open target is the last resort", async () => {
+    const config = fallback([{ strategy: { mode: "loadbalance" }, targets: [openai, openai] }, openai]);
+    const open = ["config.targets[0].targets[0]", "config.targets[1]"];
+    const { engine, tree, calls } = harness(config, { "config.targets[0].targets[1]": [500] }, { open });
+    expect((await engine.run(tree)).path).toBe("config.targets[1]");
+    // The pick steered around the open sibling; a failed pick does not try its siblings (Portkey's rule).
+    expect(calls).toEqual(["config.targets[0].targets[1]", "config.targets[1]"]);
+  });
+
+  it("health follows what a node would route to: a conditional's choice, loadbalance's weighted targets", async () => {
+    const conditional = {
+      strategy: { mode: "conditional", conditions: [{ query: { "metadata.plan": "paid" }, then: "paid" }], default: "free" },
+      targets: [{ ...openai, name: "paid" }, { ...openai, name: "free" }],
+    };
+    // The chosen target is open (the other one is healthy but never chosen): the conditional waits its turn.
+    const chosenOpen = harness(fallback([conditional, openai]), {}, { open: ["config.targets[0].targets[0]"] });
+    expect((await chosenOpen.engine.run(chosenOpen.tree)).path).toBe("config.targets[1]");
+    expect(chosenOpen.engine.trail[0]).toEqual({ target: "config.targets[0].targets[0]", provider: "openai", retry: 0, latencyMs: 0, skipped: "circuit_open" });
+    expect(chosenOpen.engine.trail).toHaveLength(2); // the target the conditional would not choose is not in the trail
+
+    const otherOpen = harness(fallback([conditional, openai]), {}, { open: ["config.targets[0].targets[1]"] });
+    expect((await otherOpen.engine.run(otherOpen.tree)).path).toBe("config.targets[0].targets[0]");
+
+    // A weight-0 target is never picked, so its health does not make its loadbalance look healthy.
+    const balanced = { strategy: { mode: "loadbalance" }, targets: [{ ...openai, weight: 0 }, openai] };
+    const weightless = harness(fallback([balanced, openai]), {}, { open: ["config.targets[0].targets[1]"] });
+    expect((await weightless.engine.run(weightless.tree)).path).toBe("config.targets[1]");
+  });
+
+  it("the failure summary lists each target once, where its last try happened", async () => {
+    const { engine, tree } = harness(two(), { "config.targets[0]": [500], "config.targets[1]": [503] }, { open: ["config.targets[0]"] });
+    const error = await engine.run(tree).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    const summary = summariseFailure(engine.trail, error as GatewayError, {});
+    expect(summary.status).toBe(500);
+    expect(summary.message).toBe(
+      'all 2 targets failed: config.targets[1] (openai) 503 "failed 503 (timeout 600000)"; config.targets[0] (anthropic) 500 "failed 500 (timeout 599990)"',
+    );
   });
 });

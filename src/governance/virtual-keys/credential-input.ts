@@ -1,6 +1,7 @@
 import type { ProviderId } from "../../../schema/provider-ids";
+import { urlFieldProblem, type UrlFieldKind } from "../../../schema/url-fields";
 import { GatewayError, badRequest } from "../../errors";
-import { checkCustomHost, customHostPolicy } from "../../pipeline/custom-host";
+import { checkCustomHost, customHostPolicy } from "../../policy/custom-host";
 import type { ProviderCredential } from "../vault/credential";
 
 /** Fields of an admin body that make up a credential (create, or rotate after merging with the stored one). */
@@ -10,6 +11,13 @@ export interface CredentialInput {
   azure_resource_name?: string | null;
   azure_deployment_id?: string | null;
   azure_api_version?: string | null;
+}
+
+/** Azure fields become part of the upstream URL: the same patterns as headers and configs (schema/url-fields.ts). */
+function checkedUrlField(value: string, field: string, kind: UrlFieldKind): string {
+  const problem = urlFieldProblem(kind, value);
+  if (problem) throw badRequest(`${field}: ${problem}`, field, "invalid_parameter");
+  return value;
 }
 
 /**
@@ -27,9 +35,9 @@ export function checkCredential(provider: ProviderId, input: CredentialInput, en
       throw badRequest(error.message, "custom_host", error.code);
     }
   }
-  if (input.azure_resource_name) credential.azure_resource_name = input.azure_resource_name;
-  if (input.azure_deployment_id) credential.azure_deployment_id = input.azure_deployment_id;
-  if (input.azure_api_version) credential.azure_api_version = input.azure_api_version;
+  if (input.azure_resource_name) credential.azure_resource_name = checkedUrlField(input.azure_resource_name, "azure_resource_name", "azureResourceName");
+  if (input.azure_deployment_id) credential.azure_deployment_id = checkedUrlField(input.azure_deployment_id, "azure_deployment_id", "azureDeploymentId");
+  if (input.azure_api_version) credential.azure_api_version = checkedUrlField(input.azure_api_version, "azure_api_version", "azureApiVersion");
   if (provider === "azure-openai" && !credential.azure_resource_name && !credential.custom_host) {
     throw badRequest("azure_resource_name: required for azure-openai (or a custom_host)", "azure_resource_name", "invalid_request");
   }
