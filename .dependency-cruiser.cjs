@@ -45,14 +45,18 @@ module.exports = {
       name: "http-is-not-imported-below",
       comment: "Routes and the admin API are HTTP only: the pipeline and the domains never import them.",
       severity: "error",
-      from: { path: "^(src/(pipeline|observability|cache|governance|configs|routing|storage|lib)/|guardrails/|schema/|providers/)" },
+      from: {
+        path: "^(src/(pipeline|observability|cache|governance|configs|routing|storage|lib)/|guardrails/|schema/|providers/)",
+      },
       to: { path: "^src/(routes|admin|middleware)/" },
     },
     {
       name: "pipeline-is-not-imported-below",
       comment: "The domains are called by the pipeline, never the other way round.",
       severity: "error",
-      from: { path: "^(src/(observability|cache|governance|configs|routing|storage|lib)/|guardrails/|schema/|providers/)" },
+      from: {
+        path: "^(src/(observability|cache|governance|configs|routing|storage|lib)/|guardrails/|schema/|providers/)",
+      },
       to: { path: "^src/pipeline/" },
     },
     ...domainOrder,

@@ -3,7 +3,16 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "dist/", "bench/build/", "bench/results/", "src/worker-configuration.d.ts"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".wrangler/",
+      "dist/",
+      "bench/build/",
+      "bench/results/",
+      "src/worker-configuration.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

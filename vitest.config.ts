@@ -21,7 +21,12 @@ export default defineConfig({
         // The log queue as in wrangler.toml, but delivering after 0.2 s instead of 5 s so tests that poll D1 for a
         // request's log row stay quick (test/integration/observability-*).
         queueConsumers: {
-          "ai-gateway-logs": { maxBatchSize: 100, maxBatchTimeout: 0.2, maxRetries: 5, deadLetterQueue: "ai-gateway-logs-dlq" },
+          "ai-gateway-logs": {
+            maxBatchSize: 100,
+            maxBatchTimeout: 0.2,
+            maxRetries: 5,
+            deadLetterQueue: "ai-gateway-logs-dlq",
+          },
         },
       },
     })),

@@ -38,7 +38,8 @@ function completionBody(model) {
             index: 0,
             message: {
               role: "assistant",
-              content: "The gateway forwarded this answer from the mock upstream. It has about the length of a short reply.",
+              content:
+                "The gateway forwarded this answer from the mock upstream. It has about the length of a short reply.",
               refusal: null,
               annotations: [],
             },
@@ -51,7 +52,12 @@ function completionBody(model) {
           completion_tokens: 21,
           total_tokens: 48,
           prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-          completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+          completion_tokens_details: {
+            reasoning_tokens: 0,
+            audio_tokens: 0,
+            accepted_prediction_tokens: 0,
+            rejected_prediction_tokens: 0,
+          },
         },
         service_tier: "default",
         system_fingerprint: "fp_bench",
@@ -124,7 +130,8 @@ function handle(req, res, text) {
   const slash = req.url.indexOf("/", 1);
   const variant = req.url.slice(1, slash);
   const path = req.url.slice(slash);
-  if (req.method !== "POST" || path !== "/v1/chat/completions") return fail(res, 404, `no mock route ${req.method} ${req.url}`);
+  if (req.method !== "POST" || path !== "/v1/chat/completions")
+    return fail(res, 404, `no mock route ${req.method} ${req.url}`);
   let body;
   try {
     body = JSON.parse(text);
@@ -135,7 +142,11 @@ function handle(req, res, text) {
   if (body.stream === true) return stream(res, model, body.stream_options?.include_usage === true, variant === "paced");
   const answer = completionBody(model);
   const send = () => {
-    res.writeHead(200, { "content-type": "application/json", "content-length": answer.length, "x-request-id": "req_bench" });
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": answer.length,
+      "x-request-id": "req_bench",
+    });
     res.end(answer);
   };
   if (variant === "delay50") setTimeout(send, DELAY_MS);
@@ -150,7 +161,11 @@ export function startMockUpstream(port = 0) {
       size += d.length;
       if (size <= MAX_BODY) parts.push(d);
     });
-    req.on("end", () => (size > MAX_BODY ? fail(res, 413, "mock: body too large") : handle(req, res, Buffer.concat(parts).toString("utf8"))));
+    req.on("end", () =>
+      size > MAX_BODY
+        ? fail(res, 413, "mock: body too large")
+        : handle(req, res, Buffer.concat(parts).toString("utf8")),
+    );
   });
   // Proxies keep pooled connections open: never close an idle one under them mid-run.
   server.keepAliveTimeout = 120_000;

@@ -16,7 +16,7 @@
 const names = (record) => (Array.isArray(record) ? record : Object.keys(record ?? {}));
 const doClass = (wo, name) => {
   const designator = wo.durableObjects?.[name];
-  return typeof designator === "string" ? designator : designator?.className ?? "";
+  return typeof designator === "string" ? designator : (designator?.className ?? "");
 };
 
 /**
@@ -67,9 +67,16 @@ export const STAGES = [
       const res = await gatewayFetch("/admin/keys", {
         method: "POST",
         headers: { authorization: `Bearer ${bindings.ADMIN_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ name: "bench", rpm: 10_000_000, tpm: 10_000_000_000, budget_usd: 1_000_000, budget_period: "monthly" }),
+        body: JSON.stringify({
+          name: "bench",
+          rpm: 10_000_000,
+          tpm: 10_000_000_000,
+          budget_usd: 1_000_000,
+          budget_period: "monthly",
+        }),
       });
-      if (res.status !== 201) throw new Error(`bench: could not create a gateway key (HTTP ${res.status}): ${await res.text()}`);
+      if (res.status !== 201)
+        throw new Error(`bench: could not create a gateway key (HTTP ${res.status}): ${await res.text()}`);
       const { key } = await res.json();
       return { headers: { "x-portkey-api-key": key } };
     },
@@ -82,7 +89,9 @@ export const STAGES = [
     needsPrepare: true,
     // Every request body is unique (client.mjs), so each one reads KV, misses, calls the upstream and stores its
     // answer in waitUntil: the whole miss path. The provider and host still come from the headers.
-    prepare: async () => ({ headers: { "x-portkey-config": JSON.stringify({ cache: { mode: "simple", max_age: 600 } }) } }),
+    prepare: async () => ({
+      headers: { "x-portkey-config": JSON.stringify({ cache: { mode: "simple", max_age: 600 } }) },
+    }),
     note: "exact cache, every request a MISS (unique bodies): KV read before the call, KV write after the response",
   },
   {
@@ -116,7 +125,12 @@ export async function planStages(workerOptions, ctx) {
   const claimed = new Set();
   for (const stage of STAGES) {
     const bindings = stage.detect(workerOptions);
-    const base = { id: stage.id, label: stage.label, bindings: bindings ?? [], ...(stage.note ? { note: stage.note } : {}) };
+    const base = {
+      id: stage.id,
+      label: stage.label,
+      bindings: bindings ?? [],
+      ...(stage.note ? { note: stage.note } : {}),
+    };
     if (bindings === null) {
       stages.push({ ...base, state: "off" });
       continue;

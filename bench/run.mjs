@@ -24,8 +24,28 @@ import { load, sequentialInterleaved } from "./lib/client.mjs";
 import { PLANS, measure, sanityCheck } from "./lib/measure.mjs";
 import { contentionMeter, cpuOf, descendantsNamed, machineInfo } from "./lib/proc.mjs";
 import { connectInspector, summariseProfile } from "./lib/profile.mjs";
-import { evaluateTargets, formatBundle, formatPipeline, formatProfile, formatTable, formatTargets } from "./lib/report.mjs";
-import { applyD1Migrations, benchDir, build, bundlePath, buildDir, floorWorkerOptions, freePort, gatewayWorkerOptions, host, packageVersion, root, startMock } from "./lib/setup.mjs";
+import {
+  evaluateTargets,
+  formatBundle,
+  formatPipeline,
+  formatProfile,
+  formatTable,
+  formatTargets,
+} from "./lib/report.mjs";
+import {
+  applyD1Migrations,
+  benchDir,
+  build,
+  bundlePath,
+  buildDir,
+  floorWorkerOptions,
+  freePort,
+  gatewayWorkerOptions,
+  host,
+  packageVersion,
+  root,
+  startMock,
+} from "./lib/setup.mjs";
 import { round } from "./lib/stats.mjs";
 import { planStages } from "./pipeline.mjs";
 import { formatStages, measureStages } from "./lib/stages.mjs";
@@ -50,7 +70,10 @@ const print = (message = "") => process.stdout.write(`${message}\n`);
 /** Resources to release in reverse order, whatever happens. */
 const cleanups = [];
 async function cleanup() {
-  while (cleanups.length) await Promise.resolve().then(cleanups.pop()).catch(() => {});
+  while (cleanups.length)
+    await Promise.resolve()
+      .then(cleanups.pop())
+      .catch(() => {});
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => cleanup().finally(() => process.exit(130)));
 // Every phase is bounded; this is the backstop if something hangs anyway (a full run takes about 2 minutes).
@@ -62,7 +85,12 @@ setTimeout(() => {
 
 function makeTargets({ mock, floor, gateway, extraHeaders }) {
   const apiKey = "sk-bench-not-a-real-key";
-  const plain = (name, port) => ({ name, port, path: (v) => `/${v}/v1/chat/completions`, headers: () => ({ authorization: `Bearer ${apiKey}` }) });
+  const plain = (name, port) => ({
+    name,
+    port,
+    path: (v) => `/${v}/v1/chat/completions`,
+    headers: () => ({ authorization: `Bearer ${apiKey}` }),
+  });
   return [
     plain("direct", mock.port),
     floor && plain("floor", floor.port),
@@ -86,7 +114,10 @@ function stageVariants(targets, headersByStage, cpuNow) {
   const floor = targets.find((t) => t.name === "floor");
   const without = (...ids) => {
     const drop = new Set(ids.flatMap((id) => Object.keys(headersByStage[id] ?? {})));
-    return { ...gateway, headers: (v) => Object.fromEntries(Object.entries(gateway.headers(v)).filter(([name]) => !drop.has(name))) };
+    return {
+      ...gateway,
+      headers: (v) => Object.fromEntries(Object.entries(gateway.headers(v)).filter(([name]) => !drop.has(name))),
+    };
   };
   const onGateway = () => cpuNow().gateway;
   const onFloor = () => cpuNow().floor;
@@ -95,7 +126,11 @@ function stageVariants(targets, headersByStage, cpuNow) {
     { name: "gateway without cache", target: without("cache"), cpu: onGateway },
     { name: "gateway without cache and governance", target: without("cache", "governance"), cpu: onGateway },
     { name: "floor", target: floor, cpu: onFloor },
-    { name: "floor + the cache's KV read and write", target: { ...floor, path: (v) => `/kv${floor.path(v)}` }, cpu: onFloor },
+    {
+      name: "floor + the cache's KV read and write",
+      target: { ...floor, path: (v) => `/kv${floor.path(v)}` },
+      cpu: onFloor,
+    },
   ];
 }
 
@@ -127,9 +162,18 @@ async function startAll({ withFloor, inspectorPort }) {
     gatewayFetch: (p, init) => fetch(`http://127.0.0.1:${gateway.port}${p}`, init),
   });
   log(`gateway pipeline stages: ${stages.map((s) => `${s.id}=${s.state}`).join(", ")}`);
-  for (const s of stages) if (s.state.startsWith("bound")) print(`  WARNING: ${s.label}: bindings present but bench/pipeline.mjs does not drive it yet`);
+  for (const s of stages)
+    if (s.state.startsWith("bound"))
+      print(`  WARNING: ${s.label}: bindings present but bench/pipeline.mjs does not drive it yet`);
   const pipeline = { stages, otherBindings: unclaimed, d1Migrations: migrations };
-  return { mock, floor, gateway, pipeline, plan, targets: makeTargets({ mock, floor, gateway, extraHeaders: plan.headers }) };
+  return {
+    mock,
+    floor,
+    gateway,
+    pipeline,
+    plan,
+    targets: makeTargets({ mock, floor, gateway, extraHeaders: plan.headers }),
+  };
 }
 
 async function runMeasure() {
@@ -137,7 +181,13 @@ async function runMeasure() {
   const results = {
     date: new Date().toISOString(),
     machine: machineInfo(),
-    versions: { wrangler: packageVersion("wrangler"), miniflare: packageVersion("miniflare"), workerd: packageVersion("workerd"), hono: packageVersion("hono"), zod: packageVersion("zod") },
+    versions: {
+      wrangler: packageVersion("wrangler"),
+      miniflare: packageVersion("miniflare"),
+      workerd: packageVersion("workerd"),
+      hono: packageVersion("hono"),
+      zod: packageVersion("zod"),
+    },
     mode: quick ? "quick (smoke run: figures are indicative only)" : "full",
     socket: direct
       ? "direct socket per Worker (Miniflare unsafeDirectSockets: no entry Worker in front, as in production)"
@@ -145,7 +195,11 @@ async function runMeasure() {
     plan,
   };
   print(`bench: ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${process.version}, ${results.mode}`);
-  log(args.has("--no-build") ? "build: skipped (--no-build), sizing bench/build" : "build: wrangler deploy --dry-run --outdir bench/build");
+  log(
+    args.has("--no-build")
+      ? "build: skipped (--no-build), sizing bench/build"
+      : "build: wrangler deploy --dry-run --outdir bench/build",
+  );
   results.bundle = await build({ skip: args.has("--no-build") });
   log(formatBundle(results.bundle));
 
@@ -211,18 +265,18 @@ async function runProfile() {
     writeFileSync(file, JSON.stringify(profile));
     const summary = summariseProfile(profile, bundlePath);
     print();
-    print(`profile "${name}": ${requests} requests, workerd CPU ${((cpuOf(gateway.pids) - cpu0) / requests).toFixed(3)} ms/request (inspector attached), sampled JS+GC ${(summary.totalMs / requests).toFixed(3)} ms/request; ${path.relative(root, file)}`);
+    print(
+      `profile "${name}": ${requests} requests, workerd CPU ${((cpuOf(gateway.pids) - cpu0) / requests).toFixed(3)} ms/request (inspector attached), sampled JS+GC ${(summary.totalMs / requests).toFixed(3)} ms/request; ${path.relative(root, file)}`,
+    );
     print(formatProfile(summary, requests));
   }
 }
 
-(profiling ? runProfile() : runMeasure())
-  .then(cleanup)
-  .then(
-    () => process.exit(0),
-    async (error) => {
-      await cleanup();
-      process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
-      process.exit(1);
-    },
-  );
+(profiling ? runProfile() : runMeasure()).then(cleanup).then(
+  () => process.exit(0),
+  async (error) => {
+    await cleanup();
+    process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  },
+);

@@ -46,9 +46,11 @@ export const cbConfigSchema = z.strictObject({
 });
 
 /** The query grammar is checked (and compiled `$regex` patterns vetted) next to its evaluator, src/routing. */
-const querySchema = z.record(z.string(), z.unknown()).superRefine((query, ctx) =>
-  checkQuery(query, [], (path, message) => ctx.addIssue({ code: "custom", path, message }), 1),
-);
+const querySchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((query, ctx) =>
+    checkQuery(query, [], (path, message) => ctx.addIssue({ code: "custom", path, message }), 1),
+  );
 
 export const conditionSchema = z.strictObject({ query: querySchema, then: z.string().min(1) });
 
@@ -74,7 +76,14 @@ export const forwardHeadersSchema = z
 /** Guardrails and hooks are accepted (and inherited) now; a later issue defines their items. */
 const hooks = z.array(z.unknown()).optional();
 
-const TARGET_ONLY_FIELDS = ["provider", "api_key", "virtual_key", "azure_resource_name", "azure_deployment_id", "azure_api_version"] as const;
+const TARGET_ONLY_FIELDS = [
+  "provider",
+  "api_key",
+  "virtual_key",
+  "azure_resource_name",
+  "azure_deployment_id",
+  "azure_api_version",
+] as const;
 
 const nodeSchema = z
   .strictObject({
@@ -108,13 +117,15 @@ export type ConfigNode = z.infer<typeof nodeSchema>;
 function checkNode(node: ConfigNode, report: Report): void {
   const { strategy, targets } = node;
   if (strategy && !targets) report(["targets"], "required when strategy is set");
-  if (targets && !strategy) report(["strategy"], "required when targets are set (mode: single, fallback, loadbalance or conditional)");
+  if (targets && !strategy)
+    report(["strategy"], "required when targets are set (mode: single, fallback, loadbalance or conditional)");
   if (!strategy || !targets) return;
   for (const field of TARGET_ONLY_FIELDS) {
     if (node[field] !== undefined) report([field], "not allowed next to targets: set it on each target");
   }
   const { mode } = strategy;
-  if (mode !== "fallback" && strategy.on_status_codes) report(["strategy", "on_status_codes"], "only allowed when strategy.mode is fallback");
+  if (mode !== "fallback" && strategy.on_status_codes)
+    report(["strategy", "on_status_codes"], "only allowed when strategy.mode is fallback");
   if (mode !== "conditional") {
     if (strategy.conditions) report(["strategy", "conditions"], "only allowed when strategy.mode is conditional");
     if (strategy.default) report(["strategy", "default"], "only allowed when strategy.mode is conditional");
@@ -135,7 +146,8 @@ function checkConditional(strategy: z.infer<typeof strategySchema>, targets: Con
   });
   const known = (name: string) => names.has(name);
   strategy.conditions?.forEach((condition, i) => {
-    if (!known(condition.then)) report(["strategy", "conditions", i, "then"], `no target named ${JSON.stringify(condition.then)} in targets`);
+    if (!known(condition.then))
+      report(["strategy", "conditions", i, "then"], `no target named ${JSON.stringify(condition.then)} in targets`);
   });
   if (strategy.default !== undefined && !known(strategy.default)) {
     report(["strategy", "default"], `no target named ${JSON.stringify(strategy.default)} in targets`);
@@ -176,7 +188,12 @@ export function configIssuePath(path: readonly PropertyKey[], root = "config"): 
 }
 
 const PROVIDER_SET: ReadonlySet<unknown> = new Set(PROVIDER_IDS);
-const ARTICLES: Record<string, string> = { int: "an integer", object: "an object", array: "an array", record: "an object" };
+const ARTICLES: Record<string, string> = {
+  int: "an integer",
+  object: "an object",
+  array: "an array",
+  record: "an object",
+};
 const withArticle = (type: string) => ARTICLES[type] ?? `a ${type}`;
 
 function typeOf(value: unknown): string {
@@ -204,8 +221,12 @@ function describe(issue: z.core.$ZodIssue): string {
     case "too_big": {
       const small = issue.code === "too_small";
       const bound = small ? issue.minimum : issue.maximum;
-      if (issue.origin === "array") return `expected ${small ? "at least" : "at most"} ${bound} item${bound === 1 ? "" : "s"}`;
-      if (issue.origin === "string") return small && bound === 1 ? "must not be empty" : `expected ${small ? "at least" : "at most"} ${bound} characters`;
+      if (issue.origin === "array")
+        return `expected ${small ? "at least" : "at most"} ${bound} item${bound === 1 ? "" : "s"}`;
+      if (issue.origin === "string")
+        return small && bound === 1
+          ? "must not be empty"
+          : `expected ${small ? "at least" : "at most"} ${bound} characters`;
       const op = small ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
       return `expected a number ${op} ${bound}`;
     }
@@ -233,7 +254,8 @@ export function formatConfigIssue(issue: z.core.$ZodIssue, root = "config"): str
   return `${configIssuePath(issue.path, root)}: ${describe(issue)}`;
 }
 
-export type ConfigParseResult = { success: true; data: RoutingConfig } | { success: false; message: string; issues: z.core.$ZodIssue[] };
+export type ConfigParseResult =
+  { success: true; data: RoutingConfig } | { success: false; message: string; issues: z.core.$ZodIssue[] };
 
 /** Validate a config (inline or saved) and describe the first problem the way the 400 answer does. */
 export function parseRoutingConfig(json: unknown, root = "config"): ConfigParseResult {

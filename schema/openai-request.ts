@@ -16,7 +16,11 @@ const inputAudioPart = z.looseObject({
 });
 const filePart = z.looseObject({
   type: z.literal("file"),
-  file: z.looseObject({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() }),
+  file: z.looseObject({
+    file_data: z.string().optional(),
+    file_id: z.string().optional(),
+    filename: z.string().optional(),
+  }),
 });
 const refusalPart = z.looseObject({ type: z.literal("refusal"), refusal: z.string() });
 
@@ -53,7 +57,12 @@ const toolMessage = z.looseObject({
   tool_call_id: z.string(),
 });
 
-export const chatMessageSchema = z.discriminatedUnion("role", [systemMessage, userMessage, assistantMessage, toolMessage]);
+export const chatMessageSchema = z.discriminatedUnion("role", [
+  systemMessage,
+  userMessage,
+  assistantMessage,
+  toolMessage,
+]);
 
 export const functionToolSchema = z.looseObject({
   type: z.literal("function"),
@@ -157,7 +166,9 @@ const chatPassthroughFields = {
   moderation: moderationSchema.nullish(),
   prediction: predictionSchema.nullish(),
   prompt_cache_key: z.string().nullish(),
-  prompt_cache_options: z.looseObject({ mode: z.enum(["implicit", "explicit"]).optional(), ttl: z.string().optional() }).optional(),
+  prompt_cache_options: z
+    .looseObject({ mode: z.enum(["implicit", "explicit"]).optional(), ttl: z.string().optional() })
+    .optional(),
   prompt_cache_retention: z.enum(["in_memory", "24h"]).nullish(),
   safety_identifier: z.string().nullish(),
   service_tier: z.enum(["auto", "default", "flex", "scale", "priority"]).nullish(),

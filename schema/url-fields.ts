@@ -19,12 +19,14 @@ export const URL_FIELD_RULES: Readonly<Record<UrlFieldKind, UrlFieldRule>> = {
   // One DNS label: it becomes <resource>.openai.azure.com.
   azureResourceName: {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,
-    expected: "an Azure resource name: letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen",
+    expected:
+      "an Azure resource name: letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen",
   },
   // A path segment; starting with a letter or digit rules out "." and "..".
   azureDeploymentId: {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    expected: "an Azure deployment name: letters, digits, '.', '_' and '-', at most 64 characters, starting with a letter or digit",
+    expected:
+      "an Azure deployment name: letters, digits, '.', '_' and '-', at most 64 characters, starting with a letter or digit",
   },
   // A query value. Not a date pattern: Azure also has "preview" and "latest", and may add other forms.
   azureApiVersion: {
@@ -34,7 +36,8 @@ export const URL_FIELD_RULES: Readonly<Record<UrlFieldKind, UrlFieldRule>> = {
   // Gemini's `models/{model}:generateContent`.
   modelInPath: {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-    expected: "a model id of letters, digits, '.', '_' and '-' (at most 128 characters, starting with a letter or digit)",
+    expected:
+      "a model id of letters, digits, '.', '_' and '-' (at most 128 characters, starting with a letter or digit)",
   },
 };
 

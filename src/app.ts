@@ -22,7 +22,12 @@ app.route("/v1", v1);
 app.route("/admin", admin);
 app.route("/metrics", metrics);
 
-app.notFound((c) => c.json(new GatewayError(404, `no route for ${c.req.method} ${c.req.path}`, { code: "route_not_found" }).toBody(), 404));
+app.notFound((c) =>
+  c.json(
+    new GatewayError(404, `no route for ${c.req.method} ${c.req.path}`, { code: "route_not_found" }).toBody(),
+    404,
+  ),
+);
 
 /** The one place errors become responses: the OpenAI envelope, never a stack trace or a secret. */
 app.onError((error, c) => {

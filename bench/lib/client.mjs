@@ -56,7 +56,11 @@ export function send(target, variant, { agent, stream = false, trackChunks = fal
         port: target.port,
         method: "POST",
         path: target.path(variant),
-        headers: { ...target.headers(variant), "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          ...target.headers(variant),
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
       },
       (res) => {
         let ttfb = 0;
@@ -97,7 +101,9 @@ export function send(target, variant, { agent, stream = false, trackChunks = fal
             serverTiming: res.headers["server-timing"],
           }),
         );
-        res.on("error", (error) => done({ ok: false, status: res.statusCode, error: error.message, ms: performance.now() - start }));
+        res.on("error", (error) =>
+          done({ ok: false, status: res.statusCode, error: error.message, ms: performance.now() - start }),
+        );
       },
     );
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error("client timeout")));
@@ -113,7 +119,11 @@ const rotate = (items, by) => items.map((_, i) => items[(i + by) % items.length]
  * request (the starting target rotates each round) so drift hits all targets alike. Figure: median of round
  * medians. `pick` chooses the figure of a result (total time by default).
  */
-export async function sequentialInterleaved(targets, variant, { rounds, perRound, stream = false, trackChunks = false, large = false, pick = (r) => r.ms }) {
+export async function sequentialInterleaved(
+  targets,
+  variant,
+  { rounds, perRound, stream = false, trackChunks = false, large = false, pick = (r) => r.ms },
+) {
   const agents = new Map(targets.map((t) => [t.name, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
   const perTarget = new Map(targets.map((t) => [t.name, { roundMedians: [], all: [], errors: 0, results: [] }]));
   try {

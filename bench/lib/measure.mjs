@@ -50,7 +50,8 @@ function streamSummary(perTarget, name) {
   const per = s.results;
   const perRound = Math.max(1, Math.round(per.length / Math.max(1, s.roundMedians.length)));
   const ttfbRounds = [];
-  for (let i = 0; i * perRound < per.length; i++) ttfbRounds.push(median(per.slice(i * perRound, (i + 1) * perRound).map((r) => r.ttfb)));
+  for (let i = 0; i * perRound < per.length; i++)
+    ttfbRounds.push(median(per.slice(i * perRound, (i + 1) * perRound).map((r) => r.ttfb)));
   return {
     ttfb: median(ttfbRounds),
     total: median(s.roundMedians),
@@ -112,7 +113,9 @@ export async function measure(targets, plan, { cpuNow, log }) {
   const seqRequests = (name) => seq.get(name).all.length + seq.get(name).errors;
 
   // 1b. The same with a ~64 KiB prompt: what the gateway does per byte of body (reading, parsing, re-serialising).
-  log(`sequential, 64 KiB prompt: ${plan.sequentialLarge.rounds} rounds x ${plan.sequentialLarge.perRound} requests per target`);
+  log(
+    `sequential, 64 KiB prompt: ${plan.sequentialLarge.rounds} rounds x ${plan.sequentialLarge.perRound} requests per target`,
+  );
   const cpuLarge0 = cpuNow();
   const large = await sequentialInterleaved(targets, "instant", { ...plan.sequentialLarge, large: true });
   const cpuLarge1 = cpuNow();
@@ -123,10 +126,20 @@ export async function measure(targets, plan, { cpuNow, log }) {
   const largeRequests = (name) => large.get(name).all.length + large.get(name).errors;
 
   // 2. Streams: paced (TTFB, hold-back), then all chunks at once (total time, CPU per stream).
-  log(`streams: paced ${plan.streamsPaced.rounds}x${plan.streamsPaced.perRound}, at once ${plan.streamsBurst.rounds}x${plan.streamsBurst.perRound} per target`);
-  const paced = await sequentialInterleaved(targets, "paced", { ...plan.streamsPaced, stream: true, trackChunks: true });
+  log(
+    `streams: paced ${plan.streamsPaced.rounds}x${plan.streamsPaced.perRound}, at once ${plan.streamsBurst.rounds}x${plan.streamsBurst.perRound} per target`,
+  );
+  const paced = await sequentialInterleaved(targets, "paced", {
+    ...plan.streamsPaced,
+    stream: true,
+    trackChunks: true,
+  });
   const cpuBurst0 = cpuNow();
-  const burst = await sequentialInterleaved(targets, "instant", { ...plan.streamsBurst, stream: true, trackChunks: true });
+  const burst = await sequentialInterleaved(targets, "instant", {
+    ...plan.streamsBurst,
+    stream: true,
+    trackChunks: true,
+  });
   const cpuBurst1 = cpuNow();
   results.streams = {
     paced: byTarget((name) => streamSummary(paced, name)),
@@ -148,7 +161,9 @@ export async function measure(targets, plan, { cpuNow, log }) {
       for (let r = 0; r < spec.rounds; r++) {
         for (let i = 0; i < targets.length; i++) {
           const target = targets[(i + r) % targets.length];
-          slices[target.name].push(await load(target, variant, { concurrency, warmMs: spec.warmMs, durationMs: spec.sliceMs, sample: cpuNow }));
+          slices[target.name].push(
+            await load(target, variant, { concurrency, warmMs: spec.warmMs, durationMs: spec.sliceMs, sample: cpuNow }),
+          );
         }
       }
       results.load[variant][`c${concurrency}`] = byTarget((name) => summariseLoad(slices[name]));
@@ -167,12 +182,19 @@ export async function measure(targets, plan, { cpuNow, log }) {
 
   results.cpu = {
     note: "workerd utime+stime (/proc/<pid>/stat) over the phase / requests in the phase; 10 ms tick resolution",
-    sequential: { floor: (cpuSeq1.floor - cpuSeq0.floor) / seqRequests("floor"), gateway: (cpuSeq1.gateway - cpuSeq0.gateway) / seqRequests("gateway") },
+    sequential: {
+      floor: (cpuSeq1.floor - cpuSeq0.floor) / seqRequests("floor"),
+      gateway: (cpuSeq1.gateway - cpuSeq0.gateway) / seqRequests("gateway"),
+    },
     sequentialLarge: {
       floor: (cpuLarge1.floor - cpuLarge0.floor) / largeRequests("floor"),
       gateway: (cpuLarge1.gateway - cpuLarge0.gateway) / largeRequests("gateway"),
     },
-    loadInstant: { floor: cpuLoad.floor.ms / cpuLoad.floor.requests, gateway: cpuLoad.gateway.ms / cpuLoad.gateway.requests, requests: cpuLoad },
+    loadInstant: {
+      floor: cpuLoad.floor.ms / cpuLoad.floor.requests,
+      gateway: cpuLoad.gateway.ms / cpuLoad.gateway.requests,
+      requests: cpuLoad,
+    },
     loadByConcurrency: cpuLoadByConcurrency,
     streamsBurst: {
       floor: (cpuBurst1.floor - cpuBurst0.floor) / burst.get("floor").results.length,
@@ -181,7 +203,11 @@ export async function measure(targets, plan, { cpuNow, log }) {
   };
 
   const perLoad = (fn) =>
-    Object.fromEntries(Object.entries(results.load).flatMap(([variant, byC]) => Object.entries(byC).map(([c, t]) => [`${variant} ${c}`, fn(t)])));
+    Object.fromEntries(
+      Object.entries(results.load).flatMap(([variant, byC]) =>
+        Object.entries(byC).map(([c, t]) => [`${variant} ${c}`, fn(t)]),
+      ),
+    );
   results.overhead = {
     note: "gateway - floor (ms) or gateway / floor, same run",
     sequentialP50Ms: results.sequential.gateway.p50 - results.sequential.floor.p50,

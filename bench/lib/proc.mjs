@@ -65,7 +65,9 @@ export function machineInfo() {
   const cpus = os.cpus();
   let workerd = null;
   try {
-    workerd = execFileSync(process.execPath, ["-p", 'require("workerd/package.json").version'], { encoding: "utf8" }).trim();
+    workerd = execFileSync(process.execPath, ["-p", 'require("workerd/package.json").version'], {
+      encoding: "utf8",
+    }).trim();
   } catch {
     // not resolvable from here
   }

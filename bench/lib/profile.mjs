@@ -74,7 +74,11 @@ export function summariseProfile(profile, bundlePath, bundleUrlPart = path.basen
     total += us;
     const frame = node.callFrame;
     const inBundle = frame.url.includes(bundleUrlPart);
-    const module = inBundle ? moduleOf(frame.lineNumber) : frame.url ? "(runtime JS)" : `(${frame.functionName || "native"})`;
+    const module = inBundle
+      ? moduleOf(frame.lineNumber)
+      : frame.url
+        ? "(runtime JS)"
+        : `(${frame.functionName || "native"})`;
     const fn = `${frame.functionName || "(anonymous)"} ${inBundle ? `${module}:${frame.lineNumber + 1}` : module}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     byModule.set(module, (byModule.get(module) ?? 0) + us);

@@ -54,7 +54,12 @@ export async function build({ skip = false, minify = true } = {}) {
     child.on("close", (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(text);
-      else reject(new Error(`wrangler deploy --dry-run failed (exit ${code}); fix the build, or measure the last bundle with --no-build:\n${text}`));
+      else
+        reject(
+          new Error(
+            `wrangler deploy --dry-run failed (exit ${code}); fix the build, or measure the last bundle with --no-build:\n${text}`,
+          ),
+        );
     });
   });
   const match = /gzip:\s*([\d.]+)\s*KiB/.exec(output);
@@ -164,7 +169,9 @@ export async function applyD1Migrations(mf) {
     if (!database.migrations_dir) continue;
     const dir = path.resolve(root, database.migrations_dir);
     const db = await mf.getD1Database(database.binding);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       const statements = unstable_splitSqlQuery(readFileSync(path.join(dir, file), "utf8")).filter((q) => q.trim());
       if (statements.length) await db.batch(statements.map((q) => db.prepare(q)));
       applied.push(`${database.binding}: ${file}`);

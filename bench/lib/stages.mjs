@@ -31,7 +31,12 @@ export async function measureStages(variants, { quick, log }) {
         else errors += 1;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
-      out[name] = { p50: median(times), cpuMsPerRequest: (cpu() - before) / plan.requests, requests: plan.requests, errors };
+      out[name] = {
+        p50: median(times),
+        cpuMsPerRequest: (cpu() - before) / plan.requests,
+        requests: plan.requests,
+        errors,
+      };
     }
   } finally {
     agent.destroy();
@@ -43,7 +48,11 @@ export async function measureStages(variants, { quick, log }) {
 /** The table: each variant, and its difference from the one before it (what the stage added). */
 export function formatStages(stages) {
   const rows = Object.entries(stages);
-  const lines = ["stage costs (sequential, each variant alone)       p50 ms  CPU ms/req", "-----------------------------------------------  ------  ----------"];
-  for (const [name, s] of rows) lines.push(`${name.padEnd(47)}  ${s.p50.toFixed(3).padStart(6)}  ${s.cpuMsPerRequest.toFixed(3).padStart(10)}`);
+  const lines = [
+    "stage costs (sequential, each variant alone)       p50 ms  CPU ms/req",
+    "-----------------------------------------------  ------  ----------",
+  ];
+  for (const [name, s] of rows)
+    lines.push(`${name.padEnd(47)}  ${s.p50.toFixed(3).padStart(6)}  ${s.cpuMsPerRequest.toFixed(3).padStart(10)}`);
   return lines.join("\n");
 }

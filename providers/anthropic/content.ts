@@ -16,7 +16,10 @@ export function readCacheControl(value: unknown, param: string): CacheControl | 
   if (value === undefined || value === null) return undefined;
   const parsed = cacheControlSchema.safeParse(value);
   if (!parsed.success) {
-    throw new UnsupportedParameterError(param, `${param} must be {"type":"ephemeral"} with an optional ttl of "5m" or "1h"`);
+    throw new UnsupportedParameterError(
+      param,
+      `${param} must be {"type":"ephemeral"} with an optional ttl of "5m" or "1h"`,
+    );
   }
   return parsed.data.ttl ? { type: "ephemeral", ttl: parsed.data.ttl } : { type: "ephemeral" };
 }
@@ -81,7 +84,8 @@ function fileBlock(part: FilePart, param: string): DocumentBlockParam | ImageBlo
     const why = fileId ? "file_id refers to an OpenAI upload, which Anthropic cannot read" : "file_data is missing";
     throw new UnsupportedParameterError(`${param}.file`, `${why}; send the file as a base64 data URL in file_data`);
   }
-  const withTitle = (block: DocumentBlockParam): DocumentBlockParam => (filename ? { ...block, title: filename } : block);
+  const withTitle = (block: DocumentBlockParam): DocumentBlockParam =>
+    filename ? { ...block, title: filename } : block;
   if (isHttpUrl(fileData)) return withTitle({ type: "document", source: { type: "url", url: fileData } });
   const dataUrl =
     parseBase64DataUrl(fileData) ??
@@ -90,7 +94,10 @@ function fileBlock(part: FilePart, param: string): DocumentBlockParam | ImageBlo
     throw new UnsupportedParameterError(`${param}.file.file_data`, "file_data must be a base64 data URL");
   }
   if (dataUrl.mediaType === "application/pdf") {
-    return withTitle({ type: "document", source: { type: "base64", media_type: "application/pdf", data: dataUrl.data } });
+    return withTitle({
+      type: "document",
+      source: { type: "base64", media_type: "application/pdf", data: dataUrl.data },
+    });
   }
   if (dataUrl.mediaType === "text/plain") {
     const text = decodeBase64Utf8(dataUrl.data, `${param}.file.file_data`);

@@ -24,7 +24,8 @@ function textBlocks(content: TextContent, param: string): TextBlockParam[] {
   if (typeof content === "string") return content === "" ? [] : [textBlock(content)];
   const blocks: TextBlockParam[] = [];
   content.forEach((part, j) => {
-    if (part.text !== "") blocks.push(textBlock(part.text, readCacheControl(part.cache_control, `${param}[${j}].cache_control`)));
+    if (part.text !== "")
+      blocks.push(textBlock(part.text, readCacheControl(part.cache_control, `${param}[${j}].cache_control`)));
   });
   return blocks;
 }
@@ -39,7 +40,10 @@ function parseToolArguments(args: string, param: string): Record<string, unknown
   try {
     value = JSON.parse(args);
   } catch {
-    throw new UnsupportedParameterError(param, `${param} is not valid JSON; Anthropic needs tool input as a JSON object`);
+    throw new UnsupportedParameterError(
+      param,
+      `${param} is not valid JSON; Anthropic needs tool input as a JSON object`,
+    );
   }
   if (!isRecord(value)) throw new UnsupportedParameterError(param, `${param} must encode a JSON object for Anthropic`);
   return value;
@@ -125,7 +129,10 @@ export function convertMessages(messages: readonly ChatMessage[]): ConvertedMess
       case "user": {
         const blocks = userBlocks(message, i);
         if (blocks.length === 0) {
-          throw new UnsupportedParameterError(`messages[${i}].content`, "user messages must not be empty for Anthropic");
+          throw new UnsupportedParameterError(
+            `messages[${i}].content`,
+            "user messages must not be empty for Anthropic",
+          );
         }
         turns.user(blocks);
         return;

@@ -11,9 +11,7 @@ export interface TextBlockParam {
   cache_control?: CacheControl;
 }
 
-export type ImageSource =
-  | { type: "base64"; media_type: string; data: string }
-  | { type: "url"; url: string };
+export type ImageSource = { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 
 export interface ImageBlockParam {
   type: "image";
@@ -51,8 +49,7 @@ export type UserBlock = TextBlockParam | ImageBlockParam | DocumentBlockParam | 
 export type AssistantBlock = TextBlockParam | ToolUseBlockParam;
 
 export type AnthropicMessageParam =
-  | { role: "user"; content: UserBlock[] }
-  | { role: "assistant"; content: AssistantBlock[] };
+  { role: "user"; content: UserBlock[] } | { role: "assistant"; content: AssistantBlock[] };
 
 export interface ToolParam {
   name: string;

@@ -27,7 +27,12 @@ function collect(blocks: readonly AnthropicContentBlock[]): CollectedContent {
         break;
       case "tool_use":
         if (isJsonTool(block.name)) out.jsonAnswer = JSON.stringify(block.input);
-        else out.toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input) } });
+        else
+          out.toolCalls.push({
+            id: block.id,
+            type: "function",
+            function: { name: block.name, arguments: JSON.stringify(block.input) },
+          });
         break;
       // redacted_thinking is encrypted; server-tool blocks and future kinds have no OpenAI equivalent.
       case "redacted_thinking":

@@ -111,7 +111,11 @@ class AnthropicStreamMapper implements ChatStreamMapper {
         }
         const index = this.toolCalls++;
         this.routes.set(event.index, { kind: "tool", index });
-        return [this.chunk({ tool_calls: [{ index, id: block.id, type: "function", function: { name: block.name, arguments: "" } }] })];
+        return [
+          this.chunk({
+            tool_calls: [{ index, id: block.id, type: "function", function: { name: block.name, arguments: "" } }],
+          }),
+        ];
       }
       case "redacted_thinking":
       case "other":

@@ -39,7 +39,11 @@ function jsonSchemaTool(format: JsonSchemaFormat): ToolParam {
       "the schema's root must be an object (Anthropic tool input schemas are objects)",
     );
   }
-  return { name: jsonToolName(name), description: jsonToolDescription(description), input_schema: schema ?? EMPTY_OBJECT_SCHEMA };
+  return {
+    name: jsonToolName(name),
+    description: jsonToolDescription(description),
+    input_schema: schema ?? EMPTY_OBJECT_SCHEMA,
+  };
 }
 
 /** Extended thinking only allows tool_choice auto or none (Anthropic refuses forced tool use with thinking). */

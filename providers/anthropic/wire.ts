@@ -26,7 +26,11 @@ export const deltaUsageSchema = z.looseObject({
 });
 
 const textBlock = z.looseObject({ type: z.literal("text"), text: z.string() });
-const thinkingBlock = z.looseObject({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().optional() });
+const thinkingBlock = z.looseObject({
+  type: z.literal("thinking"),
+  thinking: z.string(),
+  signature: z.string().optional(),
+});
 const redactedThinkingBlock = z.looseObject({ type: z.literal("redacted_thinking"), data: z.string() });
 const toolUseBlock = z.looseObject({
   type: z.literal("tool_use"),
@@ -42,7 +46,9 @@ const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set(["text", "thinking", "red
  * re-tagged "other" so TypeScript can tell it apart from the known kinds.
  */
 const otherBlock = z
-  .looseObject({ type: z.string().refine((type) => !KNOWN_BLOCK_TYPES.has(type), "known block type with a malformed body") })
+  .looseObject({
+    type: z.string().refine((type) => !KNOWN_BLOCK_TYPES.has(type), "known block type with a malformed body"),
+  })
   .transform((block) => ({ type: "other" as const, originalType: block.type }));
 
 export const contentBlockSchema = z.union([
@@ -66,11 +72,18 @@ const thinkingDelta = z.looseObject({ type: z.literal("thinking_delta"), thinkin
 const signatureDelta = z.looseObject({ type: z.literal("signature_delta"), signature: z.string() });
 const inputJsonDelta = z.looseObject({ type: z.literal("input_json_delta"), partial_json: z.string() });
 
-const KNOWN_DELTA_TYPES: ReadonlySet<string> = new Set(["text_delta", "thinking_delta", "signature_delta", "input_json_delta"]);
+const KNOWN_DELTA_TYPES: ReadonlySet<string> = new Set([
+  "text_delta",
+  "thinking_delta",
+  "signature_delta",
+  "input_json_delta",
+]);
 
 /** citations_delta and future delta kinds, re-tagged "other". */
 const otherDelta = z
-  .looseObject({ type: z.string().refine((type) => !KNOWN_DELTA_TYPES.has(type), "known delta type with a malformed body") })
+  .looseObject({
+    type: z.string().refine((type) => !KNOWN_DELTA_TYPES.has(type), "known delta type with a malformed body"),
+  })
   .transform((delta) => ({ type: "other" as const, originalType: delta.type }));
 
 export const blockDeltaSchema = z.union([

@@ -1,7 +1,13 @@
 import type { EmbeddingsRequest } from "../../schema/openai-request";
 import type { Embedding, EmbeddingsResponse } from "../../schema/openai-response";
 import { parseUpstream } from "../shared/json";
-import { MalformedUpstreamError, UnsupportedParameterError, type ResolvedTarget, type ResponseContext, type UpstreamCall } from "../types";
+import {
+  MalformedUpstreamError,
+  UnsupportedParameterError,
+  type ResolvedTarget,
+  type ResponseContext,
+  type UpstreamCall,
+} from "../types";
 import { googleHeaders, googleModelId, googleUrl } from "./urls";
 import { batchEmbedContentsResponseSchema } from "./wire";
 import type { BatchEmbedContentsRequest } from "./wire-request";
@@ -63,14 +69,13 @@ export function parseEmbeddingsResponse(
   encoding: EmbeddingsRequest["encoding_format"] = "float",
 ): EmbeddingsResponse {
   const response = parseUpstream(batchEmbedContentsResponseSchema, json, "embeddings");
-  if (response.embeddings.length === 0) throw new MalformedUpstreamError("malformed embeddings from upstream (none returned)");
-  const data = response.embeddings.map(
-    (embedding, index): Embedding => ({
-      object: "embedding",
-      index,
-      embedding: encoding === "base64" ? float32Base64(embedding.values) : embedding.values,
-    }),
-  );
+  if (response.embeddings.length === 0)
+    throw new MalformedUpstreamError("malformed embeddings from upstream (none returned)");
+  const data = response.embeddings.map((embedding, index): Embedding => ({
+    object: "embedding",
+    index,
+    embedding: encoding === "base64" ? float32Base64(embedding.values) : embedding.values,
+  }));
   const prompt = response.usageMetadata?.promptTokenCount ?? 0;
   return {
     object: "list",

@@ -98,6 +98,9 @@ function clean(node: unknown, scope: Scope): JsonObject {
 }
 
 export function toGeminiSchema(schema: JsonObject): JsonObject {
-  const defs = { ...(isObject(schema.definitions) ? schema.definitions : {}), ...(isObject(schema.$defs) ? schema.$defs : {}) };
+  const defs = {
+    ...(isObject(schema.definitions) ? schema.definitions : {}),
+    ...(isObject(schema.$defs) ? schema.$defs : {}),
+  };
   return clean(schema, { defs, depth: 0 });
 }

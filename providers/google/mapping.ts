@@ -55,7 +55,9 @@ export function newToolCallId(): string {
   return `call_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
 }
 
-export function toToolCall(part: GeminiPart & { functionCall: NonNullable<GeminiPart["functionCall"]> }): GoogleToolCall {
+export function toToolCall(
+  part: GeminiPart & { functionCall: NonNullable<GeminiPart["functionCall"]> },
+): GoogleToolCall {
   const call: GoogleToolCall = {
     id: part.functionCall.id || newToolCallId(),
     type: "function",

@@ -71,9 +71,7 @@ export const googleErrorEnvelopeSchema = z.looseObject({ error: googleErrorObjec
 /** `BatchEmbedContentsResponse`. Usage is not documented for this method; read it if Google ever reports it. */
 export const batchEmbedContentsResponseSchema = z.looseObject({
   embeddings: z.array(z.looseObject({ values: z.array(z.number()) })),
-  usageMetadata: z
-    .looseObject({ promptTokenCount: count, totalTokenCount: count })
-    .nullish(),
+  usageMetadata: z.looseObject({ promptTokenCount: count, totalTokenCount: count }).nullish(),
 });
 
 export type GeminiPart = z.infer<typeof partSchema>;

@@ -98,7 +98,13 @@ export function createCompatibleAdapter(provider: OpenAICompatibleProviderId): P
   const spec = COMPATIBLE_PROVIDERS[provider];
   type Op = "chat" | "completions" | "embeddings";
   /** `sent` is what goes upstream; when it is still the client's own body, its original text is forwarded. */
-  const call = (target: ResolvedTarget, operation: Op, sent: { model: string }, original: object, raw?: string): UpstreamCall => ({
+  const call = (
+    target: ResolvedTarget,
+    operation: Op,
+    sent: { model: string },
+    original: object,
+    raw?: string,
+  ): UpstreamCall => ({
     url: compatibleUrl(provider, target, operation, sent.model),
     headers: compatibleHeaders(provider, target),
     body: raw !== undefined && sent === original ? raw : JSON.stringify(sent),

@@ -14,7 +14,8 @@ export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
 
 function azureUrl(target: ResolvedTarget, operation: Operation, model: string): string {
   const azure = target.azure ?? {};
-  const resource = azure.resourceName && urlField("azureResourceName", azure.resourceName, "x-portkey-azure-resource-name");
+  const resource =
+    azure.resourceName && urlField("azureResourceName", azure.resourceName, "x-portkey-azure-resource-name");
   const host = target.customHost ?? (resource ? `https://${resource}.openai.azure.com` : null);
   if (!host) {
     throw new UnsupportedParameterError(
@@ -26,7 +27,9 @@ function azureUrl(target: ResolvedTarget, operation: Operation, model: string): 
   const deployment = azure.deploymentId
     ? urlField("azureDeploymentId", azure.deploymentId, "x-portkey-azure-deployment-id")
     : urlField("azureDeploymentId", model, "model");
-  const version = azure.apiVersion ? urlField("azureApiVersion", azure.apiVersion, "x-portkey-azure-api-version") : AZURE_DEFAULT_API_VERSION;
+  const version = azure.apiVersion
+    ? urlField("azureApiVersion", azure.apiVersion, "x-portkey-azure-api-version")
+    : AZURE_DEFAULT_API_VERSION;
   return `${host}/openai/deployments/${deployment}${OPERATION_PATHS[operation]}?api-version=${version}`;
 }
 
@@ -44,7 +47,10 @@ export function compatibleUrl(
   return base + OPERATION_PATHS[operation];
 }
 
-export function compatibleHeaders(provider: OpenAICompatibleProviderId, target: ResolvedTarget): Record<string, string> {
+export function compatibleHeaders(
+  provider: OpenAICompatibleProviderId,
+  target: ResolvedTarget,
+): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (!target.apiKey) return headers;
   if (COMPATIBLE_PROVIDERS[provider].auth === "api-key") headers["api-key"] = target.apiKey;

@@ -18,7 +18,9 @@ export const configs = sqliteTable(
   },
   (t) => [
     // Unique among live configs only: archiving frees the slug for a new config, the archived one stays reachable by id.
-    uniqueIndex("configs_live_slug_idx").on(t.slug).where(sql`archived = 0`),
+    uniqueIndex("configs_live_slug_idx")
+      .on(t.slug)
+      .where(sql`archived = 0`),
     // Keyset pagination of the admin list (newest first).
     index("configs_created_idx").on(t.createdAt, t.id),
   ],

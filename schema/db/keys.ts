@@ -92,7 +92,9 @@ export const virtualKeys = sqliteTable(
   },
   (t) => [
     // Unique among keys that are not deleted: deleting a virtual key frees its slug.
-    uniqueIndex("virtual_keys_live_slug_idx").on(t.slug).where(sql`status != 'deleted'`),
+    uniqueIndex("virtual_keys_live_slug_idx")
+      .on(t.slug)
+      .where(sql`status != 'deleted'`),
     index("virtual_keys_created_idx").on(t.createdAt, t.id),
     // The re-encrypt sweep after a VAULT_KEY rotation looks rows up by the key that encrypted them.
     index("virtual_keys_vault_key_idx").on(t.vaultKeyId),

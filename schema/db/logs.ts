@@ -11,7 +11,9 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
  * 5, 10 and 25 ms came with migration 0005 (columns `lat_le5`, `lat_le10`, `lat_le25`): a gateway answering from
  * cache or refusing a request is faster than the 50 ms the first bucket used to start at.
  */
-export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000] as const;
+export const LATENCY_BUCKETS_MS = [
+  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000,
+] as const;
 
 /** The additive counters every rollup row carries (fresh builders per table: drizzle binds a builder to one table). */
 function counters() {
@@ -158,7 +160,10 @@ export const logRollups = sqliteTable(
     hour: integer("hour").notNull(),
     ...counters(),
   },
-  (t) => [primaryKey({ columns: [t.dimension, t.value, t.hour] }), index("log_rollups_hour_idx").on(t.dimension, t.hour)],
+  (t) => [
+    primaryKey({ columns: [t.dimension, t.value, t.hour] }),
+    index("log_rollups_hour_idx").on(t.dimension, t.hour),
+  ],
 );
 
 /** Lifetime counters by provider, model and gateway key ('' when none): what GET /metrics exposes. */

@@ -34,7 +34,10 @@ export const metadataRollups = sqliteTable(
     slot: integer("slot").notNull(),
     ...rollupCounterColumns(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.hour, t.value] }), index("metadata_rollups_slot_idx").on(t.key, t.hour, t.slot)],
+  (t) => [
+    primaryKey({ columns: [t.key, t.hour, t.value] }),
+    index("metadata_rollups_slot_idx").on(t.key, t.hour, t.slot),
+  ],
 );
 
 export type MetadataRollupRow = typeof metadataRollups.$inferSelect;

@@ -14,7 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const check = args.includes("--check");
 const catalogArg = args.indexOf("--catalog");
-const catalogDir = catalogArg >= 0 ? resolve(args[catalogArg + 1] ?? "") : resolve(here, "../../../shared/data/model-catalog");
+const catalogDir =
+  catalogArg >= 0 ? resolve(args[catalogArg + 1] ?? "") : resolve(here, "../../../shared/data/model-catalog");
 const tablePath = join(here, "prices.generated.json");
 const licencePath = join(here, "LICENSE-model-catalog");
 

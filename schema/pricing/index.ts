@@ -59,7 +59,12 @@ function fallbacks(provider: string, model: string): Array<[string, string]> {
     if (!vendor) return [];
     const name = model.slice(slash + 1);
     // OpenRouter writes Claude versions with dots (claude-sonnet-4.5); Anthropic's ids use dashes.
-    return vendor === "anthropic" ? [[vendor, name], [vendor, name.replace(/(\d)\.(\d)/g, "$1-$2")]] : [[vendor, name]];
+    return vendor === "anthropic"
+      ? [
+          [vendor, name],
+          [vendor, name.replace(/(\d)\.(\d)/g, "$1-$2")],
+        ]
+      : [[vendor, name]];
   }
   return [];
 }

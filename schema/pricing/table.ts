@@ -27,7 +27,8 @@ function bad(provider: string, model: string): Error {
 function decodeRates(v: unknown, provider: string, model: string): Rates {
   if (!Array.isArray(v) || v.length < 2 || v.length > 4) throw bad(provider, model);
   const [input, output, cacheRead, cacheWrite]: unknown[] = v;
-  if (!isRate(input) || !isRate(output) || !isOptionalRate(cacheRead) || !isOptionalRate(cacheWrite)) throw bad(provider, model);
+  if (!isRate(input) || !isRate(output) || !isOptionalRate(cacheRead) || !isOptionalRate(cacheWrite))
+    throw bad(provider, model);
   return Object.freeze({ input, output, cacheRead: cacheRead ?? null, cacheWrite: cacheWrite ?? null });
 }
 
@@ -37,7 +38,8 @@ function decodeEntry(provider: string, model: string, v: unknown): ModelPrice {
   let longContext: ModelPrice["longContext"] = null;
   if (Array.isArray(v) && Array.isArray(v[0])) {
     const above: unknown = v[1];
-    if (v.length !== 3 || typeof above !== "number" || !Number.isInteger(above) || above <= 0) throw bad(provider, model);
+    if (v.length !== 3 || typeof above !== "number" || !Number.isInteger(above) || above <= 0)
+      throw bad(provider, model);
     base = v[0];
     longContext = Object.freeze({ above, rates: decodeRates(v[2], provider, model) });
   }
@@ -96,7 +98,13 @@ function decodeHeader(v: unknown): PriceHeader {
     if (typeof s !== "string" || s === "") throw new Error(`price table: header.${k} missing`);
     return s;
   };
-  return { source: field("source"), commit: field("commit"), date: field("date"), license: field("license"), units: field("units") };
+  return {
+    source: field("source"),
+    commit: field("commit"),
+    date: field("date"),
+    license: field("license"),
+    units: field("units"),
+  };
 }
 
 function loadTables(raw: unknown): { header: PriceHeader; tables: ReadonlyMap<string, ProviderTable> } {

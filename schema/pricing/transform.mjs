@@ -97,7 +97,8 @@ function mappedTier(entry, base, where) {
   const bounds = Object.keys(map)
     .map(Number)
     .sort((a, b) => a - b);
-  if (bounds.length !== 2 || bounds[0] !== 0) throw new Error(`${where}: unsupported context_tier_map ${JSON.stringify(map)}`);
+  if (bounds.length !== 2 || bounds[0] !== 0)
+    throw new Error(`${where}: unsupported context_tier_map ${JSON.stringify(map)}`);
   const low = tiers[map["0"]]?.pricing_config?.pay_as_you_go;
   const high = tiers[map[String(bounds[1])]]?.pricing_config?.pay_as_you_go;
   if (!high) return null;
@@ -187,7 +188,11 @@ export function buildPriceTable(catalogs, header = CATALOG_HEADER) {
       }
       out[name] = encode(rates, tier);
     }
-    const sorted = Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(out)
+        .sort()
+        .map((k) => [k, out[k]]),
+    );
     report.models += Object.keys(sorted).length;
     providers[provider] = sorted;
   }
@@ -199,7 +204,12 @@ export function buildPriceTable(catalogs, header = CATALOG_HEADER) {
  * whitespace costs nothing in the Worker.
  */
 export function serializeTable(table) {
-  const lines = ["{", `"header": ${JSON.stringify(table.header)},`, `"defaults": ${JSON.stringify(table.defaults)},`, `"providers": {`];
+  const lines = [
+    "{",
+    `"header": ${JSON.stringify(table.header)},`,
+    `"defaults": ${JSON.stringify(table.defaults)},`,
+    `"providers": {`,
+  ];
   const providerIds = Object.keys(table.providers);
   providerIds.forEach((provider, pi) => {
     lines.push(`${JSON.stringify(provider)}: {`);

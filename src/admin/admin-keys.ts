@@ -31,7 +31,14 @@ adminKeyRoutes.get("/", async (c) => {
     includeRevoked: query.include_revoked === "true",
   });
   const now = Date.now();
-  return c.json(toPage(rows, query.limit, (row) => ({ key: row.createdAt.getTime(), id: row.id }), (row) => presentAdminKey(row, now)));
+  return c.json(
+    toPage(
+      rows,
+      query.limit,
+      (row) => ({ key: row.createdAt.getTime(), id: row.id }),
+      (row) => presentAdminKey(row, now),
+    ),
+  );
 });
 
 adminKeyRoutes.get("/:id", async (c) => c.json(presentAdminKey(await requireAdminKey(openDb(c.env), idOf(c)))));

@@ -39,7 +39,9 @@ function conditions(query: AuditQuery, after: Cursor | undefined): Array<SQL | u
     query.resource_id === undefined ? undefined : eq(auditLog.resourceId, query.resource_id),
     query.since === undefined ? undefined : gte(auditLog.at, new Date(query.since)),
     query.until === undefined ? undefined : lt(auditLog.at, new Date(query.until)),
-    after === undefined ? undefined : or(lt(auditLog.at, new Date(after.key)), and(eq(auditLog.at, new Date(after.key)), lt(auditLog.id, after.id))),
+    after === undefined
+      ? undefined
+      : or(lt(auditLog.at, new Date(after.key)), and(eq(auditLog.at, new Date(after.key)), lt(auditLog.id, after.id))),
   ];
 }
 

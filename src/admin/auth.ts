@@ -77,10 +77,14 @@ async function adminKeyCredential(env: Env, token: string): Promise<AdminCredent
  */
 async function credentialOf(env: Env, presented: string, expected: string): Promise<AdminCredential> {
   const [presentedDigest, expectedDigest] = await Promise.all([sha256(presented), sha256(expected)]);
-  if (digestsEqual(presentedDigest, expectedDigest)) return { actor: identityFromDigest(expectedDigest), scopes: ADMIN_SCOPES, label: "ADMIN_TOKEN" };
+  if (digestsEqual(presentedDigest, expectedDigest))
+    return { actor: identityFromDigest(expectedDigest), scopes: ADMIN_SCOPES, label: "ADMIN_TOKEN" };
   if (looksLikeAdminKey(presented)) return adminKeyCredential(env, presented);
   if (looksLikeGatewayKey(presented)) {
-    throw unauthorized("a gateway API key (pk-gw-...) is not an admin credential: use ADMIN_TOKEN or an admin API key (agk_admin_...)", "invalid_admin_token");
+    throw unauthorized(
+      "a gateway API key (pk-gw-...) is not an admin credential: use ADMIN_TOKEN or an admin API key (agk_admin_...)",
+      "invalid_admin_token",
+    );
   }
   throw unauthorized("invalid admin token", "invalid_admin_token");
 }
@@ -99,14 +103,22 @@ export function adminAuth() {
       });
     }
     const presented = bearerToken(c.req.header("authorization"));
-    if (!presented) throw unauthorized("missing admin token: send Authorization: Bearer <ADMIN_TOKEN or an admin API key>", "missing_admin_token");
+    if (!presented)
+      throw unauthorized(
+        "missing admin token: send Authorization: Bearer <ADMIN_TOKEN or an admin API key>",
+        "missing_admin_token",
+      );
     const credential = await credentialOf(c.env, presented, expected);
     const required = requiredScope(c.req.method, c.req.path);
     if (!grants(credential.scopes, required)) {
       const held = credential.scopes.join(", ");
-      throw new GatewayError(403, `${credential.label} lacks the \`${required}\` scope needed for ${c.req.method} ${c.req.path} (it has: ${held})`, {
-        code: "insufficient_scope",
-      });
+      throw new GatewayError(
+        403,
+        `${credential.label} lacks the \`${required}\` scope needed for ${c.req.method} ${c.req.path} (it has: ${held})`,
+        {
+          code: "insufficient_scope",
+        },
+      );
     }
     c.set("adminActor", credential.actor);
     await next();

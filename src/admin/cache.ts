@@ -29,9 +29,13 @@ const invalidateBodySchema = z
     (body) => body.key !== undefined || body.namespace !== undefined || body.model !== undefined,
     "expected `key`, `namespace` or `model`",
   )
-  .refine((body) => body.key === undefined || (body.namespace === undefined && body.model === undefined && body.cursor === undefined), {
-    message: "`key` names one entry: it cannot be combined with `namespace`, `model` or `cursor`",
-  });
+  .refine(
+    (body) =>
+      body.key === undefined || (body.namespace === undefined && body.model === undefined && body.cursor === undefined),
+    {
+      message: "`key` names one entry: it cannot be combined with `namespace`, `model` or `cursor`",
+    },
+  );
 
 function withRate(counters: Counters) {
   const served = counters.hits + counters.semantic_hits;
@@ -64,7 +68,11 @@ cacheRoutes.post("/invalidate", async (c) => {
   const request = body.key !== undefined ? { key: body.key } : { namespace: body.namespace, model: body.model };
   const result = await invalidate(c.env.CACHE, request, body.cursor);
   if (!result) {
-    throw badRequest("key: not a cache entry key (expected rc1:<namespace>:<model>:<scope>:<hash>)", "key", "invalid_request");
+    throw badRequest(
+      "key: not a cache entry key (expected rc1:<namespace>:<model>:<scope>:<hash>)",
+      "key",
+      "invalid_request",
+    );
   }
   await auditInsert(openDb(c.env), {
     actor: adminActor(c),

@@ -99,7 +99,9 @@ configRoutes.get("/:idOrSlug/versions/:version", async (c) => {
   const config = await requireConfig(db, idOrSlugOf(c));
   const row = await findVersion(db, config.id, version);
   if (!row) {
-    throw new GatewayError(404, `config ${JSON.stringify(config.slug)} has no version ${version}`, { code: "config_version_not_found" });
+    throw new GatewayError(404, `config ${JSON.stringify(config.slug)} has no version ${version}`, {
+      code: "config_version_not_found",
+    });
   }
   return c.json(presentVersion(row));
 });

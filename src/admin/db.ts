@@ -10,7 +10,11 @@ export function openDb(env: Env): Db {
 
 /** True when a D1 write failed on a UNIQUE or PRIMARY KEY constraint (drizzle wraps the D1 error in `cause`). */
 export function isUniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 5;
+    current = current.cause, depth++
+  ) {
     if (/UNIQUE constraint failed|SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)/.test(current.message)) return true;
   }
   return false;

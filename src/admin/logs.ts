@@ -13,7 +13,12 @@ export const logRoutes = new Hono<AdminEnv>();
 
 logRoutes.get("/", async (c) => {
   const { rest, metadata, bad } = splitMetadataFilters(c.req.query());
-  if (bad) throw badRequest(`${bad}: expected metadata.<key>=<value> with a key of A-Z a-z 0-9 _ . - (at most 8 filters)`, bad, "invalid_request");
+  if (bad)
+    throw badRequest(
+      `${bad}: expected metadata.<key>=<value> with a key of A-Z a-z 0-9 _ . - (at most 8 filters)`,
+      bad,
+      "invalid_request",
+    );
   const query = parseOrBadRequest(logsQuerySchema, rest);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const rows = await listLogRows(openDb(c.env), query, metadata, after);
@@ -25,9 +30,13 @@ logRoutes.get("/:traceId", async (c) => {
   const traceId = c.req.param("traceId");
   const rows = await traceRows(openDb(c.env), traceId);
   if (rows.length === 0) {
-    throw new GatewayError(404, `no request logged with trace id ${JSON.stringify(traceId)} (logs arrive a few seconds after the request)`, {
-      code: "log_not_found",
-    });
+    throw new GatewayError(
+      404,
+      `no request logged with trace id ${JSON.stringify(traceId)} (logs arrive a few seconds after the request)`,
+      {
+        code: "log_not_found",
+      },
+    );
   }
   return c.json({ object: "trace", trace_id: traceId, data: rows.map(presentLogDetail) });
 });

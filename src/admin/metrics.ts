@@ -15,9 +15,16 @@ export const metrics = new Hono<AdminEnv>();
 metrics.use("*", adminAuth());
 metrics.get("/", async (c) => {
   const rows = await openDb(c.env)
-    .select({ provider: metricTotals.provider, model: metricTotals.model, key: metricTotals.gatewayKey, ...summedCounters(metricTotals) })
+    .select({
+      provider: metricTotals.provider,
+      model: metricTotals.model,
+      key: metricTotals.gatewayKey,
+      ...summedCounters(metricTotals),
+    })
     .from(metricTotals)
     .groupBy(metricTotals.provider, metricTotals.model, metricTotals.gatewayKey);
-  const body = renderPrometheus(rows.map((row) => ({ provider: row.provider, model: row.model, key: row.key, counters: countersOf(row) })));
+  const body = renderPrometheus(
+    rows.map((row) => ({ provider: row.provider, model: row.model, key: row.key, counters: countersOf(row) })),
+  );
   return c.body(body, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
 });

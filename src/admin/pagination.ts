@@ -16,7 +16,10 @@ export interface Page<T> {
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify([cursor.key, cursor.id])).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(JSON.stringify([cursor.key, cursor.id]))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeCursor(raw: string): Cursor {
@@ -29,11 +32,20 @@ export function decodeCursor(raw: string): Cursor {
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest("cursor: invalid cursor (pass back the next_cursor of the previous page)", "cursor", "invalid_cursor");
+  throw badRequest(
+    "cursor: invalid cursor (pass back the next_cursor of the previous page)",
+    "cursor",
+    "invalid_cursor",
+  );
 }
 
 /** Build a page from `limit + 1` fetched rows: the extra row only says whether there is a next page. */
-export function toPage<Row, T>(rows: Row[], limit: number, cursorOf: (row: Row) => Cursor, render: (row: Row) => T): Page<T> {
+export function toPage<Row, T>(
+  rows: Row[],
+  limit: number,
+  cursorOf: (row: Row) => Cursor,
+  render: (row: Row) => T,
+): Page<T> {
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return {

@@ -10,7 +10,8 @@ const GRANTS: Record<AdminScope, readonly AdminScope[]> = {
   metrics: ["metrics"],
 };
 
-export const grants = (held: readonly AdminScope[], required: AdminScope): boolean => held.some((scope) => GRANTS[scope].includes(required));
+export const grants = (held: readonly AdminScope[], required: AdminScope): boolean =>
+  held.some((scope) => GRANTS[scope].includes(required));
 
 /**
  * Resources whose GETs a `read` key may call: they change nothing and return no secret (config bodies are

@@ -70,15 +70,29 @@ virtualKeyRoutes.post("/re-encrypt", async (c) => {
 
 virtualKeyRoutes.get("/:ref", async (c) => c.json(presentVirtualKey(await requireVirtualKey(openDb(c.env), refOf(c)))));
 
-const CREDENTIAL_FIELDS = ["api_key", "custom_host", "azure_resource_name", "azure_deployment_id", "azure_api_version", "provider"];
+const CREDENTIAL_FIELDS = [
+  "api_key",
+  "custom_host",
+  "azure_resource_name",
+  "azure_deployment_id",
+  "azure_api_version",
+  "provider",
+];
 
 virtualKeyRoutes.patch("/:ref", async (c) => {
   const json = await readJson(c);
   // A clearer 400 than "unknown field": these change only together with the key, through /rotate.
   const field = typeof json === "object" && json !== null ? CREDENTIAL_FIELDS.find((name) => name in json) : undefined;
   if (field) {
-    const hint = field === "provider" ? "create a new virtual key for another provider" : "use POST /admin/virtual-keys/:ref/rotate";
-    throw badRequest(`${field}: the credential and its destination cannot be patched; ${hint}`, field, "invalid_request");
+    const hint =
+      field === "provider"
+        ? "create a new virtual key for another provider"
+        : "use POST /admin/virtual-keys/:ref/rotate";
+    throw badRequest(
+      `${field}: the credential and its destination cannot be patched; ${hint}`,
+      field,
+      "invalid_request",
+    );
   }
   const body = validateJsonBody(patchVirtualKeyBodySchema, json);
   const db = openDb(c.env);

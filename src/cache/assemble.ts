@@ -1,6 +1,12 @@
 import type { SseEvent } from "../../providers/shared/sse";
 import { mergeDeltaField, mergeLogprobs, mergeRepeatedField, type Fields, type Logprobs } from "./merge";
-import { chatChunkSchema, completionChunkSchema, toolCallDeltaSchema, type ChatChunk, type CompletionChunk } from "./shapes";
+import {
+  chatChunkSchema,
+  completionChunkSchema,
+  toolCallDeltaSchema,
+  type ChatChunk,
+  type CompletionChunk,
+} from "./shapes";
 
 /** A streamed answer turned back into the body a non-streamed request would have got. */
 export interface Assembled {
@@ -98,14 +104,22 @@ function assembleChat(chunks: ChatChunk[]): Assembled | null {
   let usage: unknown = undefined;
   for (const chunk of chunks) {
     if (chunk.usage) usage = chunk.usage;
-    for (const [key, value] of Object.entries(chunk)) if (!CHUNK_STRUCTURE.has(key)) mergeRepeatedField(extra, key, value);
+    for (const [key, value] of Object.entries(chunk))
+      if (!CHUNK_STRUCTURE.has(key)) mergeRepeatedField(extra, key, value);
     for (const choice of chunk.choices) {
-      const acc = choices.get(choice.index) ?? { message: {}, toolCalls: new Map(), logprobs: null, finishReason: null, extra: {} };
+      const acc = choices.get(choice.index) ?? {
+        message: {},
+        toolCalls: new Map(),
+        logprobs: null,
+        finishReason: null,
+        extra: {},
+      };
       choices.set(choice.index, acc);
       if (!applyDelta(acc, choice.delta)) return null;
       if (choice.finish_reason) acc.finishReason = choice.finish_reason;
       acc.logprobs = mergeLogprobs(acc.logprobs, choice.logprobs);
-      for (const [key, value] of Object.entries(choice)) if (!CHOICE_STRUCTURE.has(key)) mergeRepeatedField(acc.extra, key, value);
+      for (const [key, value] of Object.entries(choice))
+        if (!CHOICE_STRUCTURE.has(key)) mergeRepeatedField(acc.extra, key, value);
     }
   }
   // Every choice must have finished: a stream that stops without finish_reason is not an answer to replay.

@@ -6,7 +6,8 @@
 
 function canonical(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonical(item))).join(",")}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? "null" : canonical(item))).join(",")}]`;
   const members: string[] = [];
   for (const key of Object.keys(value).sort()) {
     const member: unknown = (value as Record<string, unknown>)[key];

@@ -32,7 +32,10 @@ function isAnswer(operation: CacheRequest["operation"], body: Record<string, unk
  * a client that hangs up still cancels the upstream). `complete` resolves true only when the stream ended
  * normally; the bytes are decoded later, off the hot path.
  */
-function tee(source: ReadableStream<Uint8Array>): { stream: ReadableStream<Uint8Array>; copy: Promise<Uint8Array[] | null> } {
+function tee(source: ReadableStream<Uint8Array>): {
+  stream: ReadableStream<Uint8Array>;
+  copy: Promise<Uint8Array[] | null>;
+} {
   const reader = source.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

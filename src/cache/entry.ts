@@ -49,7 +49,12 @@ export async function readEntry(kv: KVNamespace, key: string, maxAgeMs: number):
 }
 
 /** False when the entry is too big to keep. */
-export async function writeEntry(kv: KVNamespace, key: string, entry: CacheEntry, ttlSeconds: number): Promise<boolean> {
+export async function writeEntry(
+  kv: KVNamespace,
+  key: string,
+  entry: CacheEntry,
+  ttlSeconds: number,
+): Promise<boolean> {
   const bytes = new TextEncoder().encode(JSON.stringify(entry));
   if (bytes.byteLength > MAX_ENTRY_BYTES) return false;
   await kv.put(key, bytes, { expirationTtl: ttlSeconds });

@@ -23,7 +23,8 @@ type Attempt = (leaf: ResolvedLeaf, timeoutMs: number) => Promise<Response>;
 /** waitUntil for the cache's background writes, which report their failures (they never fail a request). */
 function reportingWaitUntil(c: AppContext): (promise: Promise<unknown>) => void {
   const waitUntil = waitUntilOf(c);
-  return (promise) => waitUntil(promise.catch((error: unknown) => console.warn("cache: background write failed", error)));
+  return (promise) =>
+    waitUntil(promise.catch((error: unknown) => console.warn("cache: background write failed", error)));
 }
 
 /** Everything one attempt of a cached target needs, computed once per target (retries reuse it). */
@@ -71,11 +72,16 @@ class RequestCache {
 
   private async prepare(leaf: ResolvedLeaf, settings: CacheSettings, options: RequestOptions): Promise<Prepared> {
     const request = describeRequest(this.requestFor(leaf), leaf.routed.target, leaf.routed.forwardHeaders);
-    const [scope, hash] = await Promise.all([scopeId(tenantOf(this.c, leaf.routed.target), this.c.env), exactHash(request)]);
+    const [scope, hash] = await Promise.all([
+      scopeId(tenantOf(this.c, leaf.routed.target), this.c.env),
+      exactHash(request),
+    ]);
     const partition: Partition = { namespace: options.namespace, model: request.model, scope };
     const key = (await partitionPrefix(ENTRY_PREFIX, partition)) + hash;
     const semantic =
-      settings.mode === "semantic" ? await planSemantic(this.c, request, partition, leaf.routed.target, this.vectors) : null;
+      settings.mode === "semantic"
+        ? await planSemantic(this.c, request, partition, leaf.routed.target, this.vectors)
+        : null;
     return { settings, request, partition, hash, key, semantic };
   }
 
@@ -112,7 +118,8 @@ class RequestCache {
   async run(leaf: ResolvedLeaf, timeoutMs: number): Promise<Response> {
     const { outcome } = this.c.var;
     const settings = this.settings.get(leaf.path) ?? null;
-    if (!settings) return tag(outcome, await tagFailure(outcome, "DISABLED", () => this.attempt(leaf, timeoutMs)), "DISABLED");
+    if (!settings)
+      return tag(outcome, await tagFailure(outcome, "DISABLED", () => this.attempt(leaf, timeoutMs)), "DISABLED");
     const options = await tagFailure(outcome, "MISS", async () => (this.options ??= requestOptions(this.c)));
     const status: CacheStatus = options.forceRefresh ? "REFRESH" : "MISS";
     // Preparing validates the body (override_params included): its 400 carries the status like any failure.
@@ -125,7 +132,14 @@ class RequestCache {
     }
     const answer = await tagFailure(outcome, status, () => this.attempt(leaf, timeoutMs));
     const captured = await capture(answer, p.request, outcome);
-    const target = { kv: this.c.env.CACHE, key: p.key, hash: p.hash, settings, semantic: p.semantic, replace: options.forceRefresh };
+    const target = {
+      kv: this.c.env.CACHE,
+      key: p.key,
+      hash: p.hash,
+      settings,
+      semantic: p.semantic,
+      replace: options.forceRefresh,
+    };
     this.waitUntil(storeAnswer(captured, p.request, outcome, target));
     this.waitUntil(recordCacheEvent(this.c.env.CACHE, p.partition.namespace, status, 0, this.waitUntil));
     return tag(outcome, captured.response, status);
@@ -148,7 +162,8 @@ export function withCache(
   c.var.outcome.cacheStatus = "DISABLED";
   if (![...settings.values()].some(Boolean)) {
     const { outcome } = c.var;
-    return async (leaf, timeoutMs) => tag(outcome, await tagFailure(outcome, "DISABLED", () => attempt(leaf, timeoutMs)), "DISABLED");
+    return async (leaf, timeoutMs) =>
+      tag(outcome, await tagFailure(outcome, "DISABLED", () => attempt(leaf, timeoutMs)), "DISABLED");
   }
   const cache = new RequestCache(c, settings, requestFor, attempt);
   return (leaf, timeoutMs) => cache.run(leaf, timeoutMs);

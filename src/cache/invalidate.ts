@@ -43,7 +43,9 @@ function decodeCursor(cursor: string | undefined): { phase: number; kv: string |
   if (!cursor) return { phase: 0, kv: undefined };
   const dot = cursor.indexOf(".");
   const phase = Number(cursor.slice(0, dot));
-  return Number.isInteger(phase) && phase >= 0 ? { phase, kv: cursor.slice(dot + 1) || undefined } : { phase: 0, kv: undefined };
+  return Number.isInteger(phase) && phase >= 0
+    ? { phase, kv: cursor.slice(dot + 1) || undefined }
+    : { phase: 0, kv: undefined };
 }
 
 async function deleteAll(kv: KVNamespace, keys: string[]): Promise<void> {
@@ -52,10 +54,15 @@ async function deleteAll(kv: KVNamespace, keys: string[]): Promise<void> {
   }
 }
 
-export async function invalidate(kv: KVNamespace, request: InvalidateRequest, cursor?: string): Promise<InvalidateResult | null> {
+export async function invalidate(
+  kv: KVNamespace,
+  request: InvalidateRequest,
+  cursor?: string,
+): Promise<InvalidateResult | null> {
   if ("key" in request) {
     if (!parseEntryKey(request.key)) return null;
-    const existed = (await kv.get(request.key, "stream").then((body) => body?.cancel().then(() => true) ?? false)) === true;
+    const existed =
+      (await kv.get(request.key, "stream").then((body) => body?.cancel().then(() => true) ?? false)) === true;
     await kv.delete(request.key);
     return { deleted: existed ? 1 : 0, cursor: null };
   }
@@ -68,7 +75,9 @@ export async function invalidate(kv: KVNamespace, request: InvalidateRequest, cu
     const listed = await kv.list({ prefix: current.prefix, cursor: kvCursor, limit: PAGE_SIZE });
     const names = listed.keys
       .map((key) => key.name)
-      .filter((name) => current.model === undefined || name.slice(current.prefix.length).split(":")[1] === current.model);
+      .filter(
+        (name) => current.model === undefined || name.slice(current.prefix.length).split(":")[1] === current.model,
+      );
     await deleteAll(kv, names);
     deleted += names.length;
     if (listed.list_complete) {

@@ -39,7 +39,10 @@ export interface Partition {
   scope: string;
 }
 
-export async function partitionPrefix(kind: typeof ENTRY_PREFIX | typeof BUCKET_PREFIX, partition: Partition): Promise<string> {
+export async function partitionPrefix(
+  kind: typeof ENTRY_PREFIX | typeof BUCKET_PREFIX,
+  partition: Partition,
+): Promise<string> {
   const [ns, model] = await Promise.all([segment(partition.namespace), segment(partition.model)]);
   return `${kind}${ns}:${model}:${partition.scope}:`;
 }

@@ -52,7 +52,12 @@ export async function planSemantic(
     }
     return pending;
   };
-  return { index: semanticIndexFor(c.env), partition: { ...partition, context }, threshold: settings.threshold, vector };
+  return {
+    index: semanticIndexFor(c.env),
+    partition: { ...partition, context },
+    threshold: settings.threshold,
+    vector,
+  };
 }
 
 export interface Hit {
@@ -78,6 +83,10 @@ export async function lookup(
   if (!semantic) return null;
   const best = await semantic.index.search(semantic.partition, semantic.vector(), semantic.threshold);
   if (!best) return null;
-  const neighbour = await readEntry(kv, (await partitionPrefix(ENTRY_PREFIX, partition)) + best.hash, settings.maxAgeMs);
+  const neighbour = await readEntry(
+    kv,
+    (await partitionPrefix(ENTRY_PREFIX, partition)) + best.hash,
+    settings.maxAgeMs,
+  );
   return neighbour ? { entry: neighbour, status: "SEMANTIC HIT" } : null;
 }

@@ -6,7 +6,8 @@
 
 export type Fields = Record<string, unknown>;
 
-const isFields = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
+const isFields = (value: unknown): value is Fields =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Fields of object deltas whose text arrives in pieces; the others (ids, expiry times, names) arrive whole. */
 const PIECEWISE: Record<string, ReadonlySet<string>> = {

@@ -58,19 +58,31 @@ function chatFrames(body: ChatBody, replay: Replay): string {
     const { message, index } = choice;
     const logprobs = logprobsPlan(choice);
     // As OpenAI opens a stream: `content: ""` (null before tool calls), and `refusal: null` when the message has one.
-    const opening: Record<string, unknown> = { role: "assistant", content: typeof message.content === "string" ? "" : null };
+    const opening: Record<string, unknown> = {
+      role: "assistant",
+      content: typeof message.content === "string" ? "" : null,
+    };
     if ("refusal" in message) opening.refusal = null;
     out += chunk(index, opening);
     for (const [key, value] of Object.entries(message)) {
-      if (!MESSAGE_STRUCTURE.has(key) && value !== null && value !== undefined && value !== "") out += chunk(index, { [key]: value });
+      if (!MESSAGE_STRUCTURE.has(key) && value !== null && value !== undefined && value !== "")
+        out += chunk(index, { [key]: value });
     }
     if (message.content) out += chunk(index, { content: message.content }, logprobs.content);
     if (message.refusal) out += chunk(index, { refusal: message.refusal }, logprobs.refusal);
     message.tool_calls?.forEach((call, n) => {
       const { id, type, function: fn, ...extra } = call;
-      out += chunk(index, { tool_calls: [{ index: n, id, type, function: { name: fn.name, arguments: fn.arguments }, ...extra }] });
+      out += chunk(index, {
+        tool_calls: [{ index: n, id, type, function: { name: fn.name, arguments: fn.arguments }, ...extra }],
+      });
     });
-    const finish = { ...pick(choice, (key) => !CHOICE_STRUCTURE.has(key)), index, delta: {}, logprobs: logprobs.finish, finish_reason: choice.finish_reason ?? "stop" };
+    const finish = {
+      ...pick(choice, (key) => !CHOICE_STRUCTURE.has(key)),
+      index,
+      delta: {},
+      logprobs: logprobs.finish,
+      finish_reason: choice.finish_reason ?? "stop",
+    };
     const last = position === body.choices.length - 1;
     out += frame({ ...head, choices: [finish], ...tail, ...(last ? extras : {}) });
   });

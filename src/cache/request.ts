@@ -57,13 +57,21 @@ function targetIdentity(target: ResolvedTarget, forwarded?: Readonly<Record<stri
     provider: target.provider,
     host: target.customHost ?? null,
     azure: azure
-      ? { resource: azure.resourceName ?? null, deployment: azure.deploymentId ?? null, version: azure.apiVersion ?? null }
+      ? {
+          resource: azure.resourceName ?? null,
+          deployment: azure.deploymentId ?? null,
+          version: azure.apiVersion ?? null,
+        }
       : null,
   };
 }
 
 /** `forwarded`: the client headers the target passes upstream (pipeline/forward-headers.ts). */
-export function describeRequest(request: OperationRequest, target: ResolvedTarget, forwarded?: Readonly<Record<string, string>>): CacheRequest {
+export function describeRequest(
+  request: OperationRequest,
+  target: ResolvedTarget,
+  forwarded?: Readonly<Record<string, string>>,
+): CacheRequest {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request.body)) {
     if (!NON_SEMANTIC_FIELDS.has(key)) body[key] = value;

@@ -4,7 +4,11 @@ import type { CacheEntry } from "./entry";
 import { replayStream } from "./replay";
 import type { CacheRequest } from "./request";
 
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  connection: "keep-alive",
+};
 
 /** The stored usage as the logger reads it: the tokens this hit did not spend. */
 function usageOf(entry: CacheEntry): Usage | undefined {
@@ -15,7 +19,8 @@ function usageOf(entry: CacheEntry): Usage | undefined {
   const out: Usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: completion, total_tokens: total };
   const cached = usage.prompt_tokens_details?.cached_tokens;
   if (cached !== undefined) out.prompt_tokens_details = { cached_tokens: cached };
-  if (usage.cache_creation_input_tokens !== undefined) out.cache_creation_input_tokens = usage.cache_creation_input_tokens;
+  if (usage.cache_creation_input_tokens !== undefined)
+    out.cache_creation_input_tokens = usage.cache_creation_input_tokens;
   return out;
 }
 
@@ -24,7 +29,12 @@ function usageOf(entry: CacheEntry): Usage | undefined {
  * SSE. Fills the outcome the way a provider call would (provider, model, usage, finish reason) so the log shows
  * what was served; the logger prices a hit at 0. Null when the entry cannot serve this request.
  */
-export function hitResponse(entry: CacheEntry, request: CacheRequest, outcome: RequestOutcome, startedAt: number): Response | null {
+export function hitResponse(
+  entry: CacheEntry,
+  request: CacheRequest,
+  outcome: RequestOutcome,
+  startedAt: number,
+): Response | null {
   if (entry.operation !== request.operation) return null;
   let response: Response;
   if (request.stream && request.operation !== "embeddings") {
@@ -34,7 +44,10 @@ export function hitResponse(entry: CacheEntry, request: CacheRequest, outcome: R
     response = new Response(text, { status: 200, headers: SSE_HEADERS });
     outcome.firstTokenMs = performance.now() - startedAt;
   } else {
-    response = new Response(JSON.stringify(entry.body), { status: 200, headers: { "content-type": "application/json" } });
+    response = new Response(JSON.stringify(entry.body), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   }
   outcome.provider = request.provider;
   outcome.stream = request.stream;
@@ -42,7 +55,8 @@ export function hitResponse(entry: CacheEntry, request: CacheRequest, outcome: R
   const usage = usageOf(entry);
   if (usage) outcome.usage = usage;
   const [choice] = Array.isArray(entry.body.choices) ? entry.body.choices : [];
-  const finish: unknown = typeof choice === "object" && choice !== null ? (choice as { finish_reason?: unknown }).finish_reason : null;
+  const finish: unknown =
+    typeof choice === "object" && choice !== null ? (choice as { finish_reason?: unknown }).finish_reason : null;
   if (typeof finish === "string") outcome.finishReason = finish;
   return response;
 }

@@ -24,7 +24,8 @@ export function tenantOf(c: AppContext, target: ResolvedTarget): Tenant {
 }
 
 const encoder = new TextEncoder();
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
+const hex = (bytes: ArrayBuffer) =>
+  Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
 /** Derivation label: the scope key is never the server secret itself, which keeps its other uses apart. */
 const DERIVATION = "ai-gateway/cache-scope/v1";
 
@@ -33,7 +34,8 @@ type SecretEnv = Pick<Env, "VAULT_KEY" | "ADMIN_TOKEN">;
 /** Per isolate: the derived key of the current secret (one import and one HMAC per isolate, not per request). */
 let derived: { secret: string; key: Promise<CryptoKey> } | null = null;
 
-const hmacKey = (bytes: BufferSource) => crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+const hmacKey = (bytes: BufferSource) =>
+  crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 
 function scopeKey(env: SecretEnv): Promise<CryptoKey> | null {
   // VAULT_KEY first (32 random bytes), else ADMIN_TOKEN: one of them is set wherever the gateway is administered.
@@ -58,6 +60,8 @@ function scopeKey(env: SecretEnv): Promise<CryptoKey> | null {
 export async function scopeId(tenant: Tenant, env: SecretEnv): Promise<string> {
   const message = `scope:${tenant.id}`;
   const key = tenant.credential ? scopeKey(env) : null;
-  const digest = key ? hex(await crypto.subtle.sign("HMAC", await key, encoder.encode(message))) : await sha256Hex(message);
+  const digest = key
+    ? hex(await crypto.subtle.sign("HMAC", await key, encoder.encode(message)))
+    : await sha256Hex(message);
   return digest.slice(0, 32);
 }

@@ -38,10 +38,14 @@ const PRINTABLE = /^[\x20-\x7e]+$/;
 export function requestOptions(c: AppContext): RequestOptions {
   const raw = c.req.header("x-portkey-cache-namespace")?.trim();
   if (raw !== undefined && raw !== "" && (raw.length > MAX_NAMESPACE_LENGTH || !PRINTABLE.test(raw))) {
-    throw new RoutingStop(400, `x-portkey-cache-namespace must be 1-${MAX_NAMESPACE_LENGTH} printable ASCII characters`, {
-      param: "x-portkey-cache-namespace",
-      code: "invalid_cache_namespace",
-    });
+    throw new RoutingStop(
+      400,
+      `x-portkey-cache-namespace must be 1-${MAX_NAMESPACE_LENGTH} printable ASCII characters`,
+      {
+        param: "x-portkey-cache-namespace",
+        code: "invalid_cache_namespace",
+      },
+    );
   }
   return {
     namespace: raw || DEFAULT_NAMESPACE,
@@ -79,7 +83,9 @@ type SemanticEnv = Env & { SEMANTIC_CACHE_EMBEDDING_API_KEY?: string };
 
 function embeddingTimeoutMs(value: string | undefined): number {
   const parsed = Number(value);
-  return value?.trim() && Number.isFinite(parsed) && parsed > 0 ? Math.min(parsed, MAX_EMBEDDING_TIMEOUT_MS) : DEFAULT_EMBEDDING_TIMEOUT_MS;
+  return value?.trim() && Number.isFinite(parsed) && parsed > 0
+    ? Math.min(parsed, MAX_EMBEDDING_TIMEOUT_MS)
+    : DEFAULT_EMBEDDING_TIMEOUT_MS;
 }
 
 export function semanticSettings(env: SemanticEnv): SemanticSettings | null {
@@ -88,7 +94,12 @@ export function semanticSettings(env: SemanticEnv): SemanticSettings | null {
   if (!provider || !model) return null;
   const parsed = Number(env.SEMANTIC_CACHE_THRESHOLD);
   const threshold = Number.isFinite(parsed) && parsed > 0 && parsed <= 1 ? parsed : DEFAULT_SEMANTIC_THRESHOLD;
-  const settings: SemanticSettings = { threshold, provider, model, embeddingTimeoutMs: embeddingTimeoutMs(env.SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS) };
+  const settings: SemanticSettings = {
+    threshold,
+    provider,
+    model,
+    embeddingTimeoutMs: embeddingTimeoutMs(env.SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS),
+  };
   const host = env.SEMANTIC_CACHE_EMBEDDING_HOST?.trim();
   if (host) settings.host = host;
   if (env.SEMANTIC_CACHE_EMBEDDING_API_KEY) settings.apiKey = env.SEMANTIC_CACHE_EMBEDDING_API_KEY;

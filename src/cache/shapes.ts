@@ -14,7 +14,9 @@ export const toolCallDeltaSchema = z.looseObject({
   function: z.looseObject({ name: z.string().optional(), arguments: z.string().optional() }).optional(),
 });
 
-const logprobs = z.looseObject({ content: z.array(z.unknown()).nullish(), refusal: z.array(z.unknown()).nullish() }).nullish();
+const logprobs = z
+  .looseObject({ content: z.array(z.unknown()).nullish(), refusal: z.array(z.unknown()).nullish() })
+  .nullish();
 
 export const chatChunkSchema = z.looseObject({
   id: z.string(),
@@ -80,7 +82,9 @@ export const completionBodySchema = z.looseObject({
   id: z.string(),
   created: z.number(),
   model: z.string(),
-  choices: z.array(z.looseObject({ index: z.number().int().min(0), text: z.string(), finish_reason: z.string().nullish() })),
+  choices: z.array(
+    z.looseObject({ index: z.number().int().min(0), text: z.string(), finish_reason: z.string().nullish() }),
+  ),
 });
 
 export const embeddingsBodySchema = z.looseObject({ object: z.literal("list"), data: z.array(z.unknown()).min(1) });

@@ -50,5 +50,10 @@ export async function storeAnswer(
   if (!target.semantic) return;
   const vector = await target.semantic.vector();
   if (!vector) return;
-  await target.semantic.index.add(target.semantic.partition, { hash: target.hash, vector, createdAt: now, expiresAt: entry.expiresAt });
+  await target.semantic.index.add(target.semantic.partition, {
+    hash: target.hash,
+    vector,
+    createdAt: now,
+    expiresAt: entry.expiresAt,
+  });
 }

@@ -24,7 +24,8 @@ export const SECRET_FIELD_NAMES: readonly string[] = [...SECRET_FIELDS];
 
 /** What the admin API shows for a secret; a sealed one (src/configs/sealed.ts) carries the hint made at save time. */
 export function maskSecret(value: unknown): string {
-  if (isSealedSecret(value)) return typeof value.hint === "string" && /^\*{4}.{0,4}$/.test(value.hint) ? value.hint : MASK;
+  if (isSealedSecret(value))
+    return typeof value.hint === "string" && /^\*{4}.{0,4}$/.test(value.hint) ? value.hint : MASK;
   if (typeof value !== "string") return MASK;
   // The last 4 characters tell keys apart without giving anything usable away; short values show nothing.
   return value.length >= 16 ? `${MASK}${value.slice(-4)}` : MASK;
@@ -35,7 +36,10 @@ export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, SECRET_FIELDS.has(key) ? maskSecret(child) : redactSecrets(child)]),
+    Object.entries(value).map(([key, child]) => [
+      key,
+      SECRET_FIELDS.has(key) ? maskSecret(child) : redactSecrets(child),
+    ]),
   );
 }
 

@@ -31,7 +31,11 @@ function needsReencrypt(currentKeyId: string): SQL {
 }
 
 /** Every secret of one version sealed under the current key (fresh IVs); the key ids it moved from, none if unchanged. */
-async function resealVersion(keys: VaultKeys, configJson: string, ref: ConfigVersionRef): Promise<{ json: string; from: string[] }> {
+async function resealVersion(
+  keys: VaultKeys,
+  configJson: string,
+  ref: ConfigVersionRef,
+): Promise<{ json: string; from: string[] }> {
   const from = new Set<string>();
   const config = await mapSecretFields(JSON.parse(configJson), async (value, path) => {
     if (isSealedSecret(value)) {
@@ -69,12 +73,20 @@ export async function reencryptConfigSecrets(env: Env, db: Db, actor: string): P
   const statements = [];
   for (const row of rows) {
     const { json, from } = await resealVersion(keys, row.config, row);
-    const where = and(eq(configVersions.configId, row.configId), eq(configVersions.version, row.version), eq(configVersions.config, row.config));
+    const where = and(
+      eq(configVersions.configId, row.configId),
+      eq(configVersions.version, row.version),
+      eq(configVersions.config, row.config),
+    );
     const details = { version: row.version, from_vault_key_id: from.join(","), vault_key_id: keys.current.id };
     const applied = sql`EXISTS (SELECT 1 FROM config_versions WHERE config_id = ${row.configId} AND version = ${row.version} AND config = ${json})`;
     statements.push(
       db.update(configVersions).set({ config: json }).where(where).returning({ version: configVersions.version }),
-      auditInsertIf(db, { actor, action: "reencrypt", resourceType: "config", resourceId: row.configId, at: now, details }, applied),
+      auditInsertIf(
+        db,
+        { actor, action: "reencrypt", resourceType: "config", resourceId: row.configId, at: now, details },
+        applied,
+      ),
     );
   }
   const [first, ...rest] = statements;

@@ -34,7 +34,10 @@ export async function findLatestVersion(db: Db, ref: ConfigRef): Promise<LatestV
   return db
     .select({ configId: configVersions.configId, version: configVersions.version, config: configVersions.config })
     .from(configs)
-    .innerJoin(configVersions, and(eq(configVersions.configId, configs.id), eq(configVersions.version, configs.latestVersion)))
+    .innerJoin(
+      configVersions,
+      and(eq(configVersions.configId, configs.id), eq(configVersions.version, configs.latestVersion)),
+    )
     .where(and(refCondition(ref), eq(configs.archived, false)))
     .get();
 }
@@ -54,7 +57,10 @@ export async function listConfigRows(
 ): Promise<ConfigRow[]> {
   const { after } = options;
   const afterCondition = after
-    ? or(lt(configs.createdAt, new Date(after.key)), and(eq(configs.createdAt, new Date(after.key)), lt(configs.id, after.id)))
+    ? or(
+        lt(configs.createdAt, new Date(after.key)),
+        and(eq(configs.createdAt, new Date(after.key)), lt(configs.id, after.id)),
+      )
     : undefined;
   return db
     .select()

@@ -29,28 +29,45 @@ export async function mapSecretFields(value: unknown, visit: Visit, path: JsonPa
   const entries = await Promise.all(
     Object.entries(value).map(async ([key, child]) => {
       const childPath = [...path, key];
-      return [key, isSecretField(key) ? await visit(child, childPath) : await mapSecretFields(child, visit, childPath)] as const;
+      return [
+        key,
+        isSecretField(key) ? await visit(child, childPath) : await mapSecretFields(child, visit, childPath),
+      ] as const;
     }),
   );
   return Object.fromEntries(entries);
 }
 
 /** GCM additional data. The prefix keeps it apart from virtual keys' (a bare row id): their ciphertexts do not fit here. */
-const bindingOf = (ref: ConfigVersionRef, path: JsonPath) => `config-secret:${JSON.stringify([ref.configId, ref.version, path])}`;
+const bindingOf = (ref: ConfigVersionRef, path: JsonPath) =>
+  `config-secret:${JSON.stringify([ref.configId, ref.version, path])}`;
 
 const describeSecret = (ref: ConfigVersionRef, path: JsonPath) =>
   `${configIssuePath(path)} of saved config ${ref.configId} (version ${ref.version})`;
 
-export async function sealSecret(key: VaultKey, plaintext: string, ref: ConfigVersionRef, path: JsonPath): Promise<SealedSecret> {
+export async function sealSecret(
+  key: VaultKey,
+  plaintext: string,
+  ref: ConfigVersionRef,
+  path: JsonPath,
+): Promise<SealedSecret> {
   return toEnvelope(await seal(key, plaintext, bindingOf(ref, path)), maskSecret(plaintext));
 }
 
 /** The plaintext of an envelope; a 503 when it is malformed, tampered, moved, or its vault key is not configured. */
-export async function openSecret(keys: VaultKeys, envelope: Record<string, unknown>, ref: ConfigVersionRef, path: JsonPath): Promise<string> {
+export async function openSecret(
+  keys: VaultKeys,
+  envelope: Record<string, unknown>,
+  ref: ConfigVersionRef,
+  path: JsonPath,
+): Promise<string> {
   const what = describeSecret(ref, path);
   const sealed = fromEnvelope(envelope);
   if (!sealed) {
-    throw new GatewayError(503, `${what} is not a readable vault envelope`, { type: "api_error", code: "vault_decrypt_failed" });
+    throw new GatewayError(503, `${what} is not a readable vault envelope`, {
+      type: "api_error",
+      code: "vault_decrypt_failed",
+    });
   }
   return open(keys, sealed, bindingOf(ref, path), what);
 }
@@ -58,7 +75,9 @@ export async function openSecret(keys: VaultKeys, envelope: Record<string, unkno
 /** The config with every sealed secret opened (plaintext legacy values pass through). VAULT_KEY is only needed if one is sealed. */
 export async function openConfigSecrets(env: Env, config: unknown, ref: ConfigVersionRef): Promise<unknown> {
   let keys: Promise<VaultKeys> | undefined;
-  return mapSecretFields(config, async (value, path) => (isSealedSecret(value) ? openSecret(await (keys ??= vaultKeys(env)), value, ref, path) : value));
+  return mapSecretFields(config, async (value, path) =>
+    isSealedSecret(value) ? openSecret(await (keys ??= vaultKeys(env)), value, ref, path) : value,
+  );
 }
 
 /** The current vault key for a save; without VAULT_KEY a 503 that says what to do, naming the field. */
@@ -101,7 +120,11 @@ export async function sealConfigSecrets(env: Env, configJson: string, ref: Confi
   const reserved = findVaultField(config);
   if (reserved) {
     const param = configIssuePath(reserved.at(-1) === VAULT_FIELD ? reserved.slice(0, -1) : reserved);
-    throw badRequest(`${param}: "${VAULT_FIELD}" is reserved for keys the gateway encrypted; send the provider key itself`, param, "invalid_config");
+    throw badRequest(
+      `${param}: "${VAULT_FIELD}" is reserved for keys the gateway encrypted; send the provider key itself`,
+      param,
+      "invalid_config",
+    );
   }
   let key: Promise<VaultKey> | undefined;
   let sealedAny = false;

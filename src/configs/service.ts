@@ -26,7 +26,9 @@ export async function requireConfig(db: Db, idOrSlug: string, forWrite = false):
   const row = ref ? await findConfig(db, ref) : undefined;
   if (!row) throw configNotFound(idOrSlug);
   if (forWrite && row.archived) {
-    throw new GatewayError(409, `config ${JSON.stringify(idOrSlug)} is archived and can no longer change`, { code: "config_archived" });
+    throw new GatewayError(409, `config ${JSON.stringify(idOrSlug)} is archived and can no longer change`, {
+      code: "config_archived",
+    });
   }
   return row;
 }
@@ -37,7 +39,10 @@ function forget(row: Pick<ConfigRow, "id" | "slug">): void {
 }
 
 const slugTaken = (slug: string) =>
-  new GatewayError(409, `slug: a config with slug ${JSON.stringify(slug)} already exists`, { param: "slug", code: "config_slug_taken" });
+  new GatewayError(409, `slug: a config with slug ${JSON.stringify(slug)} already exists`, {
+    param: "slug",
+    code: "config_slug_taken",
+  });
 
 export async function createConfig(
   env: Env,
@@ -61,8 +66,17 @@ export async function createConfig(
   try {
     await db.batch([
       db.insert(configs).values(row),
-      db.insert(configVersions).values({ configId: row.id, version: 1, config: stored, createdAt: now, createdBy: actor }),
-      auditInsert(db, { actor, action: "create", resourceType: RESOURCE, resourceId: row.id, at: now, details: { slug: row.slug, version: 1 } }),
+      db
+        .insert(configVersions)
+        .values({ configId: row.id, version: 1, config: stored, createdAt: now, createdBy: actor }),
+      auditInsert(db, {
+        actor,
+        action: "create",
+        resourceType: RESOURCE,
+        resourceId: row.id,
+        at: now,
+        details: { slug: row.slug, version: 1 },
+      }),
     ]);
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken(input.slug);
@@ -86,7 +100,9 @@ export async function addVersion(
   const stored = await sealConfigSecrets(env, input.configJson, { configId: current.id, version });
   try {
     await db.batch([
-      db.insert(configVersions).values({ configId: current.id, version, config: stored, createdAt: now, createdBy: actor }),
+      db
+        .insert(configVersions)
+        .values({ configId: current.id, version, config: stored, createdAt: now, createdBy: actor }),
       db
         .update(configs)
         .set({ latestVersion: version, updatedAt: now, name })
@@ -97,14 +113,23 @@ export async function addVersion(
         resourceType: RESOURCE,
         resourceId: current.id,
         at: now,
-        details: { slug: current.slug, version, previous_version: current.latestVersion, name_changed: name !== current.name },
+        details: {
+          slug: current.slug,
+          version,
+          previous_version: current.latestVersion,
+          name_changed: name !== current.name,
+        },
       }),
     ]);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new GatewayError(409, `config ${JSON.stringify(current.slug)} was updated concurrently; fetch it and retry`, {
-        code: "config_conflict",
-      });
+      throw new GatewayError(
+        409,
+        `config ${JSON.stringify(current.slug)} was updated concurrently; fetch it and retry`,
+        {
+          code: "config_conflict",
+        },
+      );
     }
     throw error;
   }
@@ -117,7 +142,14 @@ export async function renameConfig(db: Db, actor: string, current: ConfigRow, na
   const now = new Date();
   await db.batch([
     db.update(configs).set({ name, updatedAt: now }).where(eq(configs.id, current.id)),
-    auditInsert(db, { actor, action: "rename", resourceType: RESOURCE, resourceId: current.id, at: now, details: { slug: current.slug } }),
+    auditInsert(db, {
+      actor,
+      action: "rename",
+      resourceType: RESOURCE,
+      resourceId: current.id,
+      at: now,
+      details: { slug: current.slug },
+    }),
   ]);
   return { ...current, name, updatedAt: now };
 }

@@ -23,7 +23,10 @@ function checkCustomHosts(node: ConfigNode, path: string, policy: CustomHostPoli
       checkCustomHost(node.custom_host, policy);
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
-      throw new GatewayError(400, `${path}.custom_host: ${error.message}`, { param: `${path}.custom_host`, code: error.code });
+      throw new GatewayError(400, `${path}.custom_host: ${error.message}`, {
+        param: `${path}.custom_host`,
+        code: error.code,
+      });
     }
   }
   node.targets?.forEach((child, i) => checkCustomHosts(child, `${path}.targets[${i}]`, policy));

@@ -9,7 +9,14 @@ import { denialError } from "./denial";
 import { DEFAULT_OUTPUT_TOKENS, hasOutputLimit, outputTokens, promptTokens, promptTokensBound } from "./estimate";
 import { describeSubject, limiterStub, RESERVATION_TTL_MS, type Subject } from "./limits/client";
 import type { LocalLease, Need } from "./limits/lease";
-import { installLease, LEASE_WINDOW_MS, returnLeased, takeLeased, type LeaseContext, type RequestNeed } from "./limits/leases";
+import {
+  installLease,
+  LEASE_WINDOW_MS,
+  returnLeased,
+  takeLeased,
+  type LeaseContext,
+  type RequestNeed,
+} from "./limits/leases";
 import { reserveNano, toNano, type Limits } from "./limits/ledger";
 import { checkTarget } from "./policy";
 import { hasLimits, type VirtualKeyRecord } from "./records";
@@ -32,7 +39,9 @@ interface LeafCost {
 }
 
 /** What a granted admission holds: a reservation of its own at the limiter, or a share of this isolate's lease. */
-type Ticket = { subject: Subject; limits: Limits; need: Need } & ({ kind: "reservation"; id: string } | { kind: "lease"; lease: LocalLease });
+type Ticket = { subject: Subject; limits: Limits; need: Need } & (
+  { kind: "reservation"; id: string } | { kind: "lease"; lease: LocalLease }
+);
 
 type Admitted =
   | { kind: "free" }
@@ -60,7 +69,12 @@ function leafCost(operation: OperationName, json: unknown, leaf: ResolvedLeaf): 
   const price = model === undefined ? null : priceFor(leaf.provider, model);
   // tpm counts the estimate (as providers' own limiters do); the budget reserves an upper bound of the prompt.
   const tokens = promptTokens(operation, body) + output;
-  return { model, price, tokens, costUsd: price ? worstCaseCost(price, promptTokensBound(operation, body), output) : 0 };
+  return {
+    model,
+    price,
+    tokens,
+    costUsd: price ? worstCaseCost(price, promptTokensBound(operation, body), output) : 0,
+  };
 }
 
 /**
@@ -107,11 +121,17 @@ export class AdmissionGate {
     try {
       for (const leaf of input.leaves) {
         const model = modelFor(input.json, leaf.routed.overrideParams);
-        checkTarget(key, { path: input.hasConfig ? leaf.path : null, provider: leaf.provider, model, virtualKey: leaf.virtualKey });
+        checkTarget(key, {
+          path: input.hasConfig ? leaf.path : null,
+          provider: leaf.provider,
+          model,
+          virtualKey: leaf.virtualKey,
+        });
         if (!budgeted(key?.limits) && !budgeted(leaf.virtualKey?.limits)) continue;
         capOutput(input.operation, input.json, leaf);
         if (key && gatewaySubject) requirePrice(gatewaySubject, key.limits, this.cost(leaf), leaf, input.hasConfig);
-        if (leaf.virtualKey) requirePrice(virtualSubject(leaf.virtualKey), leaf.virtualKey.limits, this.cost(leaf), leaf, input.hasConfig);
+        if (leaf.virtualKey)
+          requirePrice(virtualSubject(leaf.virtualKey), leaf.virtualKey.limits, this.cost(leaf), leaf, input.hasConfig);
       }
     } catch (error) {
       input.outcome.deniedBy = "auth"; // what the key may use: an authorization refusal
@@ -120,7 +140,13 @@ export class AdmissionGate {
     // Only one target's answer is billed, so the worst case of the request is that of its dearest target.
     if (key && gatewaySubject && hasLimits(key.limits)) {
       const all = input.leaves.map((leaf) => this.cost(leaf));
-      this.gateway = this.call(gatewaySubject, key.limits, Math.max(0, ...all.map((c) => c.tokens)), Math.max(0, ...all.map((c) => c.costUsd)), true);
+      this.gateway = this.call(
+        gatewaySubject,
+        key.limits,
+        Math.max(0, ...all.map((c) => c.tokens)),
+        Math.max(0, ...all.map((c) => c.costUsd)),
+        true,
+      );
     } else {
       this.gateway = FREE;
     }
@@ -144,7 +170,9 @@ export class AdmissionGate {
   private call(subject: Subject, limits: Limits, tokens: number, costUsd: number, stop: boolean): Promise<Admitted> {
     const need = { tokens, nano: reserveNano(costUsd), costUsd };
     const lease = takeLeased(this.leaseContext, subject, limits, need);
-    const admitted = lease ? Promise.resolve<Admitted>({ kind: "granted", ticket: { subject, limits, need, kind: "lease", lease } }) : this.ask(subject, limits, need, stop);
+    const admitted = lease
+      ? Promise.resolve<Admitted>({ kind: "granted", ticket: { subject, limits, need, kind: "lease", lease } })
+      : this.ask(subject, limits, need, stop);
     this.calls.push(admitted);
     return admitted;
   }
@@ -169,7 +197,10 @@ export class AdmissionGate {
         // Budgets are hard: when the limiter cannot answer, the request is refused rather than run unmetered.
         console.warn("governance limiter unavailable", error instanceof Error ? error.message : error);
         const message = `the limits of ${describeSubject(subject)} cannot be checked right now; retry shortly`;
-        return { kind: "refused", error: new RoutingStop(503, message, { type: "api_error", code: "limits_unavailable" }) };
+        return {
+          kind: "refused",
+          error: new RoutingStop(503, message, { type: "api_error", code: "limits_unavailable" }),
+        };
       });
   }
 
@@ -242,10 +273,18 @@ export class AdmissionGate {
           return;
         }
         try {
-          await limiterStub(this.input.env, subject).settle({ id: ticket.id, ...used, requests: reached ? 1 : 0, period: limits.period });
+          await limiterStub(this.input.env, subject).settle({
+            id: ticket.id,
+            ...used,
+            requests: reached ? 1 : 0,
+            period: limits.period,
+          });
         } catch (error) {
           // The reservation is released by the object's alarm; only this request's cost goes unrecorded.
-          console.warn(`could not settle a reservation of ${describeSubject(subject)}`, error instanceof Error ? error.message : error);
+          console.warn(
+            `could not settle a reservation of ${describeSubject(subject)}`,
+            error instanceof Error ? error.message : error,
+          );
         }
       }),
     );

@@ -19,7 +19,8 @@ export function auditInsertIf(db: Db, event: AuditEvent, applied: SQL) {
 }
 
 /** The condition "virtual key `id` now holds the IV `iv`": true exactly when the guarded update applied. */
-export const holdsIv = (id: string, iv: string): SQL => sql`EXISTS (SELECT 1 FROM virtual_keys WHERE id = ${id} AND secret_iv = ${iv})`;
+export const holdsIv = (id: string, iv: string): SQL =>
+  sql`EXISTS (SELECT 1 FROM virtual_keys WHERE id = ${id} AND secret_iv = ${iv})`;
 
 /**
  * The condition "row `id` of `table` now carries `updatedAt`": true exactly when the change that set it applied

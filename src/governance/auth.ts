@@ -83,17 +83,29 @@ export function gatewayAuth() {
       );
     }
     if (looksLikeAdminKey(presented.token)) {
-      throw deny(c, 401, "an admin API key (agk_admin_...) is not a gateway API key: send a gateway key (pk-gw-...)", "invalid_api_key");
+      throw deny(
+        c,
+        401,
+        "an admin API key (agk_admin_...) is not a gateway API key: send a gateway key (pk-gw-...)",
+        "invalid_api_key",
+      );
     }
     // A token not shaped like a key we issue cannot be one: refused without a lookup (forged keys cost no D1 read).
-    const key = isGatewayKeyShaped(presented.token) ? await gatewayKeyByHash(c.env, await hashOf(presented.token)) : null;
+    const key = isGatewayKeyShaped(presented.token)
+      ? await gatewayKeyByHash(c.env, await hashOf(presented.token))
+      : null;
     // A deleted key is as unknown as a wrong one: nothing about it is worth telling the caller.
     if (!key || key.status === "deleted") throw deny(c, 401, "invalid gateway API key", "invalid_api_key");
     const { outcome } = c.var;
     outcome.gatewayKeyId = key.id;
     if (key.status === "disabled") throw deny(c, 403, `gateway API key "${key.name}" is disabled`, "api_key_disabled");
     if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
-      throw deny(c, 401, `gateway API key "${key.name}" expired at ${new Date(key.expiresAt).toISOString()}`, "api_key_expired");
+      throw deny(
+        c,
+        401,
+        `gateway API key "${key.name}" expired at ${new Date(key.expiresAt).toISOString()}`,
+        "api_key_expired",
+      );
     }
     if (key.user !== null) outcome.user = key.user;
     if (key.logBodies !== null) outcome.logBodies = key.logBodies;

@@ -24,11 +24,18 @@ function inSeconds(ms: number): string {
   return `${Math.ceil(seconds / 3_600)} h`;
 }
 
-const PERIOD_TEXT: Record<BudgetPeriod, string> = { none: "lifetime", daily: "daily", weekly: "weekly", monthly: "monthly" };
+const PERIOD_TEXT: Record<BudgetPeriod, string> = {
+  none: "lifetime",
+  daily: "daily",
+  weekly: "weekly",
+  monthly: "monthly",
+};
 
 function budgetMessage(who: string, denial: Denial, period: BudgetPeriod): string {
   const budget = `${PERIOD_TEXT[period]} budget of ${formatUsd(denial.limitValue)}`;
-  const resets = denial.resetsAt ? `resets at ${new Date(denial.resetsAt).toISOString()}` : "does not reset (raise budget_usd with the admin API)";
+  const resets = denial.resetsAt
+    ? `resets at ${new Date(denial.resetsAt).toISOString()}`
+    : "does not reset (raise budget_usd with the admin API)";
   switch (denial.reason) {
     case "too_large":
       return `budget: this request could cost up to ${formatUsd(denial.needed)}, more than the whole ${budget} of ${who}`;

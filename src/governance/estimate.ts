@@ -21,8 +21,10 @@ const TOKENS_PER_MESSAGE = 4;
 const TOKENS_PER_REQUEST = 3;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-const positive = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const positive = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
 /** Tokens in a text: an estimate or an upper bound. */
 type Count = (text: string) => number;
 
@@ -36,7 +38,8 @@ const utf8Bytes: Count = (text) => {
 
 function prompt(count: Count) {
   const textTokens = (value: unknown): number => (typeof value === "string" ? count(value) : 0);
-  const jsonTokens = (value: unknown): number => (value === undefined || value === null ? 0 : count(JSON.stringify(value)));
+  const jsonTokens = (value: unknown): number =>
+    value === undefined || value === null ? 0 : count(JSON.stringify(value));
   const contentTokens = (content: unknown): number => {
     if (typeof content === "string") return count(content);
     if (!Array.isArray(content)) return 0;
@@ -53,7 +56,8 @@ function prompt(count: Count) {
     let tokens = TOKENS_PER_REQUEST + jsonTokens(body.tools) + jsonTokens(body.response_format);
     for (const message of Array.isArray(body.messages) ? body.messages : []) {
       if (!isObject(message)) continue;
-      tokens += TOKENS_PER_MESSAGE + contentTokens(message.content) + textTokens(message.name) + jsonTokens(message.tool_calls);
+      tokens +=
+        TOKENS_PER_MESSAGE + contentTokens(message.content) + textTokens(message.name) + jsonTokens(message.tool_calls);
     }
     return tokens;
   };

@@ -25,7 +25,8 @@ const table: unknown = generated;
 const pricedModels: ReadonlyMap<ProviderId, readonly string[]> = (() => {
   const providers = (table as { providers?: Record<string, Record<string, unknown>> }).providers ?? {};
   const out = new Map<ProviderId, string[]>();
-  for (const [provider, models] of Object.entries(providers)) if (isProviderId(provider)) out.set(provider, Object.keys(models));
+  for (const [provider, models] of Object.entries(providers))
+    if (isProviderId(provider)) out.set(provider, Object.keys(models));
   return out;
 })();
 
@@ -34,7 +35,9 @@ async function reachableProviders(env: Env, key: GatewayKeyRecord): Promise<Prov
   if (key.allowedProviders) providers = providers.filter((p) => key.allowedProviders?.includes(p));
   if (key.allowedVirtualKeys) {
     // The request path's isolate cache: listing models costs no D1 read once the keys are warm.
-    const records = await Promise.all(key.allowedVirtualKeys.map((slug) => virtualKeyBySlug(env, slug).catch(() => null)));
+    const records = await Promise.all(
+      key.allowedVirtualKeys.map((slug) => virtualKeyBySlug(env, slug).catch(() => null)),
+    );
     const viaKeys = new Set(records.filter((record) => record?.status === "active").map((record) => record?.provider));
     providers = providers.filter((p) => viaKeys.has(p));
   }
@@ -50,10 +53,12 @@ export async function modelsFor(env: Env, key: GatewayKeyRecord | null, only?: P
     if (!byId.has(id)) byId.set(id, { id, object: "model", created: 0, owned_by: owner });
   };
   for (const provider of providers) {
-    for (const model of pricedModels.get(provider) ?? []) if (modelAllowed(key?.allowedModels ?? null, model)) add(model, provider);
+    for (const model of pricedModels.get(provider) ?? [])
+      if (modelAllowed(key?.allowedModels ?? null, model)) add(model, provider);
   }
   // Exact ids the admin allowed are usable even when the price table does not know them (self-hosted models).
-  for (const pattern of key?.allowedModels ?? []) if (!pattern.endsWith("*") && providers.length > 0) add(pattern, "gateway");
+  for (const pattern of key?.allowedModels ?? [])
+    if (!pattern.endsWith("*") && providers.length > 0) add(pattern, "gateway");
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -72,6 +77,7 @@ export function allowedFor(
   virtualKey: VirtualKeyRecord | undefined,
 ): ModelEntry[] {
   return models.filter(
-    (model) => modelAllowed(key?.allowedModels ?? null, model.id) && modelAllowed(virtualKey?.allowedModels ?? null, model.id),
+    (model) =>
+      modelAllowed(key?.allowedModels ?? null, model.id) && modelAllowed(virtualKey?.allowedModels ?? null, model.id),
   );
 }

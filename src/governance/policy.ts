@@ -11,7 +11,9 @@ import type { GatewayKeyRecord, VirtualKeyRecord } from "./records";
 /** Entries are exact model ids, or a prefix followed by `*` (`claude-*`, `gpt-4o*`). null allows everything. */
 export function modelAllowed(patterns: readonly string[] | null, model: string): boolean {
   if (patterns === null) return true;
-  return patterns.some((pattern) => (pattern.endsWith("*") ? model.startsWith(pattern.slice(0, -1)) : model === pattern));
+  return patterns.some((pattern) =>
+    pattern.endsWith("*") ? model.startsWith(pattern.slice(0, -1)) : model === pattern,
+  );
 }
 
 const list = (items: readonly string[]): string => items.join(", ");
@@ -34,7 +36,12 @@ export function checkTarget(key: GatewayKeyRecord | null, facts: TargetFacts): v
   const keyName = key ? `gateway key ${JSON.stringify(key.name)}` : "";
   const configParam = path ? "x-portkey-config" : null;
   if (key?.allowedProviders && !key.allowedProviders.includes(provider)) {
-    throw forbidden(path, `provider "${provider}" is not allowed for ${keyName} (allowed: ${list(key.allowedProviders)})`, "provider_not_allowed", configParam ?? "x-portkey-provider");
+    throw forbidden(
+      path,
+      `provider "${provider}" is not allowed for ${keyName} (allowed: ${list(key.allowedProviders)})`,
+      "provider_not_allowed",
+      configParam ?? "x-portkey-provider",
+    );
   }
   if (key?.allowedVirtualKeys && !virtualKey) {
     throw forbidden(
@@ -46,7 +53,12 @@ export function checkTarget(key: GatewayKeyRecord | null, facts: TargetFacts): v
   }
   if (model === undefined) return; // body validation answers 400 for a missing model
   if (key && !modelAllowed(key.allowedModels, model)) {
-    throw forbidden(path, `model "${model}" is not allowed for ${keyName} (allowed: ${list(key.allowedModels ?? [])})`, "model_not_allowed", configParam ?? "model");
+    throw forbidden(
+      path,
+      `model "${model}" is not allowed for ${keyName} (allowed: ${list(key.allowedModels ?? [])})`,
+      "model_not_allowed",
+      configParam ?? "model",
+    );
   }
   if (virtualKey && !modelAllowed(virtualKey.allowedModels, model)) {
     throw forbidden(

@@ -35,10 +35,17 @@ export interface VirtualKeyRecord {
 }
 
 export function limitsOf(row: Pick<GatewayKeyRow, "rpm" | "tpm" | "budgetUsd" | "budgetPeriod" | "updatedAt">): Limits {
-  return { rpm: row.rpm, tpm: row.tpm, budgetUsd: row.budgetUsd, period: row.budgetPeriod, version: row.updatedAt.getTime() };
+  return {
+    rpm: row.rpm,
+    tpm: row.tpm,
+    budgetUsd: row.budgetUsd,
+    period: row.budgetPeriod,
+    version: row.updatedAt.getTime(),
+  };
 }
 
-export const hasLimits = (limits: Limits): boolean => limits.rpm !== null || limits.tpm !== null || limits.budgetUsd !== null;
+export const hasLimits = (limits: Limits): boolean =>
+  limits.rpm !== null || limits.tpm !== null || limits.budgetUsd !== null;
 
 /** Records are shared by every request of the isolate: frozen so no request can change what the next one sees. */
 export function gatewayKeyRecord(row: GatewayKeyRow): GatewayKeyRecord {

@@ -39,7 +39,10 @@ export interface ListOptions {
 export async function listGatewayKeyRows(db: Db, options: ListOptions): Promise<GatewayKeyRow[]> {
   const { after } = options;
   const afterCondition = after
-    ? or(lt(gatewayKeys.createdAt, new Date(after.key)), and(eq(gatewayKeys.createdAt, new Date(after.key)), lt(gatewayKeys.id, after.id)))
+    ? or(
+        lt(gatewayKeys.createdAt, new Date(after.key)),
+        and(eq(gatewayKeys.createdAt, new Date(after.key)), lt(gatewayKeys.id, after.id)),
+      )
     : undefined;
   return db
     .select()
@@ -53,7 +56,10 @@ export async function listGatewayKeyRows(db: Db, options: ListOptions): Promise<
 export async function listVirtualKeyRows(db: Db, options: ListOptions): Promise<VirtualKeyRow[]> {
   const { after } = options;
   const afterCondition = after
-    ? or(lt(virtualKeys.createdAt, new Date(after.key)), and(eq(virtualKeys.createdAt, new Date(after.key)), lt(virtualKeys.id, after.id)))
+    ? or(
+        lt(virtualKeys.createdAt, new Date(after.key)),
+        and(eq(virtualKeys.createdAt, new Date(after.key)), lt(virtualKeys.id, after.id)),
+      )
     : undefined;
   return db
     .select()

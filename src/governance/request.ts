@@ -30,7 +30,8 @@ async function resolveDefault(env: Env, keyName: string, config: DefaultConfig):
   const what = `the default config of gateway key ${JSON.stringify(keyName)}`;
   if ("inline" in config) return validated(config.inline, validatedInline, what);
   const saved = await loadSavedConfig(env, config.ref);
-  if (saved === null) throw badRequest(`${what} (${JSON.stringify(config.ref)}) no longer exists`, PARAM, "config_not_found");
+  if (saved === null)
+    throw badRequest(`${what} (${JSON.stringify(config.ref)}) no longer exists`, PARAM, "config_not_found");
   return validated(saved, validatedSaved, what);
 }
 
@@ -44,7 +45,10 @@ export async function keyDefaultConfig(c: AppContext): Promise<RoutingConfig | n
  * The key's default metadata under the request's own (the request wins key by key), and the end user: metadata
  * `_user`, else the key's user (DESIGN.md).
  */
-export function withKeyMetadata(c: AppContext, metadata: Record<string, string> | undefined): Record<string, string> | undefined {
+export function withKeyMetadata(
+  c: AppContext,
+  metadata: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   const key = callerOf(c)?.key;
   const merged = key && Object.keys(key.metadata).length > 0 ? { ...key.metadata, ...metadata } : metadata;
   const user = merged?._user ?? key?.user ?? undefined;
@@ -68,25 +72,38 @@ export function virtualKeyResolver(c: AppContext): VirtualKeyResolver {
   return async (slug, param) => {
     if (!key) {
       throw refuse(
-        new GatewayError(401, `virtual key ${JSON.stringify(slug)}: virtual keys can only be used with a gateway API key`, {
-          code: "missing_api_key",
-          param,
-          headers: { "WWW-Authenticate": 'Bearer realm="gateway"' },
-        }),
+        new GatewayError(
+          401,
+          `virtual key ${JSON.stringify(slug)}: virtual keys can only be used with a gateway API key`,
+          {
+            code: "missing_api_key",
+            param,
+            headers: { "WWW-Authenticate": 'Bearer realm="gateway"' },
+          },
+        ),
       );
     }
     if (key.allowedVirtualKeys && !key.allowedVirtualKeys.includes(slug)) {
       throw refuse(
-        new GatewayError(403, `virtual key ${JSON.stringify(slug)} is not allowed for gateway key ${JSON.stringify(key.name)}`, {
-          code: "virtual_key_not_allowed",
-          param,
-        }),
+        new GatewayError(
+          403,
+          `virtual key ${JSON.stringify(slug)} is not allowed for gateway key ${JSON.stringify(key.name)}`,
+          {
+            code: "virtual_key_not_allowed",
+            param,
+          },
+        ),
       );
     }
     const record = SLUG_PATTERN.test(slug) ? await virtualKeyBySlug(c.env, slug) : null;
     if (!record) throw badRequest(`virtual key ${JSON.stringify(slug)} not found`, param, "virtual_key_not_found");
     if (record.status !== "active" || !record.credential) {
-      throw refuse(new GatewayError(403, `virtual key ${JSON.stringify(slug)} is disabled`, { code: "virtual_key_disabled", param }));
+      throw refuse(
+        new GatewayError(403, `virtual key ${JSON.stringify(slug)} is disabled`, {
+          code: "virtual_key_disabled",
+          param,
+        }),
+      );
     }
     return record;
   };

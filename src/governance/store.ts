@@ -20,8 +20,16 @@ export const KEY_CACHE_TTL_MS = 10_000;
 export const KEY_MISS_TTL_MS = 5_000;
 const MAX_ENTRIES = 2_000;
 
-const gatewayKeyCache = new TtlCache<GatewayKeyRecord>({ ttlMs: KEY_CACHE_TTL_MS, missTtlMs: KEY_MISS_TTL_MS, maxEntries: MAX_ENTRIES });
-const virtualKeyCache = new TtlCache<VirtualKeyRecord>({ ttlMs: KEY_CACHE_TTL_MS, missTtlMs: KEY_MISS_TTL_MS, maxEntries: MAX_ENTRIES });
+const gatewayKeyCache = new TtlCache<GatewayKeyRecord>({
+  ttlMs: KEY_CACHE_TTL_MS,
+  missTtlMs: KEY_MISS_TTL_MS,
+  maxEntries: MAX_ENTRIES,
+});
+const virtualKeyCache = new TtlCache<VirtualKeyRecord>({
+  ttlMs: KEY_CACHE_TTL_MS,
+  missTtlMs: KEY_MISS_TTL_MS,
+  maxEntries: MAX_ENTRIES,
+});
 
 /** The gateway key whose secret hashes to `hash` (any status: the caller decides what disabled means), or null. */
 export function gatewayKeyByHash(env: Env, hash: string): Promise<GatewayKeyRecord | null> {
@@ -33,7 +41,8 @@ export function gatewayKeyByHash(env: Env, hash: string): Promise<GatewayKeyReco
 
 /** Decrypt a row's credential (503 when the vault cannot). */
 export async function decryptCredential(env: Env, row: VirtualKeyRow): Promise<ProviderCredential> {
-  if (row.secretCiphertext === null || row.secretIv === null) throw new Error(`virtual key ${row.id} has no stored credential`);
+  if (row.secretCiphertext === null || row.secretIv === null)
+    throw new Error(`virtual key ${row.id} has no stored credential`);
   const what = `virtual key ${JSON.stringify(row.slug)}`;
   const sealed = { ciphertext: row.secretCiphertext, iv: row.secretIv, keyId: row.vaultKeyId };
   return parseCredential(await open(await vaultKeys(env), sealed, row.id, what));

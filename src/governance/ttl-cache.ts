@@ -13,9 +13,7 @@ export class TtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly misses = new Map<string, number>();
 
-  constructor(
-    private readonly options: { ttlMs: number; missTtlMs: number; maxEntries: number; now?: () => number },
-  ) {}
+  constructor(private readonly options: { ttlMs: number; missTtlMs: number; maxEntries: number; now?: () => number }) {}
 
   private now(): number {
     return (this.options.now ?? Date.now)();

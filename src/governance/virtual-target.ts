@@ -29,7 +29,11 @@ export function virtualKeyRef(spec: LeafSpec, defaults: HeaderDefaults, bodyMode
   const { node, path } = spec;
   if (node.virtual_key !== undefined) {
     if (node.provider !== undefined || node.api_key !== undefined) {
-      throw badRequest(`${path}: set either virtual_key or provider and api_key, not both`, "x-portkey-config", "invalid_config");
+      throw badRequest(
+        `${path}: set either virtual_key or provider and api_key, not both`,
+        "x-portkey-config",
+        "invalid_config",
+      );
     }
     return { slug: node.virtual_key, param: "x-portkey-config", path: `${path}.virtual_key` };
   }
@@ -45,9 +49,16 @@ export function virtualKeyRef(spec: LeafSpec, defaults: HeaderDefaults, bodyMode
  * A URL field stored with a virtual key, checked again on use: a key saved before the save-time check existed
  * must not build a URL the check would refuse.
  */
-function storedUrlField(value: string | undefined, field: string, kind: UrlFieldKind, who: string, param: string): string | undefined {
+function storedUrlField(
+  value: string | undefined,
+  field: string,
+  kind: UrlFieldKind,
+  who: string,
+  param: string,
+): string | undefined {
   const problem = value === undefined ? null : urlFieldProblem(kind, value);
-  if (problem) throw badRequest(`${who}: its stored ${field} ${problem}; fix the virtual key`, param, "invalid_parameter");
+  if (problem)
+    throw badRequest(`${who}: its stored ${field} ${problem}; fix the virtual key`, param, "invalid_parameter");
   return value;
 }
 
@@ -68,10 +79,15 @@ export function virtualTarget(
   if (!credential) throw new Error(`virtual key ${record.slug} reached routing without a credential`);
   const who = `virtual key ${JSON.stringify(record.slug)}`;
   if (settings.customHost !== undefined || defaults.customHost !== undefined) {
-    throw badRequest(`custom_host cannot be used with ${who}: its provider key only goes to the host stored with it`, ref.param, "custom_host_not_allowed");
+    throw badRequest(
+      `custom_host cannot be used with ${who}: its provider key only goes to the host stored with it`,
+      ref.param,
+      "custom_host_not_allowed",
+    );
   }
   const target: ResolvedTarget = { provider: record.provider, apiKey: credential.api_key };
-  const host = credential.custom_host ?? (record.provider === "ollama" ? COMPATIBLE_PROVIDERS.ollama.baseUrl : undefined);
+  const host =
+    credential.custom_host ?? (record.provider === "ollama" ? COMPATIBLE_PROVIDERS.ollama.baseUrl : undefined);
   if (host) {
     try {
       target.customHost = checkCustomHost(host, customHostPolicy(env));
@@ -83,16 +99,31 @@ export function virtualTarget(
   if (record.provider === "azure-openai") {
     const resource = node.azure_resource_name ?? defaults.azure.resourceName;
     if (resource !== undefined && resource !== credential.azure_resource_name) {
-      throw badRequest(`the Azure resource of ${who} is fixed: do not send another one`, ref.param, "azure_resource_not_allowed");
+      throw badRequest(
+        `the Azure resource of ${who} is fixed: do not send another one`,
+        ref.param,
+        "azure_resource_not_allowed",
+      );
     }
     target.azure = {
-      resourceName: storedUrlField(credential.azure_resource_name, "azure_resource_name", "azureResourceName", who, ref.param),
-      deploymentId: node.azure_deployment_id ?? defaults.azure.deploymentId ??
+      resourceName: storedUrlField(
+        credential.azure_resource_name,
+        "azure_resource_name",
+        "azureResourceName",
+        who,
+        ref.param,
+      ),
+      deploymentId:
+        node.azure_deployment_id ??
+        defaults.azure.deploymentId ??
         storedUrlField(credential.azure_deployment_id, "azure_deployment_id", "azureDeploymentId", who, ref.param),
-      apiVersion: node.azure_api_version ?? defaults.azure.apiVersion ??
+      apiVersion:
+        node.azure_api_version ??
+        defaults.azure.apiVersion ??
         storedUrlField(credential.azure_api_version, "azure_api_version", "azureApiVersion", who, ref.param),
     };
   }
-  const overrideParams = ref.model === undefined ? settings.overrideParams : { ...settings.overrideParams, model: ref.model };
+  const overrideParams =
+    ref.model === undefined ? settings.overrideParams : { ...settings.overrideParams, model: ref.model };
   return { target, overrideParams };
 }

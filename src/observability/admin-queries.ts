@@ -40,7 +40,9 @@ export const analyticsQuerySchema = z.strictObject({
   group_by: z
     .string()
     .refine(
-      (value) => (GROUP_BY_DIMENSIONS as readonly string[]).includes(value) || (value.startsWith("metadata.") && METADATA_KEY_PATTERN.test(value.slice(9))),
+      (value) =>
+        (GROUP_BY_DIMENSIONS as readonly string[]).includes(value) ||
+        (value.startsWith("metadata.") && METADATA_KEY_PATTERN.test(value.slice(9))),
       `expected one of ${GROUP_BY_DIMENSIONS.join(", ")}, metadata.<key> (a key of 1 to 64 characters A-Z a-z 0-9 _ . -)`,
     )
     .optional(),
@@ -56,7 +58,11 @@ export type AnalyticsQuery = z.infer<typeof analyticsQuerySchema>;
 const MAX_METADATA_FILTERS = 8;
 
 /** `metadata.<k>=<v>` parameters, split from the rest (their names are open-ended). */
-export function splitMetadataFilters(query: Record<string, string>): { rest: Record<string, string>; metadata: Array<[string, string]>; bad?: string } {
+export function splitMetadataFilters(query: Record<string, string>): {
+  rest: Record<string, string>;
+  metadata: Array<[string, string]>;
+  bad?: string;
+} {
   const rest: Record<string, string> = {};
   const metadata: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(query)) {
@@ -65,7 +71,8 @@ export function splitMetadataFilters(query: Record<string, string>): { rest: Rec
       continue;
     }
     const key = name.slice("metadata.".length);
-    if (!METADATA_KEY_PATTERN.test(key) || metadata.length >= MAX_METADATA_FILTERS) return { rest, metadata, bad: name };
+    if (!METADATA_KEY_PATTERN.test(key) || metadata.length >= MAX_METADATA_FILTERS)
+      return { rest, metadata, bad: name };
     metadata.push([key, value]);
   }
   return { rest, metadata };

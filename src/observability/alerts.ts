@@ -35,7 +35,13 @@ async function spentSince(db: Db, kind: BudgetKind, keyId: string, periodStart: 
   const [row] = await db
     .select({ usd: sql<number>`coalesce(sum(${logRollups.costUsd}), 0)` })
     .from(logRollups)
-    .where(and(eq(logRollups.dimension, DIMENSION[kind]), eq(logRollups.value, keyId), gte(logRollups.hour, hourOf(periodStart))));
+    .where(
+      and(
+        eq(logRollups.dimension, DIMENSION[kind]),
+        eq(logRollups.value, keyId),
+        gte(logRollups.hour, hourOf(periodStart)),
+      ),
+    );
   return Number(row?.usd ?? 0);
 }
 
@@ -59,18 +65,38 @@ interface Subject {
   id: string;
 }
 
-async function alertKey(db: Db, url: string, thresholds: readonly number[], subject: Subject, budget: Budget, now: number): Promise<number> {
+async function alertKey(
+  db: Db,
+  url: string,
+  thresholds: readonly number[],
+  subject: Subject,
+  budget: Budget,
+  now: number,
+): Promise<number> {
   const { kind, id: keyId } = subject;
   const spent = await spentSince(db, kind, keyId, budget.periodStart);
   const claimKey = (threshold: number) =>
-    and(eq(budgetAlerts.keyKind, kind), eq(budgetAlerts.keyId, keyId), eq(budgetAlerts.periodStart, budget.periodStart), eq(budgetAlerts.thresholdPercent, threshold));
+    and(
+      eq(budgetAlerts.keyKind, kind),
+      eq(budgetAlerts.keyId, keyId),
+      eq(budgetAlerts.periodStart, budget.periodStart),
+      eq(budgetAlerts.thresholdPercent, threshold),
+    );
   let sent = 0;
   for (const threshold of thresholds) {
     if (spent + EPSILON_USD < (budget.limitUsd * threshold) / 100) break;
     // Claim first: of two consumers crossing the same threshold, only the one whose insert lands sends.
     const claimed = await db
       .insert(budgetAlerts)
-      .values({ keyKind: kind, keyId, periodStart: budget.periodStart, thresholdPercent: threshold, limitUsd: budget.limitUsd, spentUsd: spent, sentAt: new Date(now) })
+      .values({
+        keyKind: kind,
+        keyId,
+        periodStart: budget.periodStart,
+        thresholdPercent: threshold,
+        limitUsd: budget.limitUsd,
+        spentUsd: spent,
+        sentAt: new Date(now),
+      })
       .onConflictDoNothing()
       .returning({ id: budgetAlerts.keyId });
     if (claimed.length === 0) continue;
@@ -104,15 +130,23 @@ async function alertKey(db: Db, url: string, thresholds: readonly number[], subj
  * never ran); budget_alerts makes a repeat check send nothing twice. Off without BUDGET_ALERT_WEBHOOK_URL. Returns
  * how many alerts were delivered.
  */
-export async function sendBudgetAlerts(db: Db, env: Env, events: readonly LogEvent[], source: BudgetSource, now = Date.now()): Promise<number> {
+export async function sendBudgetAlerts(
+  db: Db,
+  env: Env,
+  events: readonly LogEvent[],
+  source: BudgetSource,
+  now = Date.now(),
+): Promise<number> {
   const url = webhookUrl(env);
   if (!url) return 0;
   const thresholds = alertThresholds(env);
   const subjects = new Map<string, Subject>();
   for (const event of events) {
     if (!((event.cost.usd ?? 0) > 0)) continue;
-    if (event.gateway_key_id) subjects.set(`g:${event.gateway_key_id}`, { kind: "gateway_key", id: event.gateway_key_id });
-    if (event.virtual_key_id) subjects.set(`v:${event.virtual_key_id}`, { kind: "virtual_key", id: event.virtual_key_id });
+    if (event.gateway_key_id)
+      subjects.set(`g:${event.gateway_key_id}`, { kind: "gateway_key", id: event.gateway_key_id });
+    if (event.virtual_key_id)
+      subjects.set(`v:${event.virtual_key_id}`, { kind: "virtual_key", id: event.virtual_key_id });
   }
   let sent = 0;
   for (const subject of subjects.values()) {

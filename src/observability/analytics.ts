@@ -29,7 +29,11 @@ export function windowOf(query: AnalyticsQuery, now: number): Window {
   const from = Math.floor((query.from ?? to - DEFAULT_RANGE_MS[query.interval]) / step) * step;
   if (from >= to) throw badRequest("from: must be before `to`", "from", "invalid_request");
   if ((to - from) / step > MAX_BUCKETS[query.interval]) {
-    throw badRequest(`from: at most ${MAX_BUCKETS[query.interval]} ${query.interval}s per query`, "from", "invalid_request");
+    throw badRequest(
+      `from: at most ${MAX_BUCKETS[query.interval]} ${query.interval}s per query`,
+      "from",
+      "invalid_request",
+    );
   }
   return { from, to, interval: query.interval };
 }
@@ -51,20 +55,32 @@ export function groupSourceOf(groupBy: string | undefined, metadataKey: string |
 }
 
 /** The log_rollups dimension totals and series are read from: any of them partitions every request. */
-const totalsDimension = (source: GroupSource | null): string => (source?.table === "log_rollups" ? source.dimension : "provider");
+const totalsDimension = (source: GroupSource | null): string =>
+  source?.table === "log_rollups" ? source.dimension : "provider";
 
 const bucketOf = (interval: Window["interval"], hour: AnySQLiteColumn = logRollups.hour): SQL<number> =>
   interval === "hour" ? sql<number>`${hour}` : sql<number>`(${hour} - (${hour} % ${sql.raw(String(DAY_MS))}))`;
 
-const point = (bucket: number, counters: Counters) => ({ start: new Date(bucket).toISOString(), ...presentCounters(counters) });
+const point = (bucket: number, counters: Counters) => ({
+  start: new Date(bucket).toISOString(),
+  ...presentCounters(counters),
+});
 
 /** The rows and filter a group source's groups are read from, within the window. */
 function groupRowsOf(source: GroupSource, window: Window) {
   if (source.table === "log_rollups") {
-    const where = and(eq(logRollups.dimension, source.dimension), gte(logRollups.hour, window.from), lt(logRollups.hour, window.to));
+    const where = and(
+      eq(logRollups.dimension, source.dimension),
+      gte(logRollups.hour, window.from),
+      lt(logRollups.hour, window.to),
+    );
     return { table: logRollups, where };
   }
-  const where = and(eq(metadataRollups.key, source.key), gte(metadataRollups.hour, window.from), lt(metadataRollups.hour, window.to));
+  const where = and(
+    eq(metadataRollups.key, source.key),
+    gte(metadataRollups.hour, window.from),
+    lt(metadataRollups.hour, window.to),
+  );
   return { table: metadataRollups, where };
 }
 
@@ -93,7 +109,11 @@ async function groupsOf(db: Db, source: GroupSource, window: Window, limit: numb
     for (const row of rows) perGroup.get(row.value)?.push(point(Number(row.bucket), countersOf(row)));
   }
   return {
-    groups: top.map((row) => ({ value: row.value, totals: presentCounters(countersOf(row)), series: perGroup.get(row.value) ?? [] })),
+    groups: top.map((row) => ({
+      value: row.value,
+      totals: presentCounters(countersOf(row)),
+      series: perGroup.get(row.value) ?? [],
+    })),
     groups_truncated: groupRows.length > limit,
   };
 }
@@ -105,10 +125,19 @@ async function groupsOf(db: Db, source: GroupSource, window: Window, limit: numb
 export async function analytics(db: Db, query: AnalyticsQuery, metadataKey: string | null, now = Date.now()) {
   const window = windowOf(query, now);
   const source = groupSourceOf(query.group_by, metadataKey);
-  const where = and(eq(logRollups.dimension, totalsDimension(source)), gte(logRollups.hour, window.from), lt(logRollups.hour, window.to));
+  const where = and(
+    eq(logRollups.dimension, totalsDimension(source)),
+    gte(logRollups.hour, window.from),
+    lt(logRollups.hour, window.to),
+  );
   const bucket = bucketOf(window.interval);
 
-  const seriesRows = await db.select({ bucket, ...summedCounters(logRollups) }).from(logRollups).where(where).groupBy(bucket).orderBy(bucket);
+  const seriesRows = await db
+    .select({ bucket, ...summedCounters(logRollups) })
+    .from(logRollups)
+    .where(where)
+    .groupBy(bucket)
+    .orderBy(bucket);
   const series = seriesRows.map((row) => ({ bucket: Number(row.bucket), counters: countersOf(row) }));
   const totals = series.reduce((sum, p) => addCounters(sum, p.counters), ZERO);
   const base = {

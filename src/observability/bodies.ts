@@ -47,5 +47,9 @@ export function loggedBodies(
 ): LoggedBodies {
   const req = request === null ? null : truncateUtf8(scrub(request, secrets), maxBytes);
   const res = response === null ? null : truncateUtf8(scrub(response, secrets), maxBytes);
-  return { request: req?.text ?? null, response: res?.text ?? null, truncated: Boolean(req?.truncated || res?.truncated) };
+  return {
+    request: req?.text ?? null,
+    response: res?.text ?? null,
+    truncated: Boolean(req?.truncated || res?.truncated),
+  };
 }

@@ -45,7 +45,11 @@ export function d1BudgetSource(db: Db, now: () => number = Date.now): BudgetSour
   return {
     async budgetFor(kind, id) {
       const table = kind === "gateway_key" ? gatewayKeys : virtualKeys;
-      const [row] = await db.select({ usd: table.budgetUsd, period: table.budgetPeriod }).from(table).where(eq(table.id, id)).limit(1);
+      const [row] = await db
+        .select({ usd: table.budgetUsd, period: table.budgetPeriod })
+        .from(table)
+        .where(eq(table.id, id))
+        .limit(1);
       if (!row || row.usd === null || !(row.usd > 0)) return null;
       return { limitUsd: row.usd, period: row.period, periodStart: periodStartOf(row.period, now()) };
     },

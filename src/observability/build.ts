@@ -123,7 +123,9 @@ export function buildEvent(input: EventInput): LogEvent {
   const provider = outcome.provider ?? null;
   // A cache hit called no provider: its tokens are what was saved, and it cost nothing.
   const cacheHit = outcome.cacheStatus === "HIT" || outcome.cacheStatus === "SEMANTIC HIT";
-  const cost = cacheHit ? { usd: 0, unpriced: false, priced_as: null, tier: null } : costFor(provider, [effectiveModel(base), base.requested_model], tokens);
+  const cost = cacheHit
+    ? { usd: 0, unpriced: false, priced_as: null, tier: null }
+    : costFor(provider, [effectiveModel(base), base.requested_model], tokens);
   const savedUsd = outcome.cacheSavedUsd;
   return {
     v: LOG_EVENT_VERSION,

@@ -19,7 +19,8 @@ interface Delivery {
 
 const MAX_RETRY_DELAY_S = 300;
 /** 10 s, 20 s, 40 s ... capped: a D1 or collector outage is waited out rather than hammered. */
-export const retryDelay = (attempts: number): number => Math.min(MAX_RETRY_DELAY_S, 10 * 2 ** Math.max(0, attempts - 1));
+export const retryDelay = (attempts: number): number =>
+  Math.min(MAX_RETRY_DELAY_S, 10 * 2 ** Math.max(0, attempts - 1));
 
 /** Events are sent as JSON text (batch.ts); a message sent as JSON arrives parsed already. */
 function bodyOf(message: Message<unknown>): unknown {
@@ -66,7 +67,10 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
   const toExport = written.filter((d) => inserted.has(d.event.id) || d.message.attempts > 1);
   let exported = true;
   try {
-    await exportTraces(env, toExport.map((d) => d.event));
+    await exportTraces(
+      env,
+      toExport.map((d) => d.event),
+    );
   } catch (error) {
     // Only a failure that may pass is retried; anything else would fail again on every redelivery.
     exported = !(error instanceof RetryableExportError);
@@ -75,7 +79,13 @@ export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env, de
 
   try {
     // Every written event, redeliveries included: a consumer that died after the D1 commit never checked their keys.
-    await sendBudgetAlerts(db, env, written.map((d) => d.event), deps.budgets ?? d1BudgetSource(db, deps.now), deps.now?.());
+    await sendBudgetAlerts(
+      db,
+      env,
+      written.map((d) => d.event),
+      deps.budgets ?? d1BudgetSource(db, deps.now),
+      deps.now?.(),
+    );
   } catch (error) {
     // The spend is recorded; the next batch of the same key checks the thresholds again.
     console.error("budget alerts failed", error);

@@ -38,7 +38,11 @@ export const logEventSchema = z.object({
   trace_id: z.string().min(1).max(LIMITS.id),
   /** A valid incoming W3C traceparent: exported spans join the caller's trace. */
   traceparent: z
-    .object({ trace_id: z.string().regex(/^[0-9a-f]{32}$/), span_id: z.string().regex(/^[0-9a-f]{16}$/), sampled: z.boolean() })
+    .object({
+      trace_id: z.string().regex(/^[0-9a-f]{32}$/),
+      span_id: z.string().regex(/^[0-9a-f]{16}$/),
+      sampled: z.boolean(),
+    })
     .nullable(),
   /** Epoch ms: arrival, and the last byte sent (streams) or the response produced. */
   started_at: z.number().int().min(0),

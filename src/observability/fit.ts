@@ -44,7 +44,9 @@ export function fitted(event: LogEvent): { event: LogEvent; text: string; bytes:
   if (current.bytes <= MAX_EVENT_BYTES) return current;
   if (event.bodies) current = sized({ ...event, bodies: { request: null, response: null, truncated: true } });
   if (current.bytes <= MAX_EVENT_BYTES) return current;
-  const metadata = Object.fromEntries(Object.entries(current.event.metadata).map(([k, v]) => [k, clip(v, MAX_METADATA_VALUE_CHARS)]));
+  const metadata = Object.fromEntries(
+    Object.entries(current.event.metadata).map(([k, v]) => [k, clip(v, MAX_METADATA_VALUE_CHARS)]),
+  );
   current = sized({ ...current.event, metadata, attempts: current.event.attempts.slice(-MAX_ATTEMPTS_WHEN_OVERSIZED) });
   for (const max of LAST_RESORT_CHARS) {
     if (current.bytes <= MAX_EVENT_BYTES) return current;
@@ -56,7 +58,8 @@ export function fitted(event: LogEvent): { event: LogEvent; text: string; bytes:
 /** Sets `value` at `path` inside `root` (the path of a schema issue). */
 function shortenAt(root: unknown, path: readonly PropertyKey[], max: number): void {
   let parent: unknown = root;
-  for (const key of path.slice(0, -1)) parent = typeof parent === "object" && parent !== null ? (parent as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path.slice(0, -1))
+    parent = typeof parent === "object" && parent !== null ? (parent as Record<PropertyKey, unknown>)[key] : undefined;
   const last = path.at(-1);
   if (typeof parent !== "object" || parent === null || last === undefined) return;
   const holder = parent as Record<PropertyKey, unknown>;
@@ -77,7 +80,8 @@ export function conformEvent(body: unknown): LogEvent | null {
   if (typeof body !== "object" || body === null) return null;
   const repaired = structuredClone(body);
   for (const issue of first.error.issues) {
-    if (issue.code === "too_big" && (issue.origin === "string" || issue.origin === "array")) shortenAt(repaired, issue.path, Number(issue.maximum));
+    if (issue.code === "too_big" && (issue.origin === "string" || issue.origin === "array"))
+      shortenAt(repaired, issue.path, Number(issue.maximum));
   }
   const second = logEventSchema.safeParse(repaired);
   return second.success ? second.data : null;

@@ -18,7 +18,8 @@ export function quantile(counts: readonly number[], q: number): number | null {
     const upper = LATENCY_BUCKETS_MS[i];
     const lower = i === 0 ? 0 : (LATENCY_BUCKETS_MS[i - 1] ?? 0);
     if (upper === undefined) return lower;
-    if (count > 0 && below + count >= rank) return Math.round((lower + ((upper - lower) * (rank - below)) / count) * 100) / 100;
+    if (count > 0 && below + count >= rank)
+      return Math.round((lower + ((upper - lower) * (rank - below)) / count) * 100) / 100;
     below += count;
   }
   return LATENCY_BUCKETS_MS.at(-1) ?? null;

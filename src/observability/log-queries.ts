@@ -24,7 +24,9 @@ function conditions(query: LogsQuery, metadata: ReadonlyArray<[string, string]>,
     query.virtual_key === undefined ? undefined : eq(requestLogs.virtualKeyId, query.virtual_key),
     query.provider === undefined ? undefined : eq(requestLogs.provider, query.provider),
     // The model a client asked for, or the one that served it: either finds the request.
-    query.model === undefined ? undefined : or(eq(requestLogs.model, query.model), eq(requestLogs.requestedModel, query.model)),
+    query.model === undefined
+      ? undefined
+      : or(eq(requestLogs.model, query.model), eq(requestLogs.requestedModel, query.model)),
     query.user === undefined ? undefined : eq(requestLogs.user, query.user),
     query.trace_id === undefined ? undefined : eq(requestLogs.traceId, query.trace_id),
     query.status === undefined ? undefined : statusCondition(query.status),
@@ -32,13 +34,21 @@ function conditions(query: LogsQuery, metadata: ReadonlyArray<[string, string]>,
     ...metadata.map(([key, value]) => sql`json_extract(${requestLogs.metadata}, ${`$."${key}"`}) = ${value}`),
     after === undefined
       ? undefined
-      : or(lt(requestLogs.startedAt, new Date(after.key)), and(eq(requestLogs.startedAt, new Date(after.key)), lt(requestLogs.id, after.id))),
+      : or(
+          lt(requestLogs.startedAt, new Date(after.key)),
+          and(eq(requestLogs.startedAt, new Date(after.key)), lt(requestLogs.id, after.id)),
+        ),
   ];
   return out.filter((c): c is SQL => c !== undefined);
 }
 
 /** A page of log summaries (no bodies), newest first; `limit + 1` rows so the caller knows if there is more. */
-export function listLogRows(db: Db, query: LogsQuery, metadata: ReadonlyArray<[string, string]>, after: Cursor | undefined) {
+export function listLogRows(
+  db: Db,
+  query: LogsQuery,
+  metadata: ReadonlyArray<[string, string]>,
+  after: Cursor | undefined,
+) {
   return db
     .select(summaryColumns)
     .from(requestLogs)

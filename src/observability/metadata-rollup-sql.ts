@@ -21,7 +21,8 @@ import { expressions } from "./rollup-sql";
  * slot while slots last (the batch's new values by requests, then value); after that it counts as `__other__`.
  */
 
-const raw = (value: number | string): SQL => (typeof value === "number" ? sql.raw(String(value)) : sql.raw(`'${value.replaceAll("'", "''")}'`));
+const raw = (value: number | string): SQL =>
+  typeof value === "number" ? sql.raw(String(value)) : sql.raw(`'${value.replaceAll("'", "''")}'`);
 const OTHER = raw(OTHER_METADATA_VALUE);
 const col = (name: string) => sql.identifier(name);
 
@@ -66,7 +67,9 @@ const slotted = sql`select ranked.*, case
     from placed) as ranked`;
 
 /** key, hour, value (the primary key), slot. */
-const KEY_COLUMNS = [metadataRollups.key, metadataRollups.hour, metadataRollups.value, metadataRollups.slot].map((c) => col(c.name));
+const KEY_COLUMNS = [metadataRollups.key, metadataRollups.hour, metadataRollups.value, metadataRollups.slot].map((c) =>
+  col(c.name),
+);
 
 function upsert(): SQL {
   const columns = COUNTER_KEYS.map((key) => col(metadataRollups[key].name));

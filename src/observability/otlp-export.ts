@@ -32,7 +32,9 @@ export async function exportTraces(env: Env, events: readonly LogEvent[]): Promi
       signal: AbortSignal.timeout(EXPORT_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new RetryableExportError(`OTLP export to ${host} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RetryableExportError(
+      `OTLP export to ${host} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   // Drain the body either way so the connection can be reused.
   const text = await response.text().catch(() => "");

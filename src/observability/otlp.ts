@@ -6,7 +6,12 @@ import { spanIdFor, traceIdFor } from "./otlp-ids";
  * CLIENT child span per provider try, with the GenAI semantic-convention attributes. Gateway-specific attributes
  * live under `ai_gateway.*`.
  */
-type AnyValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean } | { arrayValue: { values: AnyValue[] } };
+type AnyValue =
+  | { stringValue: string }
+  | { intValue: string }
+  | { doubleValue: number }
+  | { boolValue: boolean }
+  | { arrayValue: { values: AnyValue[] } };
 export interface KeyValue {
   key: string;
   value: AnyValue;
@@ -39,7 +44,12 @@ const GEN_AI_SYSTEM: Readonly<Record<string, string>> = {
   "x-ai": "xai",
   "perplexity-ai": "perplexity",
 };
-const OPERATION: Readonly<Record<LogEvent["operation"], string>> = { chat: "chat", completions: "text_completion", embeddings: "embeddings", other: "other" };
+const OPERATION: Readonly<Record<LogEvent["operation"], string>> = {
+  chat: "chat",
+  completions: "text_completion",
+  embeddings: "embeddings",
+  other: "other",
+};
 
 function attr(key: string, value: string | number | boolean | string[] | null | undefined): KeyValue[] {
   if (value === null || value === undefined) return [];
@@ -51,14 +61,17 @@ function attr(key: string, value: string | number | boolean | string[] | null | 
 }
 
 /** Epoch ms (fractional allowed) as unix nanoseconds, exactly: BigInt, since ns do not fit a double. */
-const nanos = (epochMs: number, offsetMs = 0): string => (BigInt(epochMs) * 1_000_000n + BigInt(Math.round(offsetMs * 1e6))).toString();
+const nanos = (epochMs: number, offsetMs = 0): string =>
+  (BigInt(epochMs) * 1_000_000n + BigInt(Math.round(offsetMs * 1e6))).toString();
 
 const system = (provider: string) => GEN_AI_SYSTEM[provider] ?? provider;
 
 function requestAttributes(event: LogEvent, model: string | null): KeyValue[] {
   return [
     ...attr("gen_ai.operation.name", OPERATION[event.operation]),
-    ...(event.provider ? [...attr("gen_ai.system", system(event.provider)), ...attr("gen_ai.provider.name", system(event.provider))] : []),
+    ...(event.provider
+      ? [...attr("gen_ai.system", system(event.provider)), ...attr("gen_ai.provider.name", system(event.provider))]
+      : []),
     ...attr("gen_ai.request.model", event.requested_model),
     ...attr("gen_ai.response.model", model),
     ...attr("gen_ai.usage.input_tokens", event.tokens.prompt),
@@ -112,7 +125,10 @@ function attemptAttributes(event: LogEvent, attempt: AttemptEvent): KeyValue[] {
 export async function spansOf(event: LogEvent, model: string | null): Promise<OtlpSpan[]> {
   const traceId = event.traceparent?.trace_id ?? (await traceIdFor(event.trace_id));
   const spanId = await spanIdFor(event.id);
-  const name = event.operation === "other" ? `${event.method} ${event.path}` : `${OPERATION[event.operation]} ${model ?? event.requested_model ?? "unknown"}`;
+  const name =
+    event.operation === "other"
+      ? `${event.method} ${event.path}`
+      : `${OPERATION[event.operation]} ${model ?? event.requested_model ?? "unknown"}`;
   const request: OtlpSpan = {
     traceId,
     spanId,
@@ -122,7 +138,9 @@ export async function spansOf(event: LogEvent, model: string | null): Promise<Ot
     startTimeUnixNano: nanos(event.started_at),
     endTimeUnixNano: nanos(event.started_at, event.latency.total_ms),
     attributes: requestAttributes(event, model),
-    status: event.is_error ? { code: STATUS_ERROR, message: event.error_message ?? event.error_type ?? "" } : { code: STATUS_UNSET },
+    status: event.is_error
+      ? { code: STATUS_ERROR, message: event.error_message ?? event.error_type ?? "" }
+      : { code: STATUS_UNSET },
   };
   const spans = [request];
   // Without recorded start offsets, tries are laid end to end from the request's start (they run one by one).

@@ -44,7 +44,12 @@ export function presentLog(row: LogSummaryRow) {
     stream: row.stream,
     finish_reason: row.finishReason,
     stream_error: row.streamError,
-    latency: { total_ms: row.latencyMs, ttft_ms: row.ttftMs, upstream_ms: row.upstreamMs, gateway_overhead_ms: row.overheadMs },
+    latency: {
+      total_ms: row.latencyMs,
+      ttft_ms: row.ttftMs,
+      upstream_ms: row.upstreamMs,
+      gateway_overhead_ms: row.overheadMs,
+    },
     tokens: {
       prompt: row.promptTokens,
       completion: row.completionTokens,

@@ -14,7 +14,8 @@ export interface LabelledCounters {
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-const escapeLabel = (value: string): string => value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');
+const escapeLabel = (value: string): string =>
+  value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');
 
 function labels(row: LabelledCounters, extra: Record<string, string> = {}): string {
   const all = { provider: row.provider, model: row.model, key: row.key, ...extra };
@@ -50,12 +51,21 @@ const FAMILIES: Family[] = [
     name: "ai_gateway_tokens_total",
     help: "Tokens providers processed, by type (prompt includes cached_read and cache_write; completion includes reasoning; cache hits are not counted).",
     type: "counter",
-    lines: (row) => TOKEN_TYPES.map(([type, value]) => `ai_gateway_tokens_total${labels(row, { type })} ${num(value(row.counters))}`),
+    lines: (row) =>
+      TOKEN_TYPES.map(([type, value]) => `ai_gateway_tokens_total${labels(row, { type })} ${num(value(row.counters))}`),
   },
   counter("ai_gateway_cost_usd_total", "List-price cost in USD of priced requests.", (c) => c.costUsd),
-  counter("ai_gateway_unpriced_requests_total", "Requests whose model has no list price (not in cost_usd).", (c) => c.unpriced),
+  counter(
+    "ai_gateway_unpriced_requests_total",
+    "Requests whose model has no list price (not in cost_usd).",
+    (c) => c.unpriced,
+  ),
   counter("ai_gateway_cache_hits_total", "Requests answered from the cache (exact or semantic).", (c) => c.cacheHits),
-  counter("ai_gateway_cache_saved_usd_total", "List-price cost in USD that cache hits did not spend.", (c) => c.cacheSavedUsd),
+  counter(
+    "ai_gateway_cache_saved_usd_total",
+    "List-price cost in USD that cache hits did not spend.",
+    (c) => c.cacheSavedUsd,
+  ),
   {
     name: "ai_gateway_request_duration_seconds",
     help: "Request latency, arrival to last byte.",

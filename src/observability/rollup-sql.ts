@@ -1,6 +1,14 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { COUNTER_KEYS, LATENCY_BUCKET_KEYS, LATENCY_BUCKETS_MS, logRollups, metricTotals, requestLogs, type CounterKey } from "../../schema/db";
+import {
+  COUNTER_KEYS,
+  LATENCY_BUCKET_KEYS,
+  LATENCY_BUCKETS_MS,
+  logRollups,
+  metricTotals,
+  requestLogs,
+  type CounterKey,
+} from "../../schema/db";
 import type { Db } from "../admin/db";
 
 /**
@@ -27,7 +35,10 @@ const spentTokens = (column: AnySQLiteColumn): SQL<number> => sql<number>`sum(${
 
 /** What each counter column aggregates over the batch's rows (the metadata rollup aggregates the same). */
 export function expressions(): Record<CounterKey, SQL<number>> {
-  const buckets = Object.fromEntries(LATENCY_BUCKET_KEYS.map((key, i) => [key, bucket(i)])) as Record<(typeof LATENCY_BUCKET_KEYS)[number], SQL<number>>;
+  const buckets = Object.fromEntries(LATENCY_BUCKET_KEYS.map((key, i) => [key, bucket(i)])) as Record<
+    (typeof LATENCY_BUCKET_KEYS)[number],
+    SQL<number>
+  >;
   return {
     requests: sql<number>`count(*)`,
     errors: sql<number>`sum(${requestLogs.isError})`,
@@ -49,7 +60,10 @@ export function expressions(): Record<CounterKey, SQL<number>> {
 /** Aliased aggregates in the order the counter columns are declared (an insert-select lists them in that order). */
 function aggregates(): Record<CounterKey, SQL.Aliased<number>> {
   const all = expressions();
-  return Object.fromEntries(COUNTER_KEYS.map((key) => [key, all[key].as(key)])) as Record<CounterKey, SQL.Aliased<number>>;
+  return Object.fromEntries(COUNTER_KEYS.map((key) => [key, all[key].as(key)])) as Record<
+    CounterKey,
+    SQL.Aliased<number>
+  >;
 }
 
 /** `col = col + excluded.col` for every counter: an upsert adds the batch's aggregates to the stored ones. */
@@ -72,7 +86,11 @@ function dimensions(metadataKey: string | null): Array<[string, SQL<string>]> {
     ["user", sql<string>`coalesce(${requestLogs.user}, '')`],
   ];
   // The key passed METADATA_KEY_PATTERN (no quotes), so it is safe inside a quoted JSON path member.
-  if (metadataKey) list.push([`metadata.${metadataKey}`, sql<string>`coalesce(json_extract(${requestLogs.metadata}, ${`$."${metadataKey}"`}), '')`]);
+  if (metadataKey)
+    list.push([
+      `metadata.${metadataKey}`,
+      sql<string>`coalesce(json_extract(${requestLogs.metadata}, ${`$."${metadataKey}"`}), '')`,
+    ]);
   return list;
 }
 
@@ -82,12 +100,20 @@ export function rollupStatements(db: Db, batchId: string, metadataKey: string | 
       .insert(logRollups)
       .select(
         db
-          .select({ dimension: sql<string>`${dimension}`.as("dimension"), value: value.as("value"), hour: requestLogs.hour, ...aggregates() })
+          .select({
+            dimension: sql<string>`${dimension}`.as("dimension"),
+            value: value.as("value"),
+            hour: requestLogs.hour,
+            ...aggregates(),
+          })
           .from(requestLogs)
           .where(eq(requestLogs.batchId, batchId))
           .groupBy(value, requestLogs.hour),
       )
-      .onConflictDoUpdate({ target: [logRollups.dimension, logRollups.value, logRollups.hour], set: addExcluded(logRollups) }),
+      .onConflictDoUpdate({
+        target: [logRollups.dimension, logRollups.value, logRollups.hour],
+        set: addExcluded(logRollups),
+      }),
   );
   const provider = sql<string>`coalesce(${requestLogs.provider}, '')`;
   // A bounded label (schema/db/logs.ts metric_model), not the client's model string: see rows.ts metricModelOf.
@@ -97,11 +123,19 @@ export function rollupStatements(db: Db, batchId: string, metadataKey: string | 
     .insert(metricTotals)
     .select(
       db
-        .select({ provider: provider.as("provider"), model: model.as("model"), gatewayKey: key.as("gateway_key"), ...aggregates() })
+        .select({
+          provider: provider.as("provider"),
+          model: model.as("model"),
+          gatewayKey: key.as("gateway_key"),
+          ...aggregates(),
+        })
         .from(requestLogs)
         .where(eq(requestLogs.batchId, batchId))
         .groupBy(provider, model, key),
     )
-    .onConflictDoUpdate({ target: [metricTotals.provider, metricTotals.model, metricTotals.gatewayKey], set: addExcluded(metricTotals) });
+    .onConflictDoUpdate({
+      target: [metricTotals.provider, metricTotals.model, metricTotals.gatewayKey],
+      set: addExcluded(metricTotals),
+    });
   return [...rollups, totals];
 }

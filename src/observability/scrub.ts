@@ -9,7 +9,13 @@ export const REDACTED = "[REDACTED]";
 export const MIN_SECRET_LENGTH = 8;
 
 /** Config fields that hold a credential (as in src/configs/redact.ts), at any depth of an inline config. */
-const SECRET_FIELDS = new Set(["api_key", "aws_secret_access_key", "aws_session_token", "vertex_service_account_json", "azure_ad_token"]);
+const SECRET_FIELDS = new Set([
+  "api_key",
+  "aws_secret_access_key",
+  "aws_session_token",
+  "vertex_service_account_json",
+  "azure_ad_token",
+]);
 
 const PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
@@ -36,7 +42,8 @@ function collectConfigSecrets(value: unknown, out: Set<string>): void {
   }
 }
 
-const bearerValue = (header: string | undefined): string | undefined => header?.replace(/^\s*(Bearer|Basic)\s+/i, "").trim();
+const bearerValue = (header: string | undefined): string | undefined =>
+  header?.replace(/^\s*(Bearer|Basic)\s+/i, "").trim();
 
 /**
  * Every secret of a request: what it carried in its headers (including an inline x-portkey-config's credentials)
@@ -44,7 +51,12 @@ const bearerValue = (header: string | undefined): string | undefined => header?.
  */
 export function secretsOf(header: (name: string) => string | undefined, used: readonly string[] = []): string[] {
   const out = new Set<string>(used);
-  for (const value of [bearerValue(header("authorization")), header("x-portkey-api-key"), header("x-api-key"), header("api-key")]) {
+  for (const value of [
+    bearerValue(header("authorization")),
+    header("x-portkey-api-key"),
+    header("x-api-key"),
+    header("api-key"),
+  ]) {
     if (value) out.add(value);
   }
   const config = header("x-portkey-config")?.trim();

@@ -31,7 +31,11 @@ function rowValues(row: NewRequestLogRow): unknown[] {
  * binds at most 100 parameters per statement, so rows cannot share an INSERT), then the rollup upserts (drizzle
  * queries) that aggregate exactly the rows this batch inserted. Returns the ids actually inserted (not seen before).
  */
-export async function writeEvents(db: Db, events: readonly LogEvent[], metadataKey: string | null): Promise<Set<string>> {
+export async function writeEvents(
+  db: Db,
+  events: readonly LogEvent[],
+  metadataKey: string | null,
+): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const d1 = db.$client;
   const batchId = crypto.randomUUID();

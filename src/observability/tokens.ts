@@ -4,7 +4,8 @@ import type { LogEvent } from "./event";
 
 export type Tokens = LogEvent["tokens"];
 
-const n = (value: number | undefined | null): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
+const n = (value: number | undefined | null): number =>
+  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 
 /** Tokens as the provider reported them (OpenAI semantics: prompt includes cache reads and writes). */
 export function reportedTokens(usage: Usage): Tokens {
@@ -21,14 +22,23 @@ export function reportedTokens(usage: Usage): Tokens {
   };
 }
 
-export const NO_TOKENS: Tokens = { prompt: 0, completion: 0, cached_read: 0, cache_write: 0, reasoning: 0, total: 0, estimated: false };
+export const NO_TOKENS: Tokens = {
+  prompt: 0,
+  completion: 0,
+  cached_read: 0,
+  cache_write: 0,
+  reasoning: 0,
+  total: 0,
+  estimated: false,
+};
 
 function textsOfContent(content: unknown, out: string[]): void {
   if (typeof content === "string") out.push(content);
   else if (Array.isArray(content)) {
     for (const part of content) {
       if (typeof part === "string") out.push(part);
-      else if (typeof part === "object" && part !== null && "text" in part && typeof part.text === "string") out.push(part.text);
+      else if (typeof part === "object" && part !== null && "text" in part && typeof part.text === "string")
+        out.push(part.text);
     }
   }
 }
@@ -47,8 +57,10 @@ export function promptText(body: unknown): { text: string; tokenIds: number } {
       if ("content" in message) textsOfContent(message.content, texts);
       if ("tool_calls" in message && Array.isArray(message.tool_calls)) {
         for (const call of message.tool_calls) {
-          const args: unknown = typeof call === "object" && call !== null && "function" in call ? call.function : undefined;
-          if (typeof args === "object" && args !== null && "arguments" in args && typeof args.arguments === "string") texts.push(args.arguments);
+          const args: unknown =
+            typeof call === "object" && call !== null && "function" in call ? call.function : undefined;
+          if (typeof args === "object" && args !== null && "arguments" in args && typeof args.arguments === "string")
+            texts.push(args.arguments);
         }
       }
     }

@@ -36,7 +36,12 @@ export async function writeIsolating<T extends { event: LogEvent; message: { id:
     }
     batchesLeft--;
     try {
-      for (const id of await writeEvents(db, part.map((item) => item.event), metadataKey)) result.inserted.add(id);
+      for (const id of await writeEvents(
+        db,
+        part.map((item) => item.event),
+        metadataKey,
+      ))
+        result.inserted.add(id);
       result.written.push(...part);
     } catch (error) {
       const [only] = part;
@@ -51,6 +56,7 @@ export async function writeIsolating<T extends { event: LogEvent; message: { id:
     }
   };
   await write(items);
-  if (batchesLeft <= 0 && result.failed.length > 1) console.error(`log batch: D1 refused ${result.failed.length} messages; retrying them`);
+  if (batchesLeft <= 0 && result.failed.length > 1)
+    console.error(`log batch: D1 refused ${result.failed.length} messages; retrying them`);
   return result;
 }

@@ -2,7 +2,13 @@ import { adapterFor } from "../../providers/registry";
 import { isOpenAICompatible } from "../../schema/provider-ids";
 import { createPassthroughStreamMapper } from "../../providers/openai-compatible/adapter";
 import { parseJsonText } from "../../providers/shared/json";
-import type { ChatStreamMapper, Operation, ProviderAdapter, ResponseContext, UpstreamCall } from "../../providers/types";
+import type {
+  ChatStreamMapper,
+  Operation,
+  ProviderAdapter,
+  ResponseContext,
+  UpstreamCall,
+} from "../../providers/types";
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "../../schema/openai-request";
 import type { Usage } from "../../schema/openai-response";
 import type { AppContext, RequestOutcome } from "../context";
@@ -31,7 +37,8 @@ interface MappedBody {
 /** The first choice's finish_reason of a JSON answer, as streams report it (embeddings have none). */
 function finishReasonOf(mapped: MappedBody): string | undefined {
   const first: unknown = Array.isArray(mapped.choices) ? mapped.choices[0] : undefined;
-  const reason: unknown = typeof first === "object" && first !== null ? (first as { finish_reason?: unknown }).finish_reason : undefined;
+  const reason: unknown =
+    typeof first === "object" && first !== null ? (first as { finish_reason?: unknown }).finish_reason : undefined;
   return typeof reason === "string" ? reason : undefined;
 }
 
@@ -47,7 +54,11 @@ interface Plan {
 }
 
 function unsupported(provider: string, operation: Operation): never {
-  throw badRequest(`provider "${provider}" does not support ${operation}`, "x-portkey-provider", "unsupported_operation");
+  throw badRequest(
+    `provider "${provider}" does not support ${operation}`,
+    "x-portkey-provider",
+    "unsupported_operation",
+  );
 }
 
 function planFor(adapter: ProviderAdapter, request: OperationRequest, routed: RoutedTarget): Plan {
@@ -119,7 +130,11 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
   outcome.requestedModel = request.body.model;
   outcome.stream = plan.stream;
 
-  const upstream = await fetchUpstream(withForwardedHeaders(plan.call, routed.forwardHeaders), routed.requestTimeoutMs, outcome);
+  const upstream = await fetchUpstream(
+    withForwardedHeaders(plan.call, routed.forwardHeaders),
+    routed.requestTimeoutMs,
+    outcome,
+  );
   if (!upstream.ok) {
     const error = await upstreamError(adapter, upstream, routed.target.apiKey ? [routed.target.apiKey] : []);
     // OpenAI and Azure say how long to wait in ms too; the routing engine's retries read it (and clients may).
@@ -140,14 +155,24 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
     });
     return new Response(body, {
       status: 200,
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+      },
     });
   }
   return jsonAnswer(await upstream.text(), plan, ctx, outcome, secrets);
 }
 
 /** A 2xx JSON answer: its facts go to the outcome (for the log), its text (redacted) to the client. */
-function jsonAnswer(text: string, plan: Plan, ctx: ResponseContext, outcome: RequestOutcome, secrets: readonly string[]): Response {
+function jsonAnswer(
+  text: string,
+  plan: Plan,
+  ctx: ResponseContext,
+  outcome: RequestOutcome,
+  secrets: readonly string[],
+): Response {
   const mapped = plan.mapJson(parseJsonText(text, "the response body"), ctx);
   if (mapped.usage) outcome.usage = { ...mapped.usage, completion_tokens: mapped.usage.completion_tokens ?? 0 };
   if (mapped.model) outcome.servedModel = mapped.model;

@@ -81,8 +81,13 @@ export async function readJson(c: AppContext): Promise<unknown> {
  * Validate a parsed body against an operation's schema, 400 naming the field on failure. `overrides` (a target's
  * override_params) are merged in first, so the merged body is what gets validated.
  */
-export function validateJsonBody<T extends z.ZodType>(schema: T, json: unknown, overrides?: Record<string, unknown>): z.infer<T> {
-  const merged = overrides && typeof json === "object" && json !== null && !Array.isArray(json) ? { ...json, ...overrides } : json;
+export function validateJsonBody<T extends z.ZodType>(
+  schema: T,
+  json: unknown,
+  overrides?: Record<string, unknown>,
+): z.infer<T> {
+  const merged =
+    overrides && typeof json === "object" && json !== null && !Array.isArray(json) ? { ...json, ...overrides } : json;
   const result = schema.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0];

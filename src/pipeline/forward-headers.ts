@@ -88,14 +88,22 @@ function connectionOptions(client: Headers): Set<string> {
 const carriesGatewayKey = (value: string): boolean => value.includes(GATEWAY_KEY_PREFIX);
 
 function forwardableName(name: string, hopByHop: ReadonlySet<string>): boolean {
-  return !NEVER_FORWARDED.has(name) && !hopByHop.has(name) && !NEVER_FORWARDED_PREFIXES.some((prefix) => name.startsWith(prefix));
+  return (
+    !NEVER_FORWARDED.has(name) &&
+    !hopByHop.has(name) &&
+    !NEVER_FORWARDED_PREFIXES.some((prefix) => name.startsWith(prefix))
+  );
 }
 
 /**
  * The headers one target gets: the listed names (the header's and the config's) the client sent, plus its
  * provider's own headers. Undefined when there are none, so a target without forwarding carries nothing.
  */
-export function forwardedHeaders(client: Headers, listed: readonly string[], provider: ProviderId): Record<string, string> | undefined {
+export function forwardedHeaders(
+  client: Headers,
+  listed: readonly string[],
+  provider: ProviderId,
+): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const hopByHop = connectionOptions(client);
   for (const raw of listed) {
@@ -116,7 +124,10 @@ export function forwardedHeaders(client: Headers, listed: readonly string[], pro
  * client's API version and account headers, which replace the adapter's default, and anthropic-beta, whose
  * flags are added to any the adapter set.
  */
-export function withForwardedHeaders(call: UpstreamCall, forwarded: Readonly<Record<string, string>> | undefined): UpstreamCall {
+export function withForwardedHeaders(
+  call: UpstreamCall,
+  forwarded: Readonly<Record<string, string>> | undefined,
+): UpstreamCall {
   if (!forwarded) return call;
   const headers = { ...call.headers };
   const own = new Map(Object.keys(headers).map((name) => [name.toLowerCase(), name]));

@@ -25,7 +25,8 @@ const HEADER_TARGET: LeafSpec = { path: "config", node: {}, settings: ROOT_SETTI
 /** Null when the request names no provider, custom host or virtual key: the catalog answers. */
 async function namedTarget(c: AppContext, id: string | undefined): Promise<ResolvedLeaf | null> {
   const defaults = headerDefaults(c);
-  const named = defaults.provider !== undefined || defaults.virtualKey !== undefined || defaults.customHost !== undefined;
+  const named =
+    defaults.provider !== undefined || defaults.virtualKey !== undefined || defaults.customHost !== undefined;
   if (!named && virtualKeyRef(HEADER_TARGET, defaults, id) === null) return null;
   const options = { hasConfig: false, breakers: false, model: id, virtualKeys: virtualKeyResolver(c) };
   const leaf = await resolveLeaf(HEADER_TARGET, defaults, c.env, options);
@@ -37,7 +38,12 @@ async function namedTarget(c: AppContext, id: string | undefined): Promise<Resol
     if (leaf.virtualKey.credential) outcome.redact = [leaf.virtualKey.credential.api_key];
   }
   try {
-    checkTarget(callerOf(c)?.key ?? null, { path: null, provider: leaf.provider, model: undefined, virtualKey: leaf.virtualKey });
+    checkTarget(callerOf(c)?.key ?? null, {
+      path: null,
+      provider: leaf.provider,
+      model: undefined,
+      virtualKey: leaf.virtualKey,
+    });
   } catch (error) {
     outcome.deniedBy = "auth";
     throw error;
@@ -51,9 +57,15 @@ async function modelsOf(c: AppContext, leaf: ResolvedLeaf | null): Promise<Model
   const provider = listableProvider(target);
   // The provider's public default base URL, with no credential of the gateway's choosing, adds nothing to the
   // catalog: only a host or a stored key of the caller's makes the upstream's own list worth fetching.
-  const upstream = provider !== null && (target.customHost !== undefined || leaf.virtualKey !== undefined || provider === "custom");
+  const upstream =
+    provider !== null && (target.customHost !== undefined || leaf.virtualKey !== undefined || provider === "custom");
   const models = upstream
-    ? await fetchUpstreamModels(provider, target, leaf.routed.requestTimeoutMs ?? DEFAULT_MODELS_TIMEOUT_MS, c.var.outcome)
+    ? await fetchUpstreamModels(
+        provider,
+        target,
+        leaf.routed.requestTimeoutMs ?? DEFAULT_MODELS_TIMEOUT_MS,
+        c.var.outcome,
+      )
     : await catalogModels(c, leaf.provider);
   return allowedFor(models, callerOf(c)?.key ?? null, leaf.virtualKey);
 }

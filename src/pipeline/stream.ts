@@ -21,7 +21,10 @@ const frame = (data: string) => `data: ${data}\n\n`;
 
 /** The error event a broken stream ends with; the provider's message may quote the key it was sent. */
 function errorFrame(error: unknown, secrets: readonly string[]): string {
-  const message = scrub(`upstream stream was interrupted: ${error instanceof Error ? error.message : "unknown failure"}`, secrets);
+  const message = scrub(
+    `upstream stream was interrupted: ${error instanceof Error ? error.message : "unknown failure"}`,
+    secrets,
+  );
   let type = "api_error";
   let code = "upstream_stream_error";
   if (error instanceof IncompleteStreamError) code = "upstream_stream_incomplete";
@@ -49,7 +52,8 @@ function textOf(choice: ChatCompletionChunkChoice): string {
   const delta: ChunkDelta | undefined = choice.delta ?? undefined;
   let text = typeof delta?.content === "string" ? delta.content : "";
   if (Array.isArray(delta?.tool_calls)) {
-    for (const call of delta.tool_calls) if (typeof call?.function?.arguments === "string") text += call.function.arguments;
+    for (const call of delta.tool_calls)
+      if (typeof call?.function?.arguments === "string") text += call.function.arguments;
   }
   const completion: unknown = (choice as { text?: unknown }).text;
   return typeof completion === "string" ? text + completion : text;
@@ -62,7 +66,8 @@ function textOf(choice: ChatCompletionChunkChoice): string {
 function forClient(chunk: ChatCompletionChunk, options: StreamOptions): string | null {
   const { outcome } = options;
   if (chunk.usage) outcome.usage = chunk.usage;
-  if (outcome.servedModel === undefined && typeof chunk.model === "string" && chunk.model !== "") outcome.servedModel = chunk.model;
+  if (outcome.servedModel === undefined && typeof chunk.model === "string" && chunk.model !== "")
+    outcome.servedModel = chunk.model;
   for (const choice of chunk.choices) {
     if (choice.finish_reason) outcome.finishReason = choice.finish_reason;
     if ((outcome.streamedText?.length ?? 0) >= MAX_STREAMED_TEXT) continue;
@@ -144,7 +149,9 @@ async function pump(
     } else {
       outcome.streamError = error instanceof Error ? error.message : "upstream stream failed";
       pending += errorFrame(error, outcome.redact ?? []);
-      await flush().then(() => writer.close()).catch(() => {});
+      await flush()
+        .then(() => writer.close())
+        .catch(() => {});
     }
     await reader.cancel().catch(() => {});
   }

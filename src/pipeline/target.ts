@@ -112,11 +112,18 @@ function providerOf(spec: LeafSpec, header: string | undefined, hasConfig: boole
   if (spec.node.provider) return spec.node.provider;
   if (header === undefined || header === "") {
     const where = hasConfig ? `no provider for ${spec.path}: set provider on it, or` : "no provider selected:";
-    throw badRequest(`${where} set x-portkey-provider${hasConfig ? "" : " or an x-portkey-config target"}`, "x-portkey-provider");
+    throw badRequest(
+      `${where} set x-portkey-provider${hasConfig ? "" : " or an x-portkey-config target"}`,
+      "x-portkey-provider",
+    );
   }
   const slug = header.toLowerCase();
   if (!isProviderId(slug)) {
-    throw badRequest(`unknown provider "${header}"; valid providers: ${PROVIDER_IDS.join(", ")}`, "x-portkey-provider", "unknown_provider");
+    throw badRequest(
+      `unknown provider "${header}"; valid providers: ${PROVIDER_IDS.join(", ")}`,
+      "x-portkey-provider",
+      "unknown_provider",
+    );
   }
   return slug;
 }
@@ -144,7 +151,12 @@ export interface ResolveOptions {
  * Resolve one config leaf against the headers and the environment. Every leaf is resolved before the first call,
  * so a broken target answers 400 deterministically, whichever target a strategy would have picked.
  */
-export async function resolveLeaf(spec: LeafSpec, defaults: HeaderDefaults, env: Env, options: ResolveOptions): Promise<ResolvedLeaf> {
+export async function resolveLeaf(
+  spec: LeafSpec,
+  defaults: HeaderDefaults,
+  env: Env,
+  options: ResolveOptions,
+): Promise<ResolvedLeaf> {
   const { node, settings, path } = spec;
   const virtual = virtualKeyRef(spec, defaults, options.model);
   if (virtual) return resolveVirtualLeaf(spec, virtual, defaults, env, options);
@@ -176,10 +188,20 @@ async function resolveVirtualLeaf(
   env: Env,
   options: ResolveOptions,
 ): Promise<ResolvedLeaf> {
-  if (!options.virtualKeys) throw badRequest(`virtual key ${JSON.stringify(ref.slug)}: virtual keys are not available here`, ref.param, "virtual_keys_unavailable");
+  if (!options.virtualKeys)
+    throw badRequest(
+      `virtual key ${JSON.stringify(ref.slug)}: virtual keys are not available here`,
+      ref.param,
+      "virtual_keys_unavailable",
+    );
   const record = await options.virtualKeys(ref.slug, ref.param).catch((error: unknown) => {
     if (!ref.path || !(error instanceof GatewayError)) throw error;
-    throw new GatewayError(error.status, `${ref.path}: ${error.message}`, { type: error.type, code: error.code, param: error.param, headers: error.extraHeaders });
+    throw new GatewayError(error.status, `${ref.path}: ${error.message}`, {
+      type: error.type,
+      code: error.code,
+      param: error.param,
+      headers: error.extraHeaders,
+    });
   });
   const { target, overrideParams } = virtualTarget(spec, ref, record, defaults, env);
   return finishLeaf(spec, target, overrideParams, defaults, options, record);
@@ -200,7 +222,9 @@ async function finishLeaf(
   const timeout = defaults.requestTimeoutMs ?? settings.requestTimeout;
   if (timeout !== undefined) routed.requestTimeoutMs = timeout;
   const { forward } = defaults;
-  const forwarded = forward && forwardedHeaders(forward.client, [...forward.names, ...(settings.forwardHeaders ?? [])], target.provider);
+  const forwarded =
+    forward &&
+    forwardedHeaders(forward.client, [...forward.names, ...(settings.forwardHeaders ?? [])], target.provider);
   if (forwarded) routed.forwardHeaders = forwarded;
 
   const leaf: ResolvedLeaf = {
@@ -208,7 +232,9 @@ async function finishLeaf(
     provider: target.provider,
     routed,
     // Keyed by the model this target is sent (override_params win over the body), like the upstream call itself.
-    breaker: options.breakers ? { key: await breakerKey(target, overrideParams.model ?? options.model), settings: settings.breaker } : null,
+    breaker: options.breakers
+      ? { key: await breakerKey(target, overrideParams.model ?? options.model), settings: settings.breaker }
+      : null,
   };
   if (settings.retry) leaf.retry = settings.retry;
   if (virtualKey) leaf.virtualKey = virtualKey;

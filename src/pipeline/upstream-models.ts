@@ -26,7 +26,8 @@ export function listableProvider(target: ResolvedTarget): ListableProvider | nul
 
 function modelsUrl(provider: ListableProvider, target: ResolvedTarget): string {
   const base = target.customHost ?? COMPATIBLE_PROVIDERS[provider].baseUrl;
-  if (!base) throw badRequest(`provider "${provider}" needs a custom_host`, "x-portkey-custom-host", "custom_host_required");
+  if (!base)
+    throw badRequest(`provider "${provider}" needs a custom_host`, "x-portkey-custom-host", "custom_host_required");
   return `${base}/models`;
 }
 
@@ -39,7 +40,8 @@ function parseModelList(text: string, provider: ListableProvider): ModelEntry[] 
     throw new MalformedUpstreamError(`upstream ${provider} answered GET /models with a body that is not JSON`);
   }
   const data = typeof json === "object" && json !== null && "data" in json ? json.data : undefined;
-  if (!Array.isArray(data)) throw new MalformedUpstreamError(`upstream ${provider} answered GET /models without a data list`);
+  if (!Array.isArray(data))
+    throw new MalformedUpstreamError(`upstream ${provider} answered GET /models without a data list`);
   const models: ModelEntry[] = [];
   for (const item of data as unknown[]) {
     if (typeof item !== "object" || item === null) continue;
@@ -80,9 +82,16 @@ export async function fetchUpstreamModels(
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     if (controller.signal.aborted) {
-      throw new GatewayError(408, `upstream did not list its models within ${timeoutMs} ms`, { type: "timeout_error", code: "upstream_timeout" });
+      throw new GatewayError(408, `upstream did not list its models within ${timeoutMs} ms`, {
+        type: "timeout_error",
+        code: "upstream_timeout",
+      });
     }
-    throw new GatewayError(502, `upstream ${new URL(url).host} is unreachable`, { type: "api_error", code: "upstream_unreachable", cause: error });
+    throw new GatewayError(502, `upstream ${new URL(url).host} is unreachable`, {
+      type: "api_error",
+      code: "upstream_unreachable",
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
     outcome.upstreamMs = performance.now() - started;

@@ -23,13 +23,26 @@ export async function fetchUpstream(
   const timer = setTimeout(() => controller.abort(new AttemptTimeout()), limit);
   const started = performance.now();
   try {
-    return await fetch(call.url, { method: "POST", headers: call.headers, body: call.body, signal: controller.signal, redirect: "manual" });
+    return await fetch(call.url, {
+      method: "POST",
+      headers: call.headers,
+      body: call.body,
+      signal: controller.signal,
+      redirect: "manual",
+    });
   } catch (error) {
     if (controller.signal.aborted) {
-      throw new GatewayError(408, `upstream did not respond within ${limit} ms`, { type: "timeout_error", code: "upstream_timeout" });
+      throw new GatewayError(408, `upstream did not respond within ${limit} ms`, {
+        type: "timeout_error",
+        code: "upstream_timeout",
+      });
     }
     const host = new URL(call.url).host;
-    throw new GatewayError(502, `upstream ${host} is unreachable`, { type: "api_error", code: "upstream_unreachable", cause: error });
+    throw new GatewayError(502, `upstream ${host} is unreachable`, {
+      type: "api_error",
+      code: "upstream_unreachable",
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
     outcome.upstreamMs = performance.now() - started;
@@ -43,12 +56,24 @@ const HTTP_STATUS_MIN = 400;
  * upstreams echo the credential they were sent ("Invalid API key: Bearer sk-..."): `secrets` (the target's key,
  * which for a virtual key the caller must never see) and anything shaped like a key are redacted first.
  */
-export async function upstreamError(adapter: ProviderAdapter, response: Response, secrets: readonly string[]): Promise<GatewayError> {
+export async function upstreamError(
+  adapter: ProviderAdapter,
+  response: Response,
+  secrets: readonly string[],
+): Promise<GatewayError> {
   const text = await response.text().catch(() => "");
   const parsed: NormalisedUpstreamError = adapter.parseError(response.status, text);
   // Very short "keys" (test placeholders, local servers' dummies) are not worth mangling every occurrence for.
-  const normalised = { ...parsed, message: scrub(parsed.message, secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH)) };
-  const status = (response.status >= HTTP_STATUS_MIN && response.status <= 599 ? response.status : 502) as ContentfulStatusCode;
+  const normalised = {
+    ...parsed,
+    message: scrub(
+      parsed.message,
+      secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH),
+    ),
+  };
+  const status = (
+    response.status >= HTTP_STATUS_MIN && response.status <= 599 ? response.status : 502
+  ) as ContentfulStatusCode;
   const headers: Record<string, string> = {};
   const retryAfter = response.headers.get("retry-after");
   if (retryAfter) headers["retry-after"] = retryAfter;

@@ -34,8 +34,15 @@ function isPrivateIPv4(host: string): boolean {
   const parts = host.split(".").map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false;
   const [a = 0, b = 0] = parts;
-  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
 }
 
 /**
@@ -58,7 +65,8 @@ const MAX_LABEL = 63;
 /** Why `hostname` cannot be a host name (RFC 1035 lengths), or null. IPv6 literals are the parser's business. */
 function hostNameProblem(hostname: string): string | null {
   if (hostname.startsWith("[")) return null;
-  if (hostname.length > MAX_HOST_NAME) return `the host name is ${hostname.length} characters long (at most ${MAX_HOST_NAME})`;
+  if (hostname.length > MAX_HOST_NAME)
+    return `the host name is ${hostname.length} characters long (at most ${MAX_HOST_NAME})`;
   if (hostname.split(".").some((label) => label.length === 0 || label.length > MAX_LABEL)) {
     return `each dot-separated label of a host name must be 1 to ${MAX_LABEL} characters`;
   }
@@ -67,7 +75,9 @@ function hostNameProblem(hostname: string): string | null {
 
 function matchesAllowlist(hostname: string, allowlist: readonly string[]): boolean {
   return allowlist.some((entry) =>
-    entry.startsWith("*.") ? hostname.endsWith(entry.slice(1)) && hostname.length > entry.length - 1 : hostname === entry,
+    entry.startsWith("*.")
+      ? hostname.endsWith(entry.slice(1)) && hostname.length > entry.length - 1
+      : hostname === entry,
   );
 }
 
@@ -120,9 +130,11 @@ export function checkUpstreamUrl(raw: string, customHost: string | undefined, po
   if (url.hash) throw refuseUrl("fragments are not allowed");
   if (customHost !== undefined) {
     const href = url.href;
-    if (!href.startsWith(`${customHost}/`) && !href.startsWith(`${customHost}?`)) throw refuseUrl("it leaves the custom host's base URL");
+    if (!href.startsWith(`${customHost}/`) && !href.startsWith(`${customHost}?`))
+      throw refuseUrl("it leaves the custom host's base URL");
     return;
   }
   if (url.protocol !== "https:") throw refuseUrl("provider endpoints are https only");
-  if (!policy.allowPrivate && isPrivateHost(url.hostname)) throw refuseUrl(`${url.hostname} is a private or loopback address`);
+  if (!policy.allowPrivate && isPrivateHost(url.hostname))
+    throw refuseUrl(`${url.hostname} is a private or loopback address`);
 }

@@ -8,7 +8,13 @@ async function check(run: () => Promise<unknown>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)));
   try {
-    return await Promise.race([run().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      run().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -28,7 +34,8 @@ async function readiness(env: Env) {
     max_body_bytes: Number(env.MAX_BODY_BYTES) > 0,
     d1,
     kv,
-    durable_objects: typeof env.GOVERNANCE_LIMITER?.idFromName === "function" && typeof env.CIRCUIT_BREAKER?.idFromName === "function",
+    durable_objects:
+      typeof env.GOVERNANCE_LIMITER?.idFromName === "function" && typeof env.CIRCUIT_BREAKER?.idFromName === "function",
     log_queue: typeof env.LOG_QUEUE?.sendBatch === "function",
   };
 }

@@ -66,7 +66,9 @@ export function decideRetry(
   if (!failure.network && !codes.includes(failure.status)) return { retry: false, reason: "not_retryable" };
   if (retriesDone >= policy.attempts) return { retry: false, reason: "attempts_exhausted" };
   const delayMs =
-    policy.use_retry_after_header && failure.retryAfterMs !== null ? failure.retryAfterMs : backoffDelay(retriesDone + 1, random);
+    policy.use_retry_after_header && failure.retryAfterMs !== null
+      ? failure.retryAfterMs
+      : backoffDelay(retriesDone + 1, random);
   if (delayMs >= remainingMs) return { retry: false, reason: "deadline" };
   return { retry: true, delayMs };
 }

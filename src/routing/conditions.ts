@@ -35,16 +35,22 @@ export function fieldValue(field: string, input: ConditionInput): unknown {
 function equals(actual: unknown, expected: unknown): boolean {
   const value = actual === undefined ? null : actual;
   if (value === expected) return true;
-  return typeof value === "string" && (typeof expected === "number" || typeof expected === "boolean") && value === String(expected);
+  return (
+    typeof value === "string" &&
+    (typeof expected === "number" || typeof expected === "boolean") &&
+    value === String(expected)
+  );
 }
 
 /** Numbers compare as numbers (numeric strings included); strings compare as strings; anything else fails. */
 function compare(actual: unknown, expected: unknown): number | null {
   if (typeof expected === "number") {
-    const n = typeof actual === "number" ? actual : typeof actual === "string" && actual.trim() !== "" ? Number(actual) : NaN;
+    const n =
+      typeof actual === "number" ? actual : typeof actual === "string" && actual.trim() !== "" ? Number(actual) : NaN;
     return Number.isNaN(n) ? null : n - expected;
   }
-  if (typeof expected === "string" && typeof actual === "string") return actual < expected ? -1 : actual > expected ? 1 : 0;
+  if (typeof expected === "string" && typeof actual === "string")
+    return actual < expected ? -1 : actual > expected ? 1 : 0;
   return null;
 }
 

@@ -95,7 +95,10 @@ export class Engine {
   /** The schema guarantees a child exists (targets non-empty, names resolve, some weight > 0). */
   private child(node: Node, child: Node | undefined): Node {
     if (child) return child;
-    throw new RoutingStop(400, `${node.path}: no target to route to`, { param: "x-portkey-config", code: "invalid_config" });
+    throw new RoutingStop(400, `${node.path}: no target to route to`, {
+      param: "x-portkey-config",
+      code: "invalid_config",
+    });
   }
 
   private remaining(): number {
@@ -124,7 +127,12 @@ export class Engine {
    */
   private healthy(node: Node): boolean {
     const leaves = this.reachable(node);
-    return leaves.length === 0 || leaves.some((leaf) => !leaf.breaker || this.deps.breaker.phase(leaf.breaker.key, leaf.breaker.settings) !== "open");
+    return (
+      leaves.length === 0 ||
+      leaves.some(
+        (leaf) => !leaf.breaker || this.deps.breaker.phase(leaf.breaker.key, leaf.breaker.settings) !== "open",
+      )
+    );
   }
 
   private skip(node: Node, reason: NonNullable<AttemptRecord["skipped"]>): void {
@@ -171,11 +179,20 @@ export class Engine {
     const model = this.deps.modelOf(leaf);
     for (let retry = 0; ; retry++) {
       const started = this.deps.now();
-      const record: AttemptRecord = { target: leaf.path, provider: leaf.provider, retry, latencyMs: 0, startedAt: started };
+      const record: AttemptRecord = {
+        target: leaf.path,
+        provider: leaf.provider,
+        retry,
+        latencyMs: 0,
+        startedAt: started,
+      };
       if (model !== undefined) record.model = model;
       this.trail.push(record);
       this.last = { path: leaf.path, retries: retry };
-      const timeoutMs = Math.max(1, Math.min(leaf.routed.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, this.remaining()));
+      const timeoutMs = Math.max(
+        1,
+        Math.min(leaf.routed.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, this.remaining()),
+      );
       try {
         const response = await this.deps.attempt(leaf, timeoutMs);
         record.status = response.status;

@@ -48,12 +48,18 @@ export async function routeRequest(c: AppContext, operation: OperationName): Pro
 
   const json = await body;
   outcome.requestBody = json; // a reference for the request logger (token estimates, body logging), no copy
-  if (typeof json === "object" && json !== null && "model" in json && typeof json.model === "string") outcome.requestedModel = json.model;
+  if (typeof json === "object" && json !== null && "model" in json && typeof json.model === "string")
+    outcome.requestedModel = json.model;
 
   const plan = buildPlan(config ?? {});
   const defaults = headerDefaults(c);
   const model = typeof json === "object" && json !== null && "model" in json ? json.model : undefined;
-  const options = { hasConfig: config !== null, breakers: leavesOf(plan).length > 1, model, virtualKeys: virtualKeyResolver(c) };
+  const options = {
+    hasConfig: config !== null,
+    breakers: leavesOf(plan).length > 1,
+    model,
+    virtualKeys: virtualKeyResolver(c),
+  };
   const resolved = await mapLeaves(plan, (spec) => resolveLeaf(spec, defaults, c.env, options));
   const leaves = leavesOf(resolved);
   // With one target, a request refused before any call (limits, allowlists) is still attributed to its provider.

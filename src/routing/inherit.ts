@@ -67,7 +67,11 @@ export interface LeafSpec {
 }
 
 /** The config as a tree of paths, strategies and leaves carrying their effective (inherited) settings. */
-export function buildPlan(config: RoutingConfig, path = "config", parent: Inherited = ROOT_SETTINGS): PlanNode<LeafSpec> {
+export function buildPlan(
+  config: RoutingConfig,
+  path = "config",
+  parent: Inherited = ROOT_SETTINGS,
+): PlanNode<LeafSpec> {
   const settings = inherit(parent, config);
   const base: NodeBase = { path, weight: config.weight ?? DEFAULT_WEIGHT };
   if (config.name !== undefined) base.name = config.name;

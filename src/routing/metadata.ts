@@ -20,7 +20,11 @@ export function parseMetadata(header: string | undefined): Record<string, string
   const metadata: Record<string, string> = {};
   for (const [key, value] of entries) {
     if (typeof value !== "string") {
-      throw badRequest(`${PARAM}.${key}: expected a string, got ${value === null ? "null" : typeof value}`, PARAM, "invalid_metadata");
+      throw badRequest(
+        `${PARAM}.${key}: expected a string, got ${value === null ? "null" : typeof value}`,
+        PARAM,
+        "invalid_metadata",
+      );
     }
     metadata[key] = value;
   }

@@ -12,13 +12,15 @@ const FIELD = /^(metadata|params)\.[^.]+(\.[^.]+)*$/;
 export type Path = (string | number)[];
 export type Report = (path: Path, message: string) => void;
 const isScalar = (v: unknown) => v === null || ["string", "number", "boolean"].includes(typeof v);
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function checkOperand(op: string, operand: unknown, path: Path, report: Report): void {
   if (op === "$eq" || op === "$ne") {
     if (!isScalar(operand)) report(path, "expected a string, number, boolean or null");
   } else if (op === "$in" || op === "$nin") {
-    if (!Array.isArray(operand) || !operand.every(isScalar)) report(path, "expected an array of strings, numbers, booleans or null");
+    if (!Array.isArray(operand) || !operand.every(isScalar))
+      report(path, "expected an array of strings, numbers, booleans or null");
   } else if (op === "$regex") {
     if (typeof operand !== "string") return report(path, "expected a string (a regular expression)");
     const compiled = compileSafeRegex(operand);
@@ -41,7 +43,9 @@ export function checkQuery(query: Record<string, unknown>, path: Path, report: R
         continue;
       }
       value.forEach((sub, i) =>
-        isPlainObject(sub) ? checkQuery(sub, [...at, i], report, depth + 1) : report([...at, i], "expected a query object"),
+        isPlainObject(sub)
+          ? checkQuery(sub, [...at, i], report, depth + 1)
+          : report([...at, i], "expected a query object"),
       );
     } else if (key.startsWith("$")) {
       report(at, `unknown operator (only $and and $or combine queries; fields start with metadata. or params.)`);
@@ -49,7 +53,8 @@ export function checkQuery(query: Record<string, unknown>, path: Path, report: R
       report(at, "unknown field: conditions read metadata.<key> or params.<path>");
     } else if (isPlainObject(value)) {
       const ops = Object.entries(value);
-      if (ops.length === 0) report(at, "expected at least one operator ($eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $regex)");
+      if (ops.length === 0)
+        report(at, "expected at least one operator ($eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $regex)");
       for (const [op, operand] of ops) {
         if (COMPARISON_OPERATORS.has(op)) checkOperand(op, operand, [...at, op], report);
         else report([...at, op], "unknown operator; expected one of $eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $regex");

@@ -12,7 +12,11 @@ export type OperationName = OperationRequest["operation"];
  * The body one target gets: the client's JSON (read once) with the target's merged override_params on top,
  * validated with the operation's schema, so an override cannot smuggle in an invalid request.
  */
-export function operationRequest(operation: OperationName, json: unknown, overrides?: Record<string, unknown>): OperationRequest {
+export function operationRequest(
+  operation: OperationName,
+  json: unknown,
+  overrides?: Record<string, unknown>,
+): OperationRequest {
   // Without overrides the validated body says exactly what the client's text says: keep the text to forward.
   const raw = overrides ? undefined : rawTextOf(json);
   switch (operation) {
@@ -27,6 +31,7 @@ export function operationRequest(operation: OperationName, json: unknown, overri
 
 /** The model a target would be asked for, without validating anything (for the attempt trail). */
 export function modelFor(json: unknown, overrides?: Record<string, unknown>): string | undefined {
-  const model = overrides?.model ?? (typeof json === "object" && json !== null && "model" in json ? json.model : undefined);
+  const model =
+    overrides?.model ?? (typeof json === "object" && json !== null && "model" in json ? json.model : undefined);
   return typeof model === "string" ? model : undefined;
 }

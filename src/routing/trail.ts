@@ -40,7 +40,8 @@ export function targetsTried(trail: readonly AttemptRecord[]): number {
 
 function describe(record: AttemptRecord): string {
   const head = `${record.target} (${record.provider})`;
-  if (record.skipped) return `${head} skipped: ${record.skipped === "circuit_open" ? "circuit open" : "deadline reached"}`;
+  if (record.skipped)
+    return `${head} skipped: ${record.skipped === "circuit_open" ? "circuit open" : "deadline reached"}`;
   const tries = record.retry > 0 ? ` after ${record.retry + 1} attempts` : "";
   return `${head} ${record.status ?? "?"} ${JSON.stringify(clip(record.error ?? "", MAX_MESSAGE_IN_SUMMARY))}${tries}`;
 }
@@ -49,7 +50,11 @@ function describe(record: AttemptRecord): string {
  * When several targets were tried and all failed: the last error's status, type and code, with a message that
  * walks the trail, e.g. `all 2 targets failed: config.targets[0] (anthropic) 500 "overloaded"; config.targets[1] ...`.
  */
-export function summariseFailure(trail: readonly AttemptRecord[], last: GatewayError, headers: Record<string, string>): GatewayError {
+export function summariseFailure(
+  trail: readonly AttemptRecord[],
+  last: GatewayError,
+  headers: Record<string, string>,
+): GatewayError {
   const targets = perTarget(trail);
   const message = `all ${targets.length} targets failed: ${targets.map(describe).join("; ")}`;
   return new GatewayError(last.status as ContentfulStatusCode, message, {

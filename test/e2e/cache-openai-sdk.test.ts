@@ -5,7 +5,14 @@
  */
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { OPENAI, REPLY_TEXT, TOOL_ARGS_TEXT, TOOL_NAME, startFakeProviders, type FakeProviders } from "./fake-providers";
+import {
+  OPENAI,
+  REPLY_TEXT,
+  TOOL_ARGS_TEXT,
+  TOOL_NAME,
+  startFakeProviders,
+  type FakeProviders,
+} from "./fake-providers";
 import { startGateway, type GatewayProcess } from "./gateway-process";
 
 let fake: FakeProviders;
@@ -63,18 +70,34 @@ describe("cache replay through the openai SDK", () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe(REPLY_TEXT);
     expect(chunks.findLast((c) => c.choices.length > 0)?.choices[0]?.finish_reason).toBe("stop");
     expect(chunks.at(-1)?.choices).toEqual([]);
-    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: OPENAI.usage.prompt_tokens, completion_tokens: OPENAI.usage.completion_tokens });
+    expect(chunks.at(-1)?.usage).toMatchObject({
+      prompt_tokens: OPENAI.usage.prompt_tokens,
+      completion_tokens: OPENAI.usage.completion_tokens,
+    });
     expect(upstreamCalls()).toBe(before);
   });
 
   it("replays a streamed tool call that the SDK assembles like the original", async () => {
     const sdk = client(`e2e-${Date.now()}-tools`);
-    const tools = [{ type: "function" as const, function: { name: TOOL_NAME, parameters: { type: "object", properties: { city: { type: "string" } } } } }];
-    const base = { model: "gpt-fake", messages: [{ role: "user" as const, content: "Weather in Paris?" }], tools, tool_choice: "auto" as const };
+    const tools = [
+      {
+        type: "function" as const,
+        function: { name: TOOL_NAME, parameters: { type: "object", properties: { city: { type: "string" } } } },
+      },
+    ];
+    const base = {
+      model: "gpt-fake",
+      messages: [{ role: "user" as const, content: "Weather in Paris?" }],
+      tools,
+      tool_choice: "auto" as const,
+    };
     const original = await sdk.chat.completions.stream({ ...base, stream: true }).finalChatCompletion();
     await waitForHit(sdk, base);
     const replayed = await sdk.chat.completions.stream({ ...base, stream: true }).finalChatCompletion();
-    expect(replayed.choices[0]?.message.tool_calls?.[0]?.function).toEqual({ name: TOOL_NAME, arguments: TOOL_ARGS_TEXT });
+    expect(replayed.choices[0]?.message.tool_calls?.[0]?.function).toEqual({
+      name: TOOL_NAME,
+      arguments: TOOL_ARGS_TEXT,
+    });
     expect(replayed.choices).toEqual(original.choices);
   });
 });

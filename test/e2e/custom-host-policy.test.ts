@@ -14,7 +14,9 @@ let gateway: GatewayProcess;
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  gateway = await startGateway({ vars: { ALLOW_PRIVATE_CUSTOM_HOSTS: "false", CUSTOM_HOST_ALLOWLIST: "*.allowed.test" } });
+  gateway = await startGateway({
+    vars: { ALLOW_PRIVATE_CUSTOM_HOSTS: "false", CUSTOM_HOST_ALLOWLIST: "*.allowed.test" },
+  });
 });
 
 afterAll(async () => {
@@ -111,9 +113,16 @@ describe("Azure fields cannot point the Worker at another host", () => {
   }
 
   it("x-portkey-azure-resource-name: 127.0.0.1:<port>/# is a 400 and nothing connects", async () => {
-    const { status, error } = await send({ "x-portkey-provider": "azure-openai", "x-portkey-azure-resource-name": `127.0.0.1:${port}/#` });
+    const { status, error } = await send({
+      "x-portkey-provider": "azure-openai",
+      "x-portkey-azure-resource-name": `127.0.0.1:${port}/#`,
+    });
     expect(status).toBe(400);
-    expect(error).toMatchObject({ type: "invalid_request_error", param: "x-portkey-azure-resource-name", code: "invalid_parameter" });
+    expect(error).toMatchObject({
+      type: "invalid_request_error",
+      param: "x-portkey-azure-resource-name",
+      code: "invalid_parameter",
+    });
     await new Promise((resolve) => setTimeout(resolve, 300)); // a late connection would still be recorded
     expect(connections).toEqual([]);
     expect(fake.requests).toEqual([]);

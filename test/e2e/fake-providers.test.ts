@@ -84,7 +84,11 @@ describe("fake providers", () => {
 
   it("Anthropic refuses OpenAI-only fields and a missing anthropic-version, like the real API", async () => {
     const body = { model: "claude-fake", max_tokens: 10, messages: [{ role: "user", content: "Hi" }] };
-    const leaked = await post("/anthropic/v1/messages", { ...body, stream_options: { include_usage: true } }, { "x-api-key": "k", "anthropic-version": "2023-06-01" });
+    const leaked = await post(
+      "/anthropic/v1/messages",
+      { ...body, stream_options: { include_usage: true } },
+      { "x-api-key": "k", "anthropic-version": "2023-06-01" },
+    );
     expect(leaked.status).toBe(400);
     expect(JSON.parse(Buffer.concat(leaked.chunks).toString())).toMatchObject({
       type: "error",
@@ -96,7 +100,11 @@ describe("fake providers", () => {
 
   it("Gemini refuses unknown fields and a missing API key", async () => {
     const body = { contents: [{ role: "user", parts: [{ text: "Hi" }] }] };
-    const leaked = await post("/google/v1beta/models/gemini-fake:generateContent", { ...body, model: "x" }, { "x-goog-api-key": "k" });
+    const leaked = await post(
+      "/google/v1beta/models/gemini-fake:generateContent",
+      { ...body, model: "x" },
+      { "x-goog-api-key": "k" },
+    );
     expect(leaked.status).toBe(400);
     const noKey = await post("/google/v1beta/models/gemini-fake:generateContent", body, {});
     expect(noKey.status).toBe(403);

@@ -16,7 +16,13 @@
  * own auth header and rejects unknown top-level body fields the way the real API does, so a leaked OpenAI field
  * (for example `stream_options` sent to Anthropic) fails loudly. Every request is recorded for assertions.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type FakeProvider = "openai" | "anthropic" | "google";
@@ -61,20 +67,32 @@ export const OPENAI = {
     completion_tokens: 7,
     total_tokens: 18,
     prompt_tokens_details: { cached_tokens: 3, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   },
   embeddingUsage: { prompt_tokens: 6, total_tokens: 6 },
   /** Exactly representable in float32, so base64 round trips are exact. */
   embedding: (i: number) => [0.5 + i, -0.25, 0.125],
   error500: "The server had an error while processing your request. Sorry about that!",
-  error429: "Rate limit reached for gpt-fake in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1.",
+  error429:
+    "Rate limit reached for gpt-fake in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1.",
 } as const;
 
 export const ANTHROPIC = {
   messageId: "msg_01FakeAnthropic0001",
   toolUseId: "toolu_01FakeTool0001",
   /** Anthropic: input_tokens excludes cache reads and writes. */
-  usage: { input_tokens: 21, output_tokens: 9, cache_creation_input_tokens: 0, cache_read_input_tokens: 5, service_tier: "standard" },
+  usage: {
+    input_tokens: 21,
+    output_tokens: 9,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 5,
+    service_tier: "standard",
+  },
   error500: "Internal server error",
   error429: "This request would exceed the rate limit for your organization of 50 requests per minute.",
 } as const;
@@ -90,7 +108,8 @@ export const GOOGLE = {
     promptTokensDetails: [{ modality: "TEXT", tokenCount: 8 }],
   },
   embedding: (i: number) => [0.25 * (i + 1), -0.5, 1.5],
-  error500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  error500:
+    "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
   error429: "Resource has been exhausted (e.g. check quota).",
 } as const;
 
@@ -109,7 +128,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -195,7 +218,14 @@ const hasTools = (body: Record<string, unknown>) => Array.isArray(body.tools) &&
 // ---------------------------------------------------------------------------------------------------------------
 // OpenAI.
 
-function openaiError(res: ServerResponse, status: number, message: string, type: string, code: string | null, headers = {}): void {
+function openaiError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  headers = {},
+): void {
   sendJson(res, status, { error: { message, type, param: null, code } }, headers);
 }
 
@@ -223,22 +253,35 @@ function openaiChatMessage(tools: boolean) {
 }
 
 function openaiChatFrames(model: string, tools: boolean, includeUsage: boolean): string[] {
-  const base = { id: OPENAI.chatId, object: "chat.completion.chunk", created: OPENAI.created, model, service_tier: "default", system_fingerprint: OPENAI.fingerprint };
+  const base = {
+    id: OPENAI.chatId,
+    object: "chat.completion.chunk",
+    created: OPENAI.created,
+    model,
+    service_tier: "default",
+    system_fingerprint: OPENAI.fingerprint,
+  };
   // With include_usage on, OpenAI puts "usage": null on every chunk and the usage on a last chunk without choices.
   const usageField = includeUsage ? { usage: null } : {};
-  const chunk = (delta: object, finish: string | null = null) =>
-    ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageField });
+  const chunk = (delta: object, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...usageField,
+  });
   const chunks: object[] = [];
   if (tools) {
     chunks.push(
       chunk({
         role: "assistant",
         content: null,
-        tool_calls: [{ index: 0, id: OPENAI.toolCallId, type: "function", function: { name: TOOL_NAME, arguments: "" } }],
+        tool_calls: [
+          { index: 0, id: OPENAI.toolCallId, type: "function", function: { name: TOOL_NAME, arguments: "" } },
+        ],
         refusal: null,
       }),
     );
-    for (const piece of TOOL_ARG_PIECES) chunks.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    for (const piece of TOOL_ARG_PIECES)
+      chunks.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
     chunks.push(chunk({}, "tool_calls"));
   } else {
     chunks.push(chunk({ role: "assistant", content: "", refusal: null }));
@@ -256,7 +299,8 @@ function completionFrames(model: string, includeUsage: boolean): string[] {
     ...base,
     choices: [{ text, index: 0, logprobs: null, finish_reason: i === words.length - 1 ? "length" : null }],
   }));
-  if (includeUsage) chunks.push({ ...base, choices: [], usage: { prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 } });
+  if (includeUsage)
+    chunks.push({ ...base, choices: [], usage: { prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 } });
   return [...chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), "data: [DONE]\n\n"];
 }
 
@@ -286,7 +330,13 @@ async function handleOpenAI(route: string, body: unknown, req: IncomingMessage, 
 
   if (route === "/chat/completions") {
     if (!Array.isArray(body.messages)) {
-      openaiError(res, 400, "Missing required parameter: 'messages'.", "invalid_request_error", "missing_required_parameter");
+      openaiError(
+        res,
+        400,
+        "Missing required parameter: 'messages'.",
+        "invalid_request_error",
+        "missing_required_parameter",
+      );
       return;
     }
     const tools = hasTools(body);
@@ -300,7 +350,9 @@ async function handleOpenAI(route: string, body: unknown, req: IncomingMessage, 
       object: "chat.completion",
       created: OPENAI.created,
       model: snapshot,
-      choices: [{ index: 0, message: openaiChatMessage(tools), logprobs: null, finish_reason: tools ? "tool_calls" : "stop" }],
+      choices: [
+        { index: 0, message: openaiChatMessage(tools), logprobs: null, finish_reason: tools ? "tool_calls" : "stop" },
+      ],
       usage: OPENAI.usage,
       service_tier: "default",
       system_fingerprint: OPENAI.fingerprint,
@@ -344,8 +396,23 @@ async function handleOpenAI(route: string, body: unknown, req: IncomingMessage, 
 // Anthropic.
 
 const ANTHROPIC_FIELDS = new Set([
-  "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature", "top_p", "top_k",
-  "tools", "tool_choice", "thinking", "service_tier", "container", "mcp_servers", "context_management",
+  "model",
+  "messages",
+  "max_tokens",
+  "system",
+  "metadata",
+  "stop_sequences",
+  "stream",
+  "temperature",
+  "top_p",
+  "top_k",
+  "tools",
+  "tool_choice",
+  "thinking",
+  "service_tier",
+  "container",
+  "mcp_servers",
+  "context_management",
 ]);
 
 function anthropicError(res: ServerResponse, status: number, type: string, message: string, headers = {}): void {
@@ -378,11 +445,15 @@ function anthropicFrames(model: string, tools: boolean): string[] {
     event("ping", {}),
   ];
   const textPieces = tools ? [ANTHROPIC_PREAMBLE] : TEXT_PIECES;
-  for (const text of textPieces) frames.push(event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }));
+  for (const text of textPieces)
+    frames.push(event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }));
   frames.push(event("content_block_stop", { index: 0 }));
   if (tools) {
     frames.push(
-      event("content_block_start", { index: 1, content_block: { type: "tool_use", id: ANTHROPIC.toolUseId, name: TOOL_NAME, input: {} } }),
+      event("content_block_start", {
+        index: 1,
+        content_block: { type: "tool_use", id: ANTHROPIC.toolUseId, name: TOOL_NAME, input: {} },
+      }),
       event("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: "" } }),
     );
     for (const partial_json of TOOL_ARG_PIECES) {
@@ -391,7 +462,10 @@ function anthropicFrames(model: string, tools: boolean): string[] {
     frames.push(event("content_block_stop", { index: 1 }));
   }
   frames.push(
-    event("message_delta", { delta: { stop_reason: tools ? "tool_use" : "end_turn", stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }),
+    event("message_delta", {
+      delta: { stop_reason: tools ? "tool_use" : "end_turn", stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
     event("message_stop", {}),
   );
   return frames;
@@ -428,7 +502,8 @@ async function handleAnthropic(route: string, body: unknown, req: IncomingMessag
   const model = String(body.model);
   const mode = modeOf(model);
   if (mode === "fail-500") return anthropicError(res, 500, "api_error", ANTHROPIC.error500);
-  if (mode === "fail-429") return anthropicError(res, 429, "rate_limit_error", ANTHROPIC.error429, { "retry-after": "7" });
+  if (mode === "fail-429")
+    return anthropicError(res, 429, "rate_limit_error", ANTHROPIC.error429, { "retry-after": "7" });
   if (mode === "slow" && !(await slowDown(res))) return;
   const tools = hasTools(body);
   if (body.stream === true) {
@@ -450,7 +525,15 @@ async function handleAnthropic(route: string, body: unknown, req: IncomingMessag
 // ---------------------------------------------------------------------------------------------------------------
 // Google Gemini.
 
-const GEMINI_FIELDS = new Set(["contents", "tools", "toolConfig", "safetySettings", "systemInstruction", "generationConfig", "cachedContent"]);
+const GEMINI_FIELDS = new Set([
+  "contents",
+  "tools",
+  "toolConfig",
+  "safetySettings",
+  "systemInstruction",
+  "generationConfig",
+  "cachedContent",
+]);
 
 function googleError(res: ServerResponse, code: number, status: string, message: string, headers = {}): void {
   sendJson(res, code, { error: { code, message, status } }, headers);
@@ -459,7 +542,12 @@ function googleError(res: ServerResponse, code: number, status: string, message:
 function geminiResponse(model: string, parts: object[], finishReason: string | null, usage: object) {
   const candidate: Record<string, unknown> = { content: { parts, role: "model" }, index: 0 };
   if (finishReason) candidate.finishReason = finishReason;
-  return { candidates: [candidate], usageMetadata: usage, modelVersion: GOOGLE.modelVersion(model), responseId: GOOGLE.responseId };
+  return {
+    candidates: [candidate],
+    usageMetadata: usage,
+    modelVersion: GOOGLE.modelVersion(model),
+    responseId: GOOGLE.responseId,
+  };
 }
 
 function geminiFrames(model: string, tools: boolean): string[] {
@@ -471,12 +559,24 @@ function geminiFrames(model: string, tools: boolean): string[] {
   // Gemini repeats usageMetadata on every event with the counts so far; the last one is final.
   return TEXT_PIECES.map((text, i) => {
     const last = i === TEXT_PIECES.length - 1;
-    const soFar = last ? usage : { promptTokenCount: usage.promptTokenCount, candidatesTokenCount: i + 1, totalTokenCount: usage.promptTokenCount + i + 1 };
+    const soFar = last
+      ? usage
+      : {
+          promptTokenCount: usage.promptTokenCount,
+          candidatesTokenCount: i + 1,
+          totalTokenCount: usage.promptTokenCount + i + 1,
+        };
     return frame(geminiResponse(model, [{ text }], last ? "STOP" : null, soFar));
   });
 }
 
-async function handleGoogle(route: string, query: string, body: unknown, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleGoogle(
+  route: string,
+  query: string,
+  body: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const match = /^\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/.exec(route);
   if (!match) {
     googleError(res, 404, "NOT_FOUND", `Requested entity was not found: ${route}`);
@@ -485,7 +585,12 @@ async function handleGoogle(route: string, query: string, body: unknown, req: In
   const model = decodeURIComponent(match[1]!);
   const method = match[2]!;
   if (!req.headers["x-goog-api-key"]) {
-    googleError(res, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+    googleError(
+      res,
+      403,
+      "PERMISSION_DENIED",
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+    );
     return;
   }
   if (!isRecord(body)) {
@@ -509,7 +614,12 @@ async function handleGoogle(route: string, query: string, body: unknown, req: In
   }
   const extra = Object.keys(body).find((key) => !GEMINI_FIELDS.has(key));
   if (extra) {
-    googleError(res, 400, "INVALID_ARGUMENT", `Invalid JSON payload received. Unknown name "${extra}": Cannot find field.`);
+    googleError(
+      res,
+      400,
+      "INVALID_ARGUMENT",
+      `Invalid JSON payload received. Unknown name "${extra}": Cannot find field.`,
+    );
     return;
   }
   if (!Array.isArray(body.contents)) {
@@ -560,7 +670,14 @@ export async function startFakeProviders(): Promise<FakeProviders> {
       const body = await readBody(req);
       const prefix = PREFIXES.find(([, p]) => url.pathname.startsWith(`${p}/`));
       const provider = prefix?.[0] ?? "unknown";
-      requests.push({ provider, method: req.method ?? "", path: url.pathname, query: url.search, headers: req.headers, body });
+      requests.push({
+        provider,
+        method: req.method ?? "",
+        path: url.pathname,
+        query: url.search,
+        headers: req.headers,
+        body,
+      });
       if (!prefix || req.method !== "POST") {
         sendJson(res, 404, { error: { message: `fake: no route for ${req.method} ${url.pathname}` } });
         return;

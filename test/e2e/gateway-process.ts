@@ -91,7 +91,12 @@ const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", NO_
 /** Run a short wrangler command to completion in its own process group; the group is killed on timeout. */
 function runWrangler(args: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: wranglerEnv() });
+    const child = spawn(process.execPath, [WRANGLER, ...args], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: wranglerEnv(),
+    });
     let output = "";
     const append = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-MAX_LOG_CHARS));
     child.stdout?.on("data", append);
@@ -132,7 +137,10 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayP
   const persistTo = mkdtempSync(join(tmpdir(), "gateway-e2e-"));
   try {
     for (const binding of d1BindingsWithMigrations()) {
-      await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", persistTo], MIGRATE_TIMEOUT_MS);
+      await runWrangler(
+        ["d1", "migrations", "apply", binding, "--local", "--persist-to", persistTo],
+        MIGRATE_TIMEOUT_MS,
+      );
     }
   } catch (error) {
     rmSync(persistTo, { recursive: true, force: true });
@@ -143,10 +151,14 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayP
   const args = [
     WRANGLER,
     "dev",
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--inspector-port", String(inspectorPort),
-    "--persist-to", persistTo,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persistTo,
     "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ];

@@ -45,7 +45,12 @@ describe("governance with the openai SDK", () => {
 
   beforeAll(async () => {
     slug = `openai-e2e-${Date.now()}`;
-    await admin("/virtual-keys", { slug, provider: "openai", api_key: PROVIDER_SECRET, custom_host: fake.hosts.openai });
+    await admin("/virtual-keys", {
+      slug,
+      provider: "openai",
+      api_key: PROVIDER_SECRET,
+      custom_host: fake.hosts.openai,
+    });
   });
 
   it("a gateway key as apiKey and @virtual-key/model: the stored key goes to the provider, and only there", async () => {
@@ -64,19 +69,25 @@ describe("governance with the openai SDK", () => {
 
     const models = await sdk(key).models.list();
     expect(models.data.map((m) => m.id)).toEqual(["gpt-4o-mini"]);
-    const denied = await sdk(key).chat.completions.create({ model: `@${slug}/gpt-4o`, messages }).catch((e: unknown) => e);
+    const denied = await sdk(key)
+      .chat.completions.create({ model: `@${slug}/gpt-4o`, messages })
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(PermissionDeniedError);
   });
 
   it("secure mode: a provider key or no key is a 401", async () => {
-    const error = await sdk("sk-some-provider-key").chat.completions.create({ model: "gpt-4o-mini", messages }).catch((e: unknown) => e);
+    const error = await sdk("sk-some-provider-key")
+      .chat.completions.create({ model: "gpt-4o-mini", messages })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
   });
 
   it("a rate limit is a RateLimitError with Retry-After", async () => {
     const { key } = await admin<{ key: string }>("/keys", { name: "e2e-limited", rpm: 1 });
     await sdk(key).chat.completions.create({ model: `@${slug}/gpt-4o-mini`, messages });
-    const error = await sdk(key).chat.completions.create({ model: `@${slug}/gpt-4o-mini`, messages }).catch((e: unknown) => e);
+    const error = await sdk(key)
+      .chat.completions.create({ model: `@${slug}/gpt-4o-mini`, messages })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     const limited = error as RateLimitError;
     expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);

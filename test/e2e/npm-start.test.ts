@@ -33,7 +33,8 @@ it("npm start listens on PORT, with migrations applied (ready)", { timeout: READ
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await healthy(origin))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not serve ${origin}\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`npm start did not serve ${origin}\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   // /ready checks that D1 is reachable with its migrations applied: what `npm start` promises.

@@ -61,7 +61,12 @@ async function apiError(promise: PromiseLike<unknown>): Promise<APIError> {
   throw new Error("expected the SDK call to fail");
 }
 
-const envelope = (message: string, type: string, param: string | null, code: string | null) => ({ message, type, param, code });
+const envelope = (message: string, type: string, param: string | null, code: string | null) => ({
+  message,
+  type,
+  param,
+  code,
+});
 
 const SYSTEM = "You are terse.";
 const MESSAGES = [
@@ -79,7 +84,10 @@ const WEATHER_PARAMETERS = {
   additionalProperties: false,
 };
 const TOOLS = [
-  { type: "function" as const, function: { name: TOOL_NAME, description: "Current weather for a city", parameters: WEATHER_PARAMETERS } },
+  {
+    type: "function" as const,
+    function: { name: TOOL_NAME, description: "Current weather for a city", parameters: WEATHER_PARAMETERS },
+  },
 ];
 const TOOL_MESSAGES = [{ role: "user" as const, content: "Weather in Paris?" }];
 
@@ -118,7 +126,12 @@ const CASES: ProviderCase[] = [
       completion_tokens: 7,
       total_tokens: 18,
       prompt_tokens_details: { cached_tokens: 3, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
     toolContent: null,
     toolStreamText: "",
@@ -186,7 +199,9 @@ const CASES: ProviderCase[] = [
     toolStreamText: "",
     toolCallId: /^call_[0-9a-f]{24}$/,
     expectChatUpstream(request, stream) {
-      expect(request.path).toBe(`/google/v1beta/models/gemini-fake:${stream ? "streamGenerateContent" : "generateContent"}`);
+      expect(request.path).toBe(
+        `/google/v1beta/models/gemini-fake:${stream ? "streamGenerateContent" : "generateContent"}`,
+      );
       // Gemini streams data-only SSE only with alt=sse; the key travels in a header, never in the URL.
       expect(request.query).toBe(stream ? "?alt=sse" : "");
       expect(request.headers["x-goog-api-key"]).toBe(API_KEY);
@@ -207,7 +222,10 @@ const CASES: ProviderCase[] = [
                 description: "Current weather for a city",
                 parameters: {
                   type: "object",
-                  properties: { city: { type: "string", description: "City name" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+                  properties: {
+                    city: { type: "string", description: "City name" },
+                    unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+                  },
                   required: ["city"],
                 },
               },
@@ -295,7 +313,12 @@ describe.each(CASES)("chat completions through provider $provider", (c) => {
   });
 
   it("tools, non-streamed: the tool call comes back with id, name and arguments", async () => {
-    const completion = await client(c.provider).chat.completions.create({ model: c.model, messages: TOOL_MESSAGES, tools: TOOLS, tool_choice: "auto" });
+    const completion = await client(c.provider).chat.completions.create({
+      model: c.model,
+      messages: TOOL_MESSAGES,
+      tools: TOOLS,
+      tool_choice: "auto",
+    });
     const choice = completion.choices[0];
     expect(choice?.finish_reason).toBe("tool_calls");
     expect(choice?.message.content).toBe(c.toolContent);
@@ -303,12 +326,20 @@ describe.each(CASES)("chat completions through provider $provider", (c) => {
     const call = choice?.message.tool_calls?.[0];
     expect(call?.type).toBe("function");
     expect(call?.id).toMatch(c.toolCallId);
-    expect(call?.type === "function" ? call.function : undefined).toEqual({ name: TOOL_NAME, arguments: TOOL_ARGS_TEXT });
+    expect(call?.type === "function" ? call.function : undefined).toEqual({
+      name: TOOL_NAME,
+      arguments: TOOL_ARGS_TEXT,
+    });
     c.expectToolsUpstream(fake.last());
   });
 
   it("tools, streamed: deltas reassemble (SDK stream helper) into one call with a stable index, id and name", async () => {
-    const stream = client(c.provider).chat.completions.stream({ model: c.model, messages: TOOL_MESSAGES, tools: TOOLS, tool_choice: "auto" });
+    const stream = client(c.provider).chat.completions.stream({
+      model: c.model,
+      messages: TOOL_MESSAGES,
+      tools: TOOLS,
+      tool_choice: "auto",
+    });
     const chunks: ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const final = await stream.finalChatCompletion();
@@ -317,7 +348,9 @@ describe.each(CASES)("chat completions through provider $provider", (c) => {
     expect(choice?.message.tool_calls).toHaveLength(1);
     const call = choice?.message.tool_calls?.[0];
     expect(call?.id).toMatch(c.toolCallId);
-    expect(call?.type === "function" ? { name: call.function.name, arguments: call.function.arguments } : undefined).toEqual({
+    expect(
+      call?.type === "function" ? { name: call.function.name, arguments: call.function.arguments } : undefined,
+    ).toEqual({
       name: TOOL_NAME,
       arguments: TOOL_ARGS_TEXT,
     });
@@ -326,16 +359,25 @@ describe.each(CASES)("chat completions through provider $provider", (c) => {
     expect(deltas.every((delta) => delta.index === 0)).toBe(true);
     // id and name come once, on the first delta; the rest only carry argument fragments.
     expect(deltas.filter((delta) => delta.id !== undefined).map((delta) => delta.id)).toEqual([call?.id]);
-    expect(deltas.filter((delta) => delta.function?.name !== undefined).map((delta) => delta.function?.name)).toEqual([TOOL_NAME]);
+    expect(deltas.filter((delta) => delta.function?.name !== undefined).map((delta) => delta.function?.name)).toEqual([
+      TOOL_NAME,
+    ]);
     if (c.provider !== "google") {
       // OpenAI and Anthropic stream the arguments in fragments that the gateway forwards as they come.
-      expect(deltas.map((delta) => delta.function?.arguments ?? "").filter((args) => args !== "")).toEqual([...TOOL_ARG_PIECES]);
+      expect(deltas.map((delta) => delta.function?.arguments ?? "").filter((args) => args !== "")).toEqual([
+        ...TOOL_ARG_PIECES,
+      ]);
     }
     c.expectToolsUpstream(fake.last());
   });
 
   it("upstream 500 surfaces as InternalServerError with the provider's message", async () => {
-    const error = await apiError(client(c.provider, { "x-portkey-trace-id": "e2e-err-500" }).chat.completions.create({ ...params, model: "fail-500" }));
+    const error = await apiError(
+      client(c.provider, { "x-portkey-trace-id": "e2e-err-500" }).chat.completions.create({
+        ...params,
+        model: "fail-500",
+      }),
+    );
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.status).toBe(500);
     expect(error.error).toEqual(c.error500);
@@ -359,7 +401,9 @@ describe.each(CASES)("chat completions through provider $provider", (c) => {
     );
     const elapsed = Date.now() - started;
     expect(error.status).toBe(408);
-    expect(error.error).toEqual(envelope("upstream did not respond within 500 ms", "timeout_error", null, "upstream_timeout"));
+    expect(error.error).toEqual(
+      envelope("upstream did not respond within 500 ms", "timeout_error", null, "upstream_timeout"),
+    );
     expect(elapsed).toBeGreaterThanOrEqual(450);
     expect(elapsed).toBeLessThan(2_500);
   });
@@ -388,7 +432,12 @@ describe("a cut stream on the wire", () => {
   it("ends with an error event and never with [DONE]", async () => {
     const res = await fetch(`${gateway.origin}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}`, "x-portkey-provider": "openai", "x-portkey-custom-host": fake.hosts.openai },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${API_KEY}`,
+        "x-portkey-provider": "openai",
+        "x-portkey-custom-host": fake.hosts.openai,
+      },
       body: JSON.stringify({ model: "cut", messages: MESSAGES, stream: true }),
     });
     expect(res.status).toBe(200);
@@ -418,7 +467,12 @@ describe("embeddings", () => {
   });
 
   it("openai, encoding_format float", async () => {
-    const result = await client("openai").embeddings.create({ model: "text-embedding-fake", input, encoding_format: "float", dimensions: 3 });
+    const result = await client("openai").embeddings.create({
+      model: "text-embedding-fake",
+      input,
+      encoding_format: "float",
+      dimensions: 3,
+    });
     expect(result.data).toEqual([
       { object: "embedding", index: 0, embedding: [0.5, -0.25, 0.125] },
       { object: "embedding", index: 1, embedding: [1.5, -0.25, 0.125] },
@@ -427,7 +481,12 @@ describe("embeddings", () => {
   });
 
   it("google, encoding_format float: batchEmbedContents, results in input order", async () => {
-    const result = await client("google").embeddings.create({ model: "text-embedding-fake", input, encoding_format: "float", dimensions: 3 });
+    const result = await client("google").embeddings.create({
+      model: "text-embedding-fake",
+      input,
+      encoding_format: "float",
+      dimensions: 3,
+    });
     expect(result).toEqual({
       object: "list",
       data: [
@@ -441,7 +500,11 @@ describe("embeddings", () => {
     expect(request.path).toBe("/google/v1beta/models/text-embedding-fake:batchEmbedContents");
     expect(request.headers["x-goog-api-key"]).toBe(API_KEY);
     expect(request.body).toEqual({
-      requests: input.map((text) => ({ model: "models/text-embedding-fake", content: { parts: [{ text }] }, outputDimensionality: 3 })),
+      requests: input.map((text) => ({
+        model: "models/text-embedding-fake",
+        content: { parts: [{ text }] },
+        outputDimensionality: 3,
+      })),
     });
   });
 
@@ -456,9 +519,15 @@ describe("embeddings", () => {
 
 describe("legacy completions", () => {
   it("openai, non-streamed", async () => {
-    const result = await client("openai").completions.create({ model: "gpt-fake-instruct", prompt: "Tell me a story", max_tokens: 4 });
+    const result = await client("openai").completions.create({
+      model: "gpt-fake-instruct",
+      prompt: "Tell me a story",
+      max_tokens: 4,
+    });
     expect(result.id).toBe(OPENAI.completionId);
-    expect(result.choices).toEqual([{ text: OPENAI.completionText, index: 0, logprobs: null, finish_reason: "length" }]);
+    expect(result.choices).toEqual([
+      { text: OPENAI.completionText, index: 0, logprobs: null, finish_reason: "length" },
+    ]);
     expect(result.usage).toEqual({ prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 });
     expect(fake.last().path).toBe("/openai/v1/completions");
     expect(fake.last().body).toEqual({ model: "gpt-fake-instruct", prompt: "Tell me a story", max_tokens: 4 });
@@ -485,7 +554,12 @@ describe("legacy completions", () => {
     const error = await apiError(client(provider).completions.create({ model: "any-model", prompt: "Hi" }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.error).toEqual(
-      envelope(`provider "${provider}" does not support completions`, "invalid_request_error", "x-portkey-provider", "unsupported_operation"),
+      envelope(
+        `provider "${provider}" does not support completions`,
+        "invalid_request_error",
+        "x-portkey-provider",
+        "unsupported_operation",
+      ),
     );
     expect(fake.requests).toEqual([]);
   });
@@ -502,7 +576,9 @@ describe("gateway errors as the SDK's typed errors", () => {
     const message = (error.error as { message: string }).message;
     expect(message.startsWith('unknown provider "nope"; valid providers: ')).toBe(true);
     const listed = message.slice('unknown provider "nope"; valid providers: '.length).split(", ");
-    expect(listed).toEqual(expect.arrayContaining(["openai", "anthropic", "google", "azure-openai", "groq", "mistral-ai", "custom"]));
+    expect(listed).toEqual(
+      expect.arrayContaining(["openai", "anthropic", "google", "azure-openai", "groq", "mistral-ai", "custom"]),
+    );
     expect(fake.requests).toEqual([]);
   });
 
@@ -519,7 +595,11 @@ describe("gateway errors as the SDK's typed errors", () => {
   it("malformed JSON: 400 invalid_json", async () => {
     const res = await fetch(`${gateway.origin}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-portkey-provider": "openai", "x-portkey-custom-host": fake.hosts.openai },
+      headers: {
+        "content-type": "application/json",
+        "x-portkey-provider": "openai",
+        "x-portkey-custom-host": fake.hosts.openai,
+      },
       body: '{"model": "gpt-fake", "messages": [',
     });
     expect(res.status).toBe(400);
@@ -531,11 +611,16 @@ describe("gateway errors as the SDK's typed errors", () => {
   it("unreachable custom host (a closed port): 502 upstream_unreachable", async () => {
     const closed = await freePort();
     const error = await apiError(
-      client("openai", { "x-portkey-custom-host": `http://127.0.0.1:${closed}/v1` }).chat.completions.create({ model: "gpt-fake", messages: MESSAGES }),
+      client("openai", { "x-portkey-custom-host": `http://127.0.0.1:${closed}/v1` }).chat.completions.create({
+        model: "gpt-fake",
+        messages: MESSAGES,
+      }),
     );
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.status).toBe(502);
-    expect(error.error).toEqual(envelope(`upstream 127.0.0.1:${closed} is unreachable`, "api_error", null, "upstream_unreachable"));
+    expect(error.error).toEqual(
+      envelope(`upstream 127.0.0.1:${closed} is unreachable`, "api_error", null, "upstream_unreachable"),
+    );
   });
 
   it("an error response still carries a generated trace id and the JSON envelope", async () => {
@@ -547,7 +632,12 @@ describe("gateway errors as the SDK's typed errors", () => {
 
 describe("target selection", () => {
   it("an inline x-portkey-config target: provider, api_key, custom_host and override_params", async () => {
-    const config = { provider: "anthropic", api_key: "sk-from-config", custom_host: fake.hosts.anthropic, override_params: { model: "claude-override" } };
+    const config = {
+      provider: "anthropic",
+      api_key: "sk-from-config",
+      custom_host: fake.hosts.anthropic,
+      override_params: { model: "claude-override" },
+    };
     const sdk = new OpenAI({
       baseURL: `${gateway.origin}/v1`,
       apiKey: API_KEY,
@@ -555,7 +645,9 @@ describe("target selection", () => {
       timeout: 20_000,
       defaultHeaders: { "x-portkey-config": JSON.stringify(config) },
     });
-    const { data, response } = await sdk.chat.completions.create({ model: "claude-fake", messages: MESSAGES }).withResponse();
+    const { data, response } = await sdk.chat.completions
+      .create({ model: "claude-fake", messages: MESSAGES })
+      .withResponse();
     expect(response.headers.get("x-portkey-provider")).toBe("anthropic");
     expect(data.model).toBe("claude-override");
     expect(data.choices[0]?.message.content).toBe(REPLY_TEXT);
@@ -569,7 +661,10 @@ describe("target selection", () => {
 describe("custom_host policy under wrangler dev", () => {
   it("loopback custom hosts are allowed (ALLOW_PRIVATE_CUSTOM_HOSTS=true, as npm start sets it)", async () => {
     const localhost = fake.hosts.openai.replace("127.0.0.1", "localhost");
-    const result = await client("openai", { "x-portkey-custom-host": localhost }).chat.completions.create({ model: "gpt-fake", messages: MESSAGES });
+    const result = await client("openai", { "x-portkey-custom-host": localhost }).chat.completions.create({
+      model: "gpt-fake",
+      messages: MESSAGES,
+    });
     expect(result.choices[0]?.message.content).toBe(REPLY_TEXT);
     expect(fake.requests).toHaveLength(1);
   });
@@ -579,7 +674,12 @@ describe("custom_host policy under wrangler dev", () => {
     ["http://user:secret@127.0.0.1/v1", "custom_host refused: credentials in the URL are not allowed"],
     ["not a url", 'custom_host refused: "not a url" is not an absolute URL'],
   ])("%s is refused with 400", async (host, message) => {
-    const error = await apiError(client("openai", { "x-portkey-custom-host": host }).chat.completions.create({ model: "gpt-fake", messages: MESSAGES }));
+    const error = await apiError(
+      client("openai", { "x-portkey-custom-host": host }).chat.completions.create({
+        model: "gpt-fake",
+        messages: MESSAGES,
+      }),
+    );
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.error).toEqual(envelope(message, "invalid_request_error", "custom_host", "custom_host_not_allowed"));
     expect(fake.requests).toEqual([]);

@@ -19,7 +19,13 @@ interface AuditRaw {
 }
 
 const auditOf = async (id: string) =>
-  (await env.DB.prepare("SELECT actor, action, resource_type, details FROM audit_log WHERE resource_id = ? ORDER BY at, rowid").bind(id).all<AuditRaw>()).results;
+  (
+    await env.DB.prepare(
+      "SELECT actor, action, resource_type, details FROM audit_log WHERE resource_id = ? ORDER BY at, rowid",
+    )
+      .bind(id)
+      .all<AuditRaw>()
+  ).results;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -50,7 +56,9 @@ describe("admin API key lifecycle", () => {
       expect(text).not.toContain(await sha256Hex(created.key));
     }
 
-    const row = await env.DB.prepare("SELECT * FROM admin_api_keys WHERE id = ?").bind(created.id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT * FROM admin_api_keys WHERE id = ?")
+      .bind(created.id)
+      .first<Record<string, unknown>>();
     expect(row?.key_hash).toBe(await sha256Hex(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key.slice(16));
     const { results } = await env.DB.prepare("SELECT * FROM audit_log WHERE resource_id = ?").bind(created.id).all();
@@ -63,24 +71,36 @@ describe("admin API key lifecycle", () => {
     expect(created.created_by).toBe(`admin-key:${minter.id}`);
     expect((await callAs(created.key, "GET", "/admin/logs")).status).toBe(200);
 
-    const revoked = await json<AdminKeyBody>(await adminCall({ method: "DELETE", path: `/admin-keys/${created.id}`, token: minter.key }));
+    const revoked = await json<AdminKeyBody>(
+      await adminCall({ method: "DELETE", path: `/admin-keys/${created.id}`, token: minter.key }),
+    );
     expect(revoked).toMatchObject({ status: "revoked", revoked_by: `admin-key:${minter.id}` });
     expect(revoked.revoked_at).not.toBeNull();
     await expectError(await callAs(created.key, "GET", "/admin/logs"), 401, { code: "admin_key_revoked" });
-    await expectError(await adminCall({ method: "DELETE", path: `/admin-keys/${created.id}` }), 409, { code: "admin_key_revoked" });
+    await expectError(await adminCall({ method: "DELETE", path: `/admin-keys/${created.id}` }), 409, {
+      code: "admin_key_revoked",
+    });
 
     const audit = await auditOf(created.id);
     expect(audit.map((a) => [a.action, a.actor, a.resource_type])).toEqual([
       ["create", `admin-key:${minter.id}`, "admin_api_key"],
       ["revoke", `admin-key:${minter.id}`, "admin_api_key"],
     ]);
-    expect(JSON.parse(audit[0]?.details ?? "")).toEqual({ name: created.name, key_prefix: created.key_prefix, scopes: "read", expires_at: null });
+    expect(JSON.parse(audit[0]?.details ?? "")).toEqual({
+      name: created.name,
+      key_prefix: created.key_prefix,
+      scopes: "read",
+      expires_at: null,
+    });
     expect(JSON.parse(audit[1]?.details ?? "")).toEqual({ key_prefix: created.key_prefix });
   });
 
   it("a change made by an admin key is audited as admin-key:<id>, ADMIN_TOKEN's as admin:<hash8>", async () => {
     const writer = await mintAdminKey(["admin"]);
-    const key = await json<{ id: string }>(await adminCall({ method: "POST", path: "/keys", body: { name: "by-admin-key" }, token: writer.key }), 201);
+    const key = await json<{ id: string }>(
+      await adminCall({ method: "POST", path: "/keys", body: { name: "by-admin-key" }, token: writer.key }),
+      201,
+    );
     await json(await adminCall({ method: "POST", path: `/keys/${key.id}/disable` }));
     expect((await auditOf(key.id)).map((a) => [a.action, a.actor])).toEqual([
       ["create", `admin-key:${writer.id}`],
@@ -102,7 +122,9 @@ describe("admin API key lifecycle", () => {
     vi.setSystemTime(new Date("2031-01-01T00:00:00Z"));
     const created = await mintAdminKey(["metrics"]);
     expect((await callAs(created.key, "GET", "/metrics")).status).toBe(200);
-    await env.DB.prepare("UPDATE admin_api_keys SET revoked_at = ?, revoked_by = 'elsewhere' WHERE id = ?").bind(Date.now(), created.id).run();
+    await env.DB.prepare("UPDATE admin_api_keys SET revoked_at = ?, revoked_by = 'elsewhere' WHERE id = ?")
+      .bind(Date.now(), created.id)
+      .run();
     vi.advanceTimersByTime(KEY_CACHE_TTL_MS - 1_000);
     expect((await callAs(created.key, "GET", "/metrics")).status).toBe(200); // still cached in this isolate
     vi.advanceTimersByTime(2_000);
@@ -115,7 +137,9 @@ describe("admin API key lifecycle", () => {
     const created = await mintAdminKey(["read"], { expires_at: "2032-01-01T00:01:00Z" });
     expect((await callAs(created.key, "GET", "/admin/audit")).status).toBe(200);
     vi.setSystemTime(new Date("2032-01-01T00:01:00Z"));
-    const error = await expectError(await callAs(created.key, "GET", "/admin/audit"), 401, { code: "admin_key_expired" });
+    const error = await expectError(await callAs(created.key, "GET", "/admin/audit"), 401, {
+      code: "admin_key_expired",
+    });
     expect(error.message).toContain("expired at 2032-01-01T00:01:00.000Z");
     expect((await json<AdminKeyBody>(await adminCall({ path: `/admin-keys/${created.id}` }))).status).toBe("expired");
   });
@@ -129,7 +153,9 @@ describe("admin API key lifecycle", () => {
     const seen: string[] = [];
     let cursor: string | null = "";
     while (cursor !== null) {
-      const page: AdminKeyList = await json<AdminKeyList>(await adminCall({ path: `/admin-keys?limit=2${cursor ? `&cursor=${cursor}` : ""}` }));
+      const page: AdminKeyList = await json<AdminKeyList>(
+        await adminCall({ path: `/admin-keys?limit=2${cursor ? `&cursor=${cursor}` : ""}` }),
+      );
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data.map((k) => k.id));
       cursor = page.next_cursor;
@@ -152,9 +178,14 @@ describe("admin API key lifecycle", () => {
       [{ name: "k", scopes: ["read"], key: "agk_admin_chosen" }, "(body)"], // unknown field: a caller cannot pick the secret
     ];
     for (const [body, param] of cases) {
-      await expectError(await adminCall({ method: "POST", path: "/admin-keys", body }), 400, { type: "invalid_request_error", param });
+      await expectError(await adminCall({ method: "POST", path: "/admin-keys", body }), 400, {
+        type: "invalid_request_error",
+        param,
+      });
     }
-    await expectError(await adminCall({ path: `/admin-keys/${crypto.randomUUID()}` }), 404, { code: "admin_key_not_found" });
+    await expectError(await adminCall({ path: `/admin-keys/${crypto.randomUUID()}` }), 404, {
+      code: "admin_key_not_found",
+    });
   });
 });
 
@@ -171,8 +202,14 @@ describe("admin keys and gateway keys never stand in for each other", () => {
     const seen = fakeOpenAI();
     const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] };
     for (const mode of ["true", "false"]) {
-      for (const headers of [bearer(adminKey.key), { "x-portkey-api-key": adminKey.key, "x-portkey-provider": "openai", ...bearer("sk-provider") }]) {
-        const res = await withEnv({ PASSTHROUGH_MODE: mode }, { headers: { "x-portkey-provider": "openai", ...headers }, body });
+      for (const headers of [
+        bearer(adminKey.key),
+        { "x-portkey-api-key": adminKey.key, "x-portkey-provider": "openai", ...bearer("sk-provider") },
+      ]) {
+        const res = await withEnv(
+          { PASSTHROUGH_MODE: mode },
+          { headers: { "x-portkey-provider": "openai", ...headers }, body },
+        );
         const error = await expectError(res, 401, { code: "invalid_api_key" });
         expect(error.message).toMatch(/admin API key \(agk_admin_\.\.\.\) is not a gateway API key/);
       }

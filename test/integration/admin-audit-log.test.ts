@@ -27,7 +27,9 @@ async function allPages(query: string, limit: number): Promise<AuditPage[]> {
   const pages: AuditPage[] = [];
   let cursor: string | null = "";
   while (cursor !== null) {
-    const page: AuditPage = await json<AuditPage>(await audit(`${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`));
+    const page: AuditPage = await json<AuditPage>(
+      await audit(`${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`),
+    );
     pages.push(page);
     cursor = page.next_cursor;
   }
@@ -55,7 +57,12 @@ describe("GET /admin/audit", () => {
     ];
     for (const [i, [method, path, body, byKey]] of steps.entries()) {
       vi.setSystemTime(T0 + i * 1_000);
-      const res = await adminCall({ method, path: path.replace(":id", key?.id ?? ""), body, token: byKey ? writer.key : undefined });
+      const res = await adminCall({
+        method,
+        path: path.replace(":id", key?.id ?? ""),
+        body,
+        token: byKey ? writer.key : undefined,
+      });
       const created = await json<NewKeyBody>(res, i === 0 ? 201 : 200);
       if (i === 0) key = created;
     }
@@ -68,7 +75,16 @@ describe("GET /admin/audit", () => {
     const pages = await allPages(`resource_type=gateway_key&resource_id=${key.id}`, 3);
     expect(pages.map((p) => p.data.length)).toEqual([3, 3, 2]);
     const events = pages.flatMap((p) => p.data);
-    expect(events.map((e) => e.action)).toEqual(["delete", "update", "rotate", "enable", "disable", "update", "update", "create"]);
+    expect(events.map((e) => e.action)).toEqual([
+      "delete",
+      "update",
+      "rotate",
+      "enable",
+      "disable",
+      "update",
+      "update",
+      "create",
+    ]);
     expect(events.map((e) => e.at)).toEqual([7, 6, 5, 4, 3, 2, 1, 0].map(at));
     expect(new Set(events.map((e) => e.id)).size).toBe(8);
     expect(events[7]).toEqual({
@@ -88,12 +104,21 @@ describe("GET /admin/audit", () => {
     expect(byWriter.data.map((e) => e.action)).toEqual(["delete", "rotate", "disable", "update"]);
     const updates = await json<AuditPage>(await audit(`action=update&resource_id=${key.id}`));
     expect(updates.data.map((e) => e.at)).toEqual([at(6), at(2), at(1)]);
-    for (const [since, until] of [[at(2), at(5)], [String(T0 + 2_000), String(T0 + 5_000)]]) {
-      const window = await json<AuditPage>(await audit(`resource_id=${key.id}&since=${encodeURIComponent(since ?? "")}&until=${encodeURIComponent(until ?? "")}`));
+    for (const [since, until] of [
+      [at(2), at(5)],
+      [String(T0 + 2_000), String(T0 + 5_000)],
+    ]) {
+      const window = await json<AuditPage>(
+        await audit(
+          `resource_id=${key.id}&since=${encodeURIComponent(since ?? "")}&until=${encodeURIComponent(until ?? "")}`,
+        ),
+      );
       expect(window.data.map((e) => e.at)).toEqual([at(4), at(3), at(2)]);
     }
     const mintedBy = await json<AuditPage>(await audit(`resource_type=admin_api_key&resource_id=${writer.id}`));
-    expect(mintedBy.data).toMatchObject([{ action: "create", actor: "admin:17d6bfe0", details: { scopes: "admin", key_prefix: writer.key_prefix } }]);
+    expect(mintedBy.data).toMatchObject([
+      { action: "create", actor: "admin:17d6bfe0", details: { scopes: "admin", key_prefix: writer.key_prefix } },
+    ]);
   });
 
   it("400 naming the parameter for a bad filter, limit or cursor; unknown parameters are refused", async () => {
@@ -117,9 +142,18 @@ describe("GET /admin/audit", () => {
     const vk = await createVirtualKey();
     const adminKey = await mintAdminKey(["read"]);
     const config = { provider: "openai", api_key: `sk-audit-config-${crypto.randomUUID()}` };
-    await json(await adminCall({ method: "POST", path: "/configs", body: { slug: `audit-${crypto.randomUUID().slice(0, 8)}`, config } }), 201);
+    await json(
+      await adminCall({
+        method: "POST",
+        path: "/configs",
+        body: { slug: `audit-${crypto.randomUUID().slice(0, 8)}`, config },
+      }),
+      201,
+    );
     await json(await adminCall({ method: "POST", path: `/keys/${gatewayKey.id}/rotate` }));
-    await json(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/rotate`, body: { api_key: `${vk.secret}-2` } }));
+    await json(
+      await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/rotate`, body: { api_key: `${vk.secret}-2` } }),
+    );
     const text = JSON.stringify((await allPages("", 100)).flatMap((p) => p.data));
     for (const secret of [gatewayKey.key, vk.secret, adminKey.key, config.api_key]) expect(text).not.toContain(secret);
     expect(text).not.toContain(gatewayKey.key.slice(12));

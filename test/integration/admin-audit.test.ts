@@ -24,7 +24,13 @@ describe("audit log", () => {
     const slug = uniqueSlug("audit");
     const secretConfig = { provider: "openai", api_key: "sk-secret-audit-key-123456" };
     const created = await createConfig(slug, secretConfig);
-    await json(await adminCall({ method: "PUT", path: `/configs/${slug}`, body: { config: { ...secretConfig, api_key: "sk-secret-rotated-654321" } } }));
+    await json(
+      await adminCall({
+        method: "PUT",
+        path: `/configs/${slug}`,
+        body: { config: { ...secretConfig, api_key: "sk-secret-rotated-654321" } },
+      }),
+    );
     await json(await adminCall({ method: "PATCH", path: `/configs/${slug}`, body: { name: "renamed" } }));
     await json(await adminCall({ method: "DELETE", path: `/configs/${slug}` }));
 
@@ -48,9 +54,17 @@ describe("audit log", () => {
   it("writes nothing for a change that failed", async () => {
     const slug = uniqueSlug("audit-fail");
     const first = await createConfig(slug);
-    await expectError(await adminCall({ method: "POST", path: "/configs", body: { slug, config: { provider: "openai" } } }), 409);
-    await expectError(await adminCall({ method: "PUT", path: `/configs/${slug}`, body: { config: { provider: "nope" } } }), 400);
-    const { results } = await env.DB.prepare("SELECT action FROM audit_log WHERE details LIKE ?").bind(`%"${slug}"%`).all();
+    await expectError(
+      await adminCall({ method: "POST", path: "/configs", body: { slug, config: { provider: "openai" } } }),
+      409,
+    );
+    await expectError(
+      await adminCall({ method: "PUT", path: `/configs/${slug}`, body: { config: { provider: "nope" } } }),
+      400,
+    );
+    const { results } = await env.DB.prepare("SELECT action FROM audit_log WHERE details LIKE ?")
+      .bind(`%"${slug}"%`)
+      .all();
     expect(results).toEqual([{ action: "create" }]);
     expect((await json<ConfigBody>(await adminCall({ path: `/configs/${first.id}` }))).version).toBe(1);
   });

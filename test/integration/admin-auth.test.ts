@@ -8,7 +8,11 @@ import { ADMIN_TOKEN, adminCall, expectError, json, type ListBody } from "./admi
 async function withAdminToken(token: string | undefined, authorization?: string): Promise<Response> {
   const headers: Record<string, string> = authorization ? { authorization } : {};
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request("http://gateway.test/admin/configs", { headers }), { ...env, ADMIN_TOKEN: token }, ctx);
+  const res = await app.fetch(
+    new Request("http://gateway.test/admin/configs", { headers }),
+    { ...env, ADMIN_TOKEN: token },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -44,7 +48,9 @@ describe("admin auth", () => {
 
   it("is disabled, never open, when ADMIN_TOKEN is unset or empty", async () => {
     for (const token of [undefined, ""]) {
-      const error = await expectError(await withAdminToken(token, `Bearer ${token ?? ""}`), 503, { code: "admin_api_disabled" });
+      const error = await expectError(await withAdminToken(token, `Bearer ${token ?? ""}`), 503, {
+        code: "admin_api_disabled",
+      });
       expect(error.message).toMatch(/admin API disabled: set ADMIN_TOKEN/);
       await expectError(await withAdminToken(token), 503, { code: "admin_api_disabled" });
     }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { adminCall, createConfig, expectError, json, sampleConfig, uniqueSlug, type ConfigBody, type ListBody } from "./admin-helpers";
+import {
+  adminCall,
+  createConfig,
+  expectError,
+  json,
+  sampleConfig,
+  uniqueSlug,
+  type ConfigBody,
+  type ListBody,
+} from "./admin-helpers";
 
 interface VersionBody {
   object: "config.version";
@@ -34,7 +43,12 @@ describe("saved config lifecycle", () => {
     expect(modelOf(latest.config)).toBe("gpt-4o");
 
     const v1 = await json<VersionBody>(await adminCall({ path: `/configs/${slug}/versions/1` }));
-    expect(v1).toMatchObject({ object: "config.version", config_id: created.id, version: 1, created_by: "admin:17d6bfe0" });
+    expect(v1).toMatchObject({
+      object: "config.version",
+      config_id: created.id,
+      version: 1,
+      created_by: "admin:17d6bfe0",
+    });
     expect(modelOf(v1.config)).toBe("gpt-4o-mini");
 
     // PATCH with config: version 3; PATCH with only a name: metadata, no new version.
@@ -42,7 +56,9 @@ describe("saved config lifecycle", () => {
       await adminCall({ method: "PATCH", path: `/configs/${slug}`, body: { config: sampleConfig("o3-mini") } }),
     );
     expect(patched.version).toBe(3);
-    const renamed = await json<ConfigBody>(await adminCall({ method: "PATCH", path: `/configs/${slug}`, body: { name: "Chat v3" } }));
+    const renamed = await json<ConfigBody>(
+      await adminCall({ method: "PATCH", path: `/configs/${slug}`, body: { name: "Chat v3" } }),
+    );
     expect(renamed).toMatchObject({ version: 3, name: "Chat v3" });
     expect(modelOf(renamed.config)).toBe("o3-mini");
 
@@ -62,10 +78,16 @@ describe("saved config lifecycle", () => {
     await expectError(await adminCall({ path: `/configs/${slug}` }), 404, { code: "config_not_found" });
     // Still readable by id (history), but read-only.
     expect((await json<ConfigBody>(await adminCall({ path: `/configs/${created.id}` }))).archived).toBe(true);
-    await expectError(await adminCall({ method: "PUT", path: `/configs/${created.id}`, body: { config: sampleConfig() } }), 409, {
+    await expectError(
+      await adminCall({ method: "PUT", path: `/configs/${created.id}`, body: { config: sampleConfig() } }),
+      409,
+      {
+        code: "config_archived",
+      },
+    );
+    await expectError(await adminCall({ method: "DELETE", path: `/configs/${created.id}` }), 409, {
       code: "config_archived",
     });
-    await expectError(await adminCall({ method: "DELETE", path: `/configs/${created.id}` }), 409, { code: "config_archived" });
 
     // Archiving freed the slug.
     const reborn = await createConfig(slug);
@@ -83,7 +105,9 @@ describe("saved config lifecycle", () => {
       const seen: ConfigBody[] = [];
       let cursor: string | null = null;
       for (let pages = 0; pages < 100; pages++) {
-        const page: ListBody<ConfigBody> = await json(await adminCall({ path: `/configs?limit=2${query}${cursor ? `&cursor=${cursor}` : ""}` }));
+        const page: ListBody<ConfigBody> = await json(
+          await adminCall({ path: `/configs?limit=2${query}${cursor ? `&cursor=${cursor}` : ""}` }),
+        );
         expect(page.data.length).toBeLessThanOrEqual(2);
         seen.push(...page.data);
         cursor = page.next_cursor;
@@ -106,10 +130,14 @@ describe("saved config lifecycle", () => {
   it("409 for a duplicate slug, leaving the first config untouched", async () => {
     const slug = uniqueSlug("dup");
     const first = await createConfig(slug);
-    await expectError(await adminCall({ method: "POST", path: "/configs", body: { slug, config: sampleConfig("other") } }), 409, {
-      code: "config_slug_taken",
-      param: "slug",
-    });
+    await expectError(
+      await adminCall({ method: "POST", path: "/configs", body: { slug, config: sampleConfig("other") } }),
+      409,
+      {
+        code: "config_slug_taken",
+        param: "slug",
+      },
+    );
     const current = await json<ConfigBody>(await adminCall({ path: `/configs/${slug}` }));
     expect(current).toMatchObject({ id: first.id, version: 1 });
   });
@@ -136,9 +164,14 @@ describe("saved config lifecycle", () => {
   it("404 for unknown configs and versions", async () => {
     await expectError(await adminCall({ path: "/configs/no-such-config" }), 404, { code: "config_not_found" });
     await expectError(await adminCall({ path: `/configs/${crypto.randomUUID()}` }), 404);
-    await expectError(await adminCall({ method: "PUT", path: "/configs/no-such-config", body: { config: sampleConfig() } }), 404);
+    await expectError(
+      await adminCall({ method: "PUT", path: "/configs/no-such-config", body: { config: sampleConfig() } }),
+      404,
+    );
     const slug = uniqueSlug("ver");
     await createConfig(slug);
-    await expectError(await adminCall({ path: `/configs/${slug}/versions/2` }), 404, { code: "config_version_not_found" });
+    await expectError(await adminCall({ path: `/configs/${slug}/versions/2` }), 404, {
+      code: "config_version_not_found",
+    });
   });
 });

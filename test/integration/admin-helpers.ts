@@ -24,7 +24,11 @@ export interface ErrorEnvelope {
   code: string | null;
 }
 
-export async function expectError(res: Response, status: number, error: Partial<ErrorEnvelope> = {}): Promise<ErrorEnvelope> {
+export async function expectError(
+  res: Response,
+  status: number,
+  error: Partial<ErrorEnvelope> = {},
+): Promise<ErrorEnvelope> {
   expect(res.status).toBe(status);
   const body = (await res.json()) as { error: ErrorEnvelope };
   expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);

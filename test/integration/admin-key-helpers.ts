@@ -22,7 +22,11 @@ export type AdminKeyList = ListBody<AdminKeyBody>;
 let counter = 0;
 
 /** Mint a key with ADMIN_TOKEN (or with `as`, another admin credential). */
-export async function mintAdminKey(scopes: string[], extra: Record<string, unknown> = {}, as?: string): Promise<NewAdminKeyBody> {
+export async function mintAdminKey(
+  scopes: string[],
+  extra: Record<string, unknown> = {},
+  as?: string,
+): Promise<NewAdminKeyBody> {
   counter += 1;
   const body = { name: `admin-key-${counter}-${crypto.randomUUID().slice(0, 8)}`, scopes, ...extra };
   return json<NewAdminKeyBody>(await adminCall({ method: "POST", path: "/admin-keys", body, token: as }), 201);

@@ -21,7 +21,13 @@ interface Route {
 const missing = crypto.randomUUID();
 
 function routes(ids: { config: string; key: string; vk: string; adminKey: string }): Route[] {
-  const r = (method: string, path: string, needs: Route["needs"], body?: unknown): Route => ({ method, path, needs, body, status: 200 });
+  const r = (method: string, path: string, needs: Route["needs"], body?: unknown): Route => ({
+    method,
+    path,
+    needs,
+    body,
+    status: 200,
+  });
   const bad = (route: Route): Route => ({ ...route, status: 400 });
   const gone = (route: Route): Route => ({ ...route, status: 404 });
   return [
@@ -67,7 +73,11 @@ function routes(ids: { config: string; key: string; vk: string; adminKey: string
   ];
 }
 
-const GRANTS: Record<string, Array<Route["needs"]>> = { admin: ["admin", "read", "metrics"], read: ["read", "metrics"], metrics: ["metrics"] };
+const GRANTS: Record<string, Array<Route["needs"]>> = {
+  admin: ["admin", "read", "metrics"],
+  read: ["read", "metrics"],
+  metrics: ["metrics"],
+};
 
 /** Past auth and the scope check: the handler gave its own answer. */
 async function expectAllowed(res: Response, route: Route, who: string): Promise<void> {
@@ -91,14 +101,23 @@ describe("admin API keys: scopes on every admin route", () => {
       mintAdminKey(["admin"], { expires_at: new Date(Date.now() + 1_500).toISOString() }),
     ]);
     await json(await adminCall({ method: "DELETE", path: `/admin-keys/${revoked.id}` }));
-    Object.assign(tokens, { token: ADMIN_TOKEN, admin: admin.key, read: read.key, metrics: metrics.key, revoked: revoked.key, expired: expiring.key, gateway: key.key });
+    Object.assign(tokens, {
+      token: ADMIN_TOKEN,
+      admin: admin.key,
+      read: read.key,
+      metrics: metrics.key,
+      revoked: revoked.key,
+      expired: expiring.key,
+      gateway: key.key,
+    });
     table = routes({ config: config.slug, key: key.id, vk: vk.slug, adminKey: admin.id });
     await sleep(1_600); // `expiring` has expired now
   });
 
   it("ADMIN_TOKEN and an admin-scoped key pass on every route", async () => {
     for (const who of ["token", "admin"]) {
-      for (const route of table) await expectAllowed(await callAs(tokens[who] ?? "", route.method, route.path, route.body), route, who);
+      for (const route of table)
+        await expectAllowed(await callAs(tokens[who] ?? "", route.method, route.path, route.body), route, who);
     }
   });
 
@@ -111,7 +130,9 @@ describe("admin API keys: scopes on every admin route", () => {
           continue;
         }
         const error = await expectError(res, 403, { type: "permission_error", code: "insufficient_scope" });
-        expect(error.message).toContain(`lacks the \`${route.needs}\` scope needed for ${route.method} ${route.path} (it has: ${who})`);
+        expect(error.message).toContain(
+          `lacks the \`${route.needs}\` scope needed for ${route.method} ${route.path} (it has: ${who})`,
+        );
       }
     }
   });
@@ -136,8 +157,14 @@ describe("admin API keys: scopes on every admin route", () => {
 
   it("says why: a gateway key is not an admin credential, a revoked or expired key is named", async () => {
     const path = "/admin/configs";
-    expect((await expectError(await callAs(tokens.gateway ?? "", "GET", path), 401)).message).toMatch(/gateway API key \(pk-gw-\.\.\.\) is not an admin credential/);
-    expect((await expectError(await callAs(tokens.revoked ?? "", "GET", path), 401)).message).toMatch(/^admin API key ".+" \(.+\) is revoked$/);
-    expect((await expectError(await callAs(tokens.expired ?? "", "GET", path), 401)).message).toMatch(/expired at \d{4}-\d\d-\d\dT/);
+    expect((await expectError(await callAs(tokens.gateway ?? "", "GET", path), 401)).message).toMatch(
+      /gateway API key \(pk-gw-\.\.\.\) is not an admin credential/,
+    );
+    expect((await expectError(await callAs(tokens.revoked ?? "", "GET", path), 401)).message).toMatch(
+      /^admin API key ".+" \(.+\) is revoked$/,
+    );
+    expect((await expectError(await callAs(tokens.expired ?? "", "GET", path), 401)).message).toMatch(
+      /expired at \d{4}-\d\d-\d\dT/,
+    );
   });
 });

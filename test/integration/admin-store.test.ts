@@ -8,17 +8,18 @@ import {
 } from "../../src/configs/store";
 import { adminCall, createConfig, json, uniqueSlug } from "./admin-helpers";
 
-const config = (model: string) => ({ provider: "openai", api_key: "sk-store-test-key-0001", override_params: { model } });
+const config = (model: string) => ({
+  provider: "openai",
+  api_key: "sk-store-test-key-0001",
+  override_params: { model },
+});
 
 /** Change the latest version behind the admin API's back, as another isolate would: no cache invalidation here. */
 async function writeVersionDirectly(configId: string, version: number, body: unknown): Promise<void> {
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO config_versions (config_id, version, config, created_at, created_by) VALUES (?, ?, ?, ?, 'test')").bind(
-      configId,
-      version,
-      JSON.stringify(body),
-      Date.now(),
-    ),
+    env.DB.prepare(
+      "INSERT INTO config_versions (config_id, version, config, created_at, created_by) VALUES (?, ?, ?, ?, 'test')",
+    ).bind(configId, version, JSON.stringify(body), Date.now()),
     env.DB.prepare("UPDATE configs SET latest_version = ? WHERE id = ?").bind(version, configId),
   ]);
 }
@@ -74,18 +75,12 @@ describe("loadSavedConfig", () => {
     expect(await loadSavedConfig(env, other)).toBeNull();
     const id = crypto.randomUUID();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO configs (id, slug, name, created_at, updated_at, latest_version, archived) VALUES (?, ?, ?, ?, ?, 1, 0)").bind(
-        id,
-        other,
-        other,
-        Date.now(),
-        Date.now(),
-      ),
-      env.DB.prepare("INSERT INTO config_versions (config_id, version, config, created_at, created_by) VALUES (?, 1, ?, ?, 'test')").bind(
-        id,
-        JSON.stringify(config("direct")),
-        Date.now(),
-      ),
+      env.DB.prepare(
+        "INSERT INTO configs (id, slug, name, created_at, updated_at, latest_version, archived) VALUES (?, ?, ?, ?, ?, 1, 0)",
+      ).bind(id, other, other, Date.now(), Date.now()),
+      env.DB.prepare(
+        "INSERT INTO config_versions (config_id, version, config, created_at, created_by) VALUES (?, 1, ?, ?, 'test')",
+      ).bind(id, JSON.stringify(config("direct")), Date.now()),
     ]);
     expect(await loadSavedConfig(env, other)).toBeNull(); // the miss is cached
     vi.advanceTimersByTime(SAVED_CONFIG_MISS_TTL_MS + 1);

@@ -6,7 +6,11 @@ const post = (body: unknown) => adminCall({ method: "POST", path: "/configs", bo
 
 describe("admin body and query validation", () => {
   it("400 for a body that is not JSON", async () => {
-    const res = await gateway({ path: "/admin/configs", body: "{nope", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await gateway({
+      path: "/admin/configs",
+      body: "{nope",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     await expectError(res, 400, { type: "invalid_request_error", code: "invalid_json" });
   });
 
@@ -27,7 +31,10 @@ describe("admin body and query validation", () => {
   it("400 with the path inside the config for invalid configs", async () => {
     const slug = uniqueSlug("bad");
     const cases: [Record<string, unknown>, string][] = [
-      [{ targets: [{ provider: "openai" }, { provider: "openai", weight: -1 }], strategy: { mode: "loadbalance" } }, "config.targets[1].weight"],
+      [
+        { targets: [{ provider: "openai" }, { provider: "openai", weight: -1 }], strategy: { mode: "loadbalance" } },
+        "config.targets[1].weight",
+      ],
       [{ strategy: { mode: "sideways" }, targets: [{ provider: "openai" }] }, "config.strategy.mode"],
       [{ provider: "not-a-provider" }, "config.provider"],
       [{ strategy: { mode: "fallback" }, targets: [{ provider: "openai", wieght: 1 }] }, "config.targets[0].wieght"],
@@ -47,11 +54,17 @@ describe("admin body and query validation", () => {
     const slug = uniqueSlug("upd");
     await createConfig(slug);
     await expectError(
-      await adminCall({ method: "PUT", path: `/configs/${slug}`, body: { config: { strategy: { mode: "sideways" } } } }),
+      await adminCall({
+        method: "PUT",
+        path: `/configs/${slug}`,
+        body: { config: { strategy: { mode: "sideways" } } },
+      }),
       400,
       { code: "invalid_config" },
     );
-    await expectError(await adminCall({ method: "PUT", path: `/configs/${slug}`, body: { name: "no config" } }), 400, { param: "config" });
+    await expectError(await adminCall({ method: "PUT", path: `/configs/${slug}`, body: { name: "no config" } }), 400, {
+      param: "config",
+    });
     await expectError(await adminCall({ method: "PATCH", path: `/configs/${slug}`, body: {} }), 400);
     const res = await adminCall({ path: `/configs/${slug}` });
     expect(((await res.json()) as { version: number }).version).toBe(1);

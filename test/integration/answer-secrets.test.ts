@@ -31,7 +31,8 @@ const echoingCompletion = (secret: string) =>
 const jsonResponse = (text: string) => new HttpResponse(text, { headers: { "content-type": "application/json" } });
 
 /** The OpenAI chat endpoint answering with `answer(token)`, token being the key the gateway sent. */
-const serveOpenAI = (answer: (token: string) => Response) => upstream.use(http.post(OPENAI, ({ request }) => answer(tokenOf(request))));
+const serveOpenAI = (answer: (token: string) => Response) =>
+  upstream.use(http.post(OPENAI, ({ request }) => answer(tokenOf(request))));
 
 const presentedKey = () => `sk-presented-${crypto.randomUUID().replaceAll("-", "")}`;
 const presentedHeaders = (key: string, trace?: string) => ({
@@ -95,7 +96,10 @@ describe("a key echoed in a successful answer never reaches the client", { timeo
         }),
       ),
     );
-    const res = await gateway({ headers: { "x-portkey-provider": "anthropic", authorization: `Bearer ${key}` }, body: chat() });
+    const res = await gateway({
+      headers: { "x-portkey-provider": "anthropic", authorization: `Bearer ${key}` },
+      body: chat(),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { choices: Array<{ message: { content: string } }> };
     expect(body.choices[0]?.message.content).toBe(`you sent ${REDACTED}`);

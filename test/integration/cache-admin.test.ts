@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { costOf, priceFor } from "../../schema/pricing";
 import { cacheRuntime } from "../../src/cache/runtime";
 import { adminCall, expectError, json as readJson } from "./admin-helpers";
-import { cachedCall, chatBody, completion, json, keysWith, serveChat, status, uniq, usage, waitForEntries } from "./cache-fixtures";
+import {
+  cachedCall,
+  chatBody,
+  completion,
+  json,
+  keysWith,
+  serveChat,
+  status,
+  uniq,
+  usage,
+  waitForEntries,
+} from "./cache-fixtures";
 import { useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
@@ -51,7 +62,10 @@ describe("GET /admin/cache/stats", () => {
     await waitForEntries(1, `rc1:${ns}:`);
     expect(await ask(ns, "Count me")).toBe("HIT");
     expect(await ask(ns, "Count me")).toBe("HIT");
-    const refresh = await cachedCall({ body: chatBody("Count me"), headers: { "x-portkey-cache-namespace": ns, "x-portkey-cache-force-refresh": "true" } });
+    const refresh = await cachedCall({
+      body: chatBody("Count me"),
+      headers: { "x-portkey-cache-namespace": ns, "x-portkey-cache-force-refresh": "true" },
+    });
     expect(status(refresh)).toBe("REFRESH");
     await refresh.text();
 
@@ -63,7 +77,15 @@ describe("GET /admin/cache/stats", () => {
       async () => {
         const stats = await readJson<Stats>(await adminCall({ path: `/cache/stats?namespace=${ns}` }));
         expect(stats.namespaces).toEqual([
-          { namespace: ns, hits: 2, misses: 1, semantic_hits: 0, refreshes: 1, saved_usd: Math.round(2 * perHit * 1e10) / 1e10, hit_rate: 0.6667 },
+          {
+            namespace: ns,
+            hits: 2,
+            misses: 1,
+            semantic_hits: 0,
+            refreshes: 1,
+            saved_usd: Math.round(2 * perHit * 1e10) / 1e10,
+            hit_rate: 0.6667,
+          },
         ]);
         expect(stats.totals.hits).toBe(2);
       },
@@ -120,7 +142,9 @@ describe("POST /admin/cache/invalidate", () => {
     let cursor: string | null | undefined;
     let deleted = 0;
     do {
-      const page = await readJson<{ deleted: number; next_cursor: string | null }>(await invalidate(cursor ? { model, cursor } : { model }));
+      const page = await readJson<{ deleted: number; next_cursor: string | null }>(
+        await invalidate(cursor ? { model, cursor } : { model }),
+      );
       deleted += page.deleted;
       cursor = page.next_cursor;
     } while (cursor);
@@ -133,7 +157,9 @@ describe("POST /admin/cache/invalidate", () => {
   it("records the invalidation in the audit log", async () => {
     const ns = uniq("audit");
     await readJson(await invalidate({ namespace: ns }));
-    const row = await env.DB.prepare("select actor, action, resource_type, resource_id from audit_log where resource_id = ?")
+    const row = await env.DB.prepare(
+      "select actor, action, resource_type, resource_id from audit_log where resource_id = ?",
+    )
       .bind(`namespace=${ns} model=*`)
       .first();
     expect(row).toMatchObject({ action: "invalidate", resource_type: "cache" });

@@ -24,9 +24,14 @@ function serve(): { flakyCalls: number; failing: boolean } {
   const state = { flakyCalls: 0, failing: false };
   upstream.use(
     http.post("https://api.openai.com/v1/chat/completions", ({ request }) => {
-      if (request.headers.get("authorization") !== `Bearer ${FLAKY_KEY}`) return HttpResponse.json(completion("from backup"));
+      if (request.headers.get("authorization") !== `Bearer ${FLAKY_KEY}`)
+        return HttpResponse.json(completion("from backup"));
       state.flakyCalls += 1;
-      if (state.failing) return HttpResponse.json({ error: { message: "down", type: "server_error", param: null, code: null } }, { status: 500 });
+      if (state.failing)
+        return HttpResponse.json(
+          { error: { message: "down", type: "server_error", param: null, code: null } },
+          { status: 500 },
+        );
       return HttpResponse.json(completion("from flaky"));
     }),
   );
@@ -44,13 +49,21 @@ const config = {
 
 /** Through the app with its waitUntil work awaited, so breaker reports have reached the Durable Object. */
 const call = (ns: string, question: string) =>
-  withEnv({}, { headers: { "x-portkey-config": JSON.stringify(config), "x-portkey-cache-namespace": ns }, body: chatBody(question) });
+  withEnv(
+    {},
+    {
+      headers: { "x-portkey-config": JSON.stringify(config), "x-portkey-cache-namespace": ns },
+      body: chatBody(question),
+    },
+  );
 
 describe("cache hits and the circuit breaker", () => {
   it("a hit on a half-open target is not a probe: the circuit stays open until the provider itself answers", async () => {
     const ns = uniq("ns");
     const upstreamState = serve();
-    const breaker = env.CIRCUIT_BREAKER.get(env.CIRCUIT_BREAKER.idFromName(await breakerKey({ provider: "openai", apiKey: FLAKY_KEY }, chatBody("").model)));
+    const breaker = env.CIRCUIT_BREAKER.get(
+      env.CIRCUIT_BREAKER.idFromName(await breakerKey({ provider: "openai", apiKey: FLAKY_KEY }, chatBody("").model)),
+    );
 
     // Cache an answer of the flaky target while it is healthy.
     const stored = await call(ns, "Cached question");

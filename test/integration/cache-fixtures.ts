@@ -24,7 +24,9 @@ export function completion(content: string, extra: Record<string, unknown> = {})
     object: "chat.completion",
     created: 1_700_000_000,
     model: "gpt-4o-mini-2024-07-18",
-    choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" }],
+    choices: [
+      { index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" },
+    ],
     usage,
     system_fingerprint: "fp_cache",
     ...extra,
@@ -67,7 +69,12 @@ export interface CachedCall {
 }
 
 /** A chat request through an inline config with `cache` on the OpenAI target (null: no cache config). */
-export function cachedCall({ body, cache = { mode: "simple", max_age: 600 }, apiKey = "sk-tenant-a", headers = {} }: CachedCall) {
+export function cachedCall({
+  body,
+  cache = { mode: "simple", max_age: 600 },
+  apiKey = "sk-tenant-a",
+  headers = {},
+}: CachedCall) {
   const config: Record<string, unknown> = { provider: "openai", api_key: apiKey };
   if (cache) config.cache = cache;
   return gateway({ headers: { "x-portkey-config": JSON.stringify(config), ...headers }, body });
@@ -103,7 +110,8 @@ export async function waitForEntries(count: number, prefix = "rc1:"): Promise<st
 export const status = (res: Response) => res.headers.get("x-portkey-cache-status");
 
 /** The first choice's message content of a chat completion response. */
-export const contentOf = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
+export const contentOf = async (res: Response) =>
+  ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content;
 
 export interface Embeddings {
   inputs: string[];
@@ -119,7 +127,11 @@ export function serveEmbeddings(options: { fail?: boolean; hang?: boolean } = {}
       seen.inputs.push(body.input);
       seen.keys.push(request.headers.get("authorization"));
       if (options.hang) await new Promise<never>(() => {});
-      if (options.fail) return HttpResponse.json({ error: { message: "down", type: "server_error", param: null, code: null } }, { status: 503 });
+      if (options.fail)
+        return HttpResponse.json(
+          { error: { message: "down", type: "server_error", param: null, code: null } },
+          { status: 503 },
+        );
       return HttpResponse.json({
         object: "list",
         data: [{ object: "embedding", index: 0, embedding: fakeEmbedding(body.input) }],

@@ -6,15 +6,25 @@ import { chunkedBody, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
 
-const head = { id: "chatcmpl-sdk", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini-2024-07-18" };
-const chunk = (delta: object, finish: string | null = null) => ({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+const head = {
+  id: "chatcmpl-sdk",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model: "gpt-4o-mini-2024-07-18",
+};
+const chunk = (delta: object, finish: string | null = null) => ({
+  ...head,
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+});
 const usage = { prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 };
 const recorded =
   [
     chunk({ role: "assistant", content: "" }),
     chunk({ content: "Cached " }),
     chunk({ content: "hello" }),
-    chunk({ tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":' } }] }),
+    chunk({
+      tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":' } }],
+    }),
     chunk({ tool_calls: [{ index: 0, function: { arguments: '"x"}' } }] }),
     chunk({}, "tool_calls"),
     { ...head, choices: [], usage },
@@ -41,7 +51,11 @@ describe("the openai SDK reads cached answers", () => {
     const ns = uniq("sdk");
     const served = serveChat(() => sse(chunkedBody(recorded, [13, 101, 102, 300])));
     const sdk = client(ns);
-    const params = { ...chatBody("Stream it"), stream: true as const, stream_options: { include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming;
+    const params = {
+      ...chatBody("Stream it"),
+      stream: true as const,
+      stream_options: { include_usage: true },
+    } as OpenAI.ChatCompletionCreateParamsStreaming;
     const first = await sdk.chat.completions.stream(params).finalChatCompletion();
     await waitForEntries(1, `rc1:${ns}:`);
 
@@ -54,7 +68,9 @@ describe("the openai SDK reads cached answers", () => {
 
     const replayed = await sdk.chat.completions.stream(params).finalChatCompletion();
     expect(replayed.choices[0]?.message.content).toBe("Cached hello");
-    expect(replayed.choices[0]?.message.tool_calls).toEqual([{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }]);
+    expect(replayed.choices[0]?.message.tool_calls).toEqual([
+      { id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } },
+    ]);
     expect(replayed.choices[0]?.finish_reason).toBe("tool_calls");
     expect(replayed.choices).toEqual(first.choices);
     expect(served.calls).toBe(1);
@@ -74,20 +90,42 @@ describe("the openai SDK reads cached answers", () => {
 
   it("replays content and refusal token logprobs that the SDK assembles into the provider's own answer", async () => {
     const bytes = (text: string) => [...new TextEncoder().encode(text)];
-    const lp = (token: string): OpenAI.ChatCompletionTokenLogprob => ({ token, logprob: -0.25, bytes: bytes(token), top_logprobs: [{ token, logprob: -0.25, bytes: bytes(token) }] });
+    const lp = (token: string): OpenAI.ChatCompletionTokenLogprob => ({
+      token,
+      logprob: -0.25,
+      bytes: bytes(token),
+      top_logprobs: [{ token, logprob: -0.25, bytes: bytes(token) }],
+    });
     const withLogprobs = completion("Hi there", {
       service_tier: "default",
-      choices: [{ index: 0, message: { role: "assistant", content: "Hi there", refusal: null, annotations: [] }, logprobs: { content: [lp("Hi"), lp(" there")], refusal: null }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hi there", refusal: null, annotations: [] },
+          logprobs: { content: [lp("Hi"), lp(" there")], refusal: null },
+          finish_reason: "stop",
+        },
+      ],
     });
     const refused = completion("", {
       service_tier: "default",
-      choices: [{ index: 0, message: { role: "assistant", content: null, refusal: "I can't help with that.", annotations: [] }, logprobs: { content: null, refusal: [lp("I"), lp(" can't")] }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: null, refusal: "I can't help with that.", annotations: [] },
+          logprobs: { content: null, refusal: [lp("I"), lp(" can't")] },
+          finish_reason: "stop",
+        },
+      ],
     });
     for (const answer of [withLogprobs, refused]) {
       const ns = uniq("sdk");
       const served = serveChat(() => json(answer));
       const sdk = client(ns);
-      const params = chatBody("Token logprobs, please", { logprobs: true, top_logprobs: 1 }) as OpenAI.ChatCompletionCreateParamsNonStreaming;
+      const params = chatBody("Token logprobs, please", {
+        logprobs: true,
+        top_logprobs: 1,
+      }) as OpenAI.ChatCompletionCreateParamsNonStreaming;
       expect(await sdk.chat.completions.create(params)).toEqual(answer);
       await waitForEntries(1, `rc1:${ns}:`);
 
@@ -97,7 +135,12 @@ describe("the openai SDK reads cached answers", () => {
       expect(replayed.choices[0]?.logprobs).toEqual(original?.logprobs);
       expect(replayed.choices[0]?.message).toMatchObject(original?.message ?? {});
       expect(replayed.choices[0]?.finish_reason).toBe("stop");
-      expect(replayed).toMatchObject({ id: answer.id, model: answer.model, service_tier: "default", system_fingerprint: answer.system_fingerprint });
+      expect(replayed).toMatchObject({
+        id: answer.id,
+        model: answer.model,
+        service_tier: "default",
+        system_fingerprint: answer.system_fingerprint,
+      });
     }
   });
 });

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
 import { cosine, fakeEmbedding as embed } from "../unit/cache-fake-embedding";
-import { cachedCall, completion, contentOf, json, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import {
+  cachedCall,
+  completion,
+  contentOf,
+  json,
+  observedKv,
+  serveChat,
+  serveEmbeddings,
+  status,
+  uniq,
+  waitForEntries,
+} from "./cache-fixtures";
 import { withEnv } from "./governance-helpers";
 import { sseData, useFakeUpstreams } from "./harness";
 
@@ -63,10 +74,18 @@ describe("semantic cache", () => {
     const served = serveChat((call) => json(completion(`answer ${call}`)));
     await (await cachedCall({ body: body(QUESTION), cache: semantic, headers })).text();
     await waitForEntries(1, `sx1:${ns}:`);
-    const pirate = await cachedCall({ body: body(QUESTION, "You are a pirate. Answer in pirate speak."), cache: semantic, headers });
+    const pirate = await cachedCall({
+      body: body(QUESTION, "You are a pirate. Answer in pirate speak."),
+      cache: semantic,
+      headers,
+    });
     expect(status(pirate)).toBe("MISS");
     expect(await contentOf(pirate)).toBe("answer 1");
-    const hotter = await cachedCall({ body: body(NEAR, "You are a literature tutor.", { temperature: 1.5 }), cache: semantic, headers });
+    const hotter = await cachedCall({
+      body: body(NEAR, "You are a literature tutor.", { temperature: 1.5 }),
+      cache: semantic,
+      headers,
+    });
     expect(status(hotter)).toBe("MISS");
     expect(served.calls).toBe(3);
   });
@@ -80,7 +99,10 @@ describe("semantic cache", () => {
     await waitForEntries(1, `sx1:${ns}:`);
     const { kv, calls } = observedKv();
     const config = JSON.stringify({ provider: "openai", api_key: "sk-tenant-a", cache: semantic });
-    const again = await withEnv({ CACHE: kv }, { headers: { ...headers, "x-portkey-config": config }, body: body(QUESTION) });
+    const again = await withEnv(
+      { CACHE: kv },
+      { headers: { ...headers, "x-portkey-config": config }, body: body(QUESTION) },
+    );
     expect(status(again)).toBe("HIT");
     expect(calls.gets.filter((key) => key.startsWith("rc1:"))).toHaveLength(1);
     expect(calls.gets.filter((key) => key.startsWith("sx1:"))).toEqual([]);
@@ -99,7 +121,10 @@ describe("semantic cache", () => {
     expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     const data = await sseData(res);
     expect(data.at(-1)).toBe("[DONE]");
-    const text = data.slice(0, -1).map((d) => JSON.parse(d).choices[0].delta.content ?? "").join("");
+    const text = data
+      .slice(0, -1)
+      .map((d) => JSON.parse(d).choices[0].delta.content ?? "")
+      .join("");
     expect(text).toBe("streamed from cache");
   });
 

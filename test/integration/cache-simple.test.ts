@@ -3,7 +3,18 @@ import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/cache/canonical";
 import { cacheRuntime } from "../../src/cache/runtime";
-import { cachedCall, chatBody, completion, EMBEDDINGS_URL, json, keysWith, serveChat, status, uniq, waitForEntries } from "./cache-fixtures";
+import {
+  cachedCall,
+  chatBody,
+  completion,
+  EMBEDDINGS_URL,
+  json,
+  keysWith,
+  serveChat,
+  status,
+  uniq,
+  waitForEntries,
+} from "./cache-fixtures";
 import { gateway, upstream, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
@@ -47,7 +58,10 @@ describe("simple cache", () => {
 
   it("sends the status on plain x-portkey-provider requests and on errors too", async () => {
     serveChat(() => json({ error: { message: "bad", type: "invalid_request_error", param: null, code: null } }, 400));
-    const res = await gateway({ headers: { "x-portkey-provider": "openai", authorization: "Bearer sk-x" }, body: chatBody("x") });
+    const res = await gateway({
+      headers: { "x-portkey-provider": "openai", authorization: "Bearer sk-x" },
+      body: chatBody("x"),
+    });
     expect(res.status).toBe(400);
     expect(status(res)).toBe("DISABLED");
     const cached = await cachedCall({ body: chatBody(uniq("q")) });
@@ -65,7 +79,9 @@ describe("simple cache", () => {
     expect(status(same)).toBe("HIT");
     const other = await cachedCall({ body: chatBody("q", { temperature: 1 }), headers });
     expect(status(other)).toBe("MISS");
-    expect(((await other.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("answer 1");
+    expect(((await other.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe(
+      "answer 1",
+    );
     expect(served.calls).toBe(2);
   });
 
@@ -78,11 +94,15 @@ describe("simple cache", () => {
     const [key] = await waitForEntries(1, `rc1:${ns}:`);
     const refresh = await cachedCall({ body, headers: { ...headers, "x-portkey-cache-force-refresh": "true" } });
     expect(status(refresh)).toBe("REFRESH");
-    expect(((await refresh.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("version 1");
+    expect(
+      ((await refresh.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+    ).toBe("version 1");
     await waitForContent(key ?? "", "version 1");
     const hit = await cachedCall({ body, headers });
     expect(status(hit)).toBe("HIT");
-    expect(((await hit.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("version 1");
+    expect(((await hit.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe(
+      "version 1",
+    );
     expect(served.calls).toBe(2);
   });
 
@@ -106,7 +126,9 @@ describe("simple cache", () => {
     await waitForEntries(1, `rc1:${ns}:`);
     const other = await cachedCall({ body, headers, apiKey: "sk-tenant-b" });
     expect(status(other)).toBe("MISS");
-    expect(((await other.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("for caller 1");
+    expect(((await other.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe(
+      "for caller 1",
+    );
     const keys = await waitForEntries(2, `rc1:${ns}:`);
     // Same namespace, model and request hash; different scope segment, and no credential in the key.
     expect(new Set(keys.map((key) => key.split(":")[3])).size).toBe(2);
@@ -123,7 +145,10 @@ describe("simple cache", () => {
     const headers = { "x-portkey-cache-namespace": ns };
     const served = serveChat((call) =>
       call === 0
-        ? HttpResponse.json({ error: { message: "slow down", type: "rate_limit_error", param: null, code: null } }, { status: 429 })
+        ? HttpResponse.json(
+            { error: { message: "slow down", type: "rate_limit_error", param: null, code: null } },
+            { status: 429 },
+          )
         : json(completion("recovered")),
     );
     const body = chatBody("Will this be cached?");
@@ -181,12 +206,21 @@ describe("simple cache", () => {
     upstream.use(
       http.post(EMBEDDINGS_URL, () => {
         calls += 1;
-        return json({ object: "list", data: [{ object: "embedding", index: 0, embedding: [0.5, -0.25] }], model: "text-embedding-3-small", usage: { prompt_tokens: 2, total_tokens: 2 } });
+        return json({
+          object: "list",
+          data: [{ object: "embedding", index: 0, embedding: [0.5, -0.25] }],
+          model: "text-embedding-3-small",
+          usage: { prompt_tokens: 2, total_tokens: 2 },
+        });
       }),
     );
     const config = JSON.stringify({ provider: "openai", api_key: "sk-emb", cache: { mode: "semantic", max_age: 600 } });
     const call = () =>
-      gateway({ path: "/v1/embeddings", headers: { "x-portkey-config": config, "x-portkey-cache-namespace": ns }, body: { model: "text-embedding-3-small", input: "hello" } });
+      gateway({
+        path: "/v1/embeddings",
+        headers: { "x-portkey-config": config, "x-portkey-cache-namespace": ns },
+        body: { model: "text-embedding-3-small", input: "hello" },
+      });
     const first = await call();
     expect(status(first)).toBe("MISS");
     const body: unknown = await first.json();

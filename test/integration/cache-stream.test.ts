@@ -5,11 +5,27 @@ import { brokenBody, chunkedBody, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
 
-const head = { id: "chatcmpl-st", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini-2024-07-18", system_fingerprint: "fp_s" };
-const chunk = (delta: object, finish: string | null = null) => ({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null });
+const head = {
+  id: "chatcmpl-st",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model: "gpt-4o-mini-2024-07-18",
+  system_fingerprint: "fp_s",
+};
+const chunk = (delta: object, finish: string | null = null) => ({
+  ...head,
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  usage: null,
+});
 const usage = { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 };
 const frames = (items: unknown[]) => items.map((item) => `data: ${JSON.stringify(item)}\n\n`).join("");
-const textChunks = [chunk({ role: "assistant", content: "" }), chunk({ content: "Hé" }), chunk({ content: "llo 🌍" }), chunk({}, "stop"), { ...head, choices: [], usage }];
+const textChunks = [
+  chunk({ role: "assistant", content: "" }),
+  chunk({ content: "Hé" }),
+  chunk({ content: "llo 🌍" }),
+  chunk({}, "stop"),
+  { ...head, choices: [], usage },
+];
 const recorded = frames(textChunks) + "data: [DONE]\n\n";
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
@@ -40,10 +56,19 @@ describe("streamed answers in the cache", () => {
     expect(data.at(-1)).toBe("[DONE]");
     const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
     for (const c of chunks) {
-      expect(c).toMatchObject({ id: "chatcmpl-st", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini-2024-07-18" });
+      expect(c).toMatchObject({
+        id: "chatcmpl-st",
+        object: "chat.completion.chunk",
+        created: 1_700_000_000,
+        model: "gpt-4o-mini-2024-07-18",
+      });
       expect(c).not.toHaveProperty("usage");
     }
-    expect(chunks.map((c) => c.choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Héllo 🌍" }, {}]);
+    expect(chunks.map((c) => c.choices[0].delta)).toEqual([
+      { role: "assistant", content: "" },
+      { content: "Héllo 🌍" },
+      {},
+    ]);
     expect(chunks.map((c) => c.choices[0].finish_reason)).toEqual([null, null, "stop"]);
 
     const withUsage = await cachedCall({ body: { ...body, stream_options: { include_usage: true } }, headers });
@@ -68,7 +93,9 @@ describe("streamed answers in the cache", () => {
       created: 1_700_000_000,
       model: "gpt-4o-mini-2024-07-18",
       system_fingerprint: "fp_s",
-      choices: [{ index: 0, message: { role: "assistant", content: "Héllo 🌍" }, logprobs: null, finish_reason: "stop" }],
+      choices: [
+        { index: 0, message: { role: "assistant", content: "Héllo 🌍" }, logprobs: null, finish_reason: "stop" },
+      ],
       usage,
     });
   });
@@ -118,7 +145,11 @@ describe("streamed answers in the cache", () => {
     const ns = uniq("ns");
     const headers = { "x-portkey-cache-namespace": ns };
     const toolChunks = [
-      chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_w", type: "function", function: { name: "weather", arguments: "" } }] }),
+      chunk({
+        role: "assistant",
+        content: null,
+        tool_calls: [{ index: 0, id: "call_w", type: "function", function: { name: "weather", arguments: "" } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city"' } }] }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: ':"Oslo"}' } }] }),
       chunk({}, "tool_calls"),
@@ -131,9 +162,13 @@ describe("streamed answers in the cache", () => {
     const json = (await (await cachedCall({ body: chatBody("Weather in Oslo?", { tools }), headers })).json()) as {
       choices: { message: { tool_calls: unknown[] }; finish_reason: string }[];
     };
-    expect(json.choices[0]?.message.tool_calls).toEqual([{ id: "call_w", type: "function", function: { name: "weather", arguments: '{"city":"Oslo"}' } }]);
+    expect(json.choices[0]?.message.tool_calls).toEqual([
+      { id: "call_w", type: "function", function: { name: "weather", arguments: '{"city":"Oslo"}' } },
+    ]);
     expect(json.choices[0]?.finish_reason).toBe("tool_calls");
-    const streamed = (await events(await cachedCall({ body: chatBody("Weather in Oslo?", { tools, stream: true }), headers })))
+    const streamed = (
+      await events(await cachedCall({ body: chatBody("Weather in Oslo?", { tools, stream: true }), headers }))
+    )
       .slice(0, -1)
       .map((d) => JSON.parse(d).choices[0]);
     expect(streamed.flatMap((c) => c.delta.tool_calls ?? [])).toEqual([

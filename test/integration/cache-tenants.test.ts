@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
 import { adminCall, json as readJson } from "./admin-helpers";
-import { chatBody, completion, contentOf, json, keysWith, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import {
+  chatBody,
+  completion,
+  contentOf,
+  json,
+  keysWith,
+  serveChat,
+  serveEmbeddings,
+  status,
+  uniq,
+  waitForEntries,
+} from "./cache-fixtures";
 import { gateway, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
@@ -35,7 +46,9 @@ describe("cache scope with gateway keys", () => {
     await waitForEntries(1, `rc1:${ns}:`);
     const other = await ask(b, ns, "Private question");
     expect(status(other)).toBe("MISS");
-    expect(((await other.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("for 1");
+    expect(((await other.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe(
+      "for 1",
+    );
     expect(status(await ask(a, ns, "Private question"))).toBe("HIT");
     expect(served.calls).toBe(2);
   });

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheRuntime } from "../../src/cache/runtime";
-import { chatBody, completion, contentOf, json, keysWith, observedKv, serveChat, serveEmbeddings, status, uniq, waitForEntries } from "./cache-fixtures";
+import {
+  chatBody,
+  completion,
+  contentOf,
+  json,
+  keysWith,
+  observedKv,
+  serveChat,
+  serveEmbeddings,
+  status,
+  uniq,
+  waitForEntries,
+} from "./cache-fixtures";
 import { withEnv } from "./governance-helpers";
 import { useFakeUpstreams } from "./harness";
 
@@ -15,7 +27,10 @@ type CacheEnv = Partial<Env> & { SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS?: string };
 
 function call(ns: string, body: unknown, mode: "simple" | "semantic", overrides: CacheEnv = {}): Promise<Response> {
   const config = { provider: "openai", api_key: "sk-timeouts", cache: { mode, max_age: 600 } };
-  return withEnv(overrides, { headers: { "x-portkey-config": JSON.stringify(config), "x-portkey-cache-namespace": ns }, body });
+  return withEnv(overrides, {
+    headers: { "x-portkey-config": JSON.stringify(config), "x-portkey-cache-namespace": ns },
+    body,
+  });
 }
 
 describe("cache lookups are bounded in time", () => {
@@ -57,7 +72,9 @@ describe("cache lookups are bounded in time", () => {
     const ns = uniq("ns");
     const embeddings = serveEmbeddings({ hang: true });
     const served = serveChat(() => json(completion("served while the embedder hangs")));
-    const res = await call(ns, chatBody("An embedder that never answers"), "semantic", { SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS: "30" });
+    const res = await call(ns, chatBody("An embedder that never answers"), "semantic", {
+      SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS: "30",
+    });
     expect(res.status).toBe(200);
     expect(status(res)).toBe("MISS");
     expect(await contentOf(res)).toBe("served while the embedder hangs");

@@ -13,7 +13,10 @@ afterAll(() => Object.assign(cacheRuntime, saved));
 
 function call(kv: KVNamespace, ns: string, body: unknown, refresh = false): Promise<Response> {
   const config = { provider: "openai", api_key: "sk-writes", cache: { mode: "simple", max_age: 600 } };
-  const headers: Record<string, string> = { "x-portkey-config": JSON.stringify(config), "x-portkey-cache-namespace": ns };
+  const headers: Record<string, string> = {
+    "x-portkey-config": JSON.stringify(config),
+    "x-portkey-cache-namespace": ns,
+  };
   if (refresh) headers["x-portkey-cache-force-refresh"] = "true";
   return withEnv({ CACHE: kv }, { headers, body });
 }

@@ -40,7 +40,13 @@ describe("request validation", () => {
     const body = { ...chat, temperature: 7 };
     const error = await expectEnvelope(await gateway({ headers, body }), 400, { param: "temperature" });
     expect(error.message).toMatch(/^temperature: .*2/);
-    const badRole = { model: "m", messages: [{ role: "user", content: "a" }, { role: "robot", content: "b" }] };
+    const badRole = {
+      model: "m",
+      messages: [
+        { role: "user", content: "a" },
+        { role: "robot", content: "b" },
+      ],
+    };
     expect((await expectEnvelope(await gateway({ headers, body: badRole }), 400, {})).param).toBe("messages[1].role");
   });
 
@@ -71,7 +77,10 @@ describe("request validation", () => {
   });
 
   it("400 for n beyond what the provider supports", async () => {
-    const res = await gateway({ headers: { "x-portkey-provider": "groq", authorization: "Bearer k" }, body: { ...chat, n: 2 } });
+    const res = await gateway({
+      headers: { "x-portkey-provider": "groq", authorization: "Bearer k" },
+      body: { ...chat, n: 2 },
+    });
     await expectEnvelope(res, 400, { param: "n", code: "unsupported_parameter" });
   });
 
@@ -82,15 +91,32 @@ describe("request validation", () => {
 
 describe("upstream failures", () => {
   it("keeps the provider's status and message for a 500", async () => {
-    upstream.use(http.post(URL, () => HttpResponse.json({ error: { message: "The server had an error", type: "server_error", param: null, code: null } }, { status: 500 })));
-    await expectEnvelope(await gateway({ headers, body: chat }), 500, { message: "The server had an error", type: "server_error" });
+    upstream.use(
+      http.post(URL, () =>
+        HttpResponse.json(
+          { error: { message: "The server had an error", type: "server_error", param: null, code: null } },
+          { status: 500 },
+        ),
+      ),
+    );
+    await expectEnvelope(await gateway({ headers, body: chat }), 500, {
+      message: "The server had an error",
+      type: "server_error",
+    });
   });
 
   it("keeps 429 with its Retry-After", async () => {
     upstream.use(
       http.post(URL, () =>
         HttpResponse.json(
-          { error: { message: "Rate limit reached for gpt-4o-mini", type: "requests", param: null, code: "rate_limit_exceeded" } },
+          {
+            error: {
+              message: "Rate limit reached for gpt-4o-mini",
+              type: "requests",
+              param: null,
+              code: "rate_limit_exceeded",
+            },
+          },
           { status: 429, headers: { "retry-after": "7" } },
         ),
       ),
@@ -102,11 +128,19 @@ describe("upstream failures", () => {
 
   it("normalises a plain-text upstream error", async () => {
     upstream.use(http.post(URL, () => new HttpResponse("Bad Gateway from the load balancer", { status: 503 })));
-    await expectEnvelope(await gateway({ headers, body: chat }), 503, { message: "Bad Gateway from the load balancer", type: "upstream_error" });
+    await expectEnvelope(await gateway({ headers, body: chat }), 503, {
+      message: "Bad Gateway from the load balancer",
+      type: "upstream_error",
+    });
   });
 
   it("502 for malformed JSON in a 2xx answer", async () => {
-    upstream.use(http.post(URL, () => new HttpResponse('{"id": "x", "choices": [', { headers: { "content-type": "application/json" } })));
+    upstream.use(
+      http.post(
+        URL,
+        () => new HttpResponse('{"id": "x", "choices": [', { headers: { "content-type": "application/json" } }),
+      ),
+    );
     await expectEnvelope(await gateway({ headers, body: chat }), 502, { code: "upstream_malformed_response" });
   });
 
@@ -132,9 +166,13 @@ describe("upstream failures", () => {
   });
 
   it("400 for a timeout header that is not a positive integer", async () => {
-    await expectEnvelope(await gateway({ headers: { ...headers, "x-portkey-request-timeout": "soon" }, body: chat }), 400, {
-      param: "x-portkey-request-timeout",
-    });
+    await expectEnvelope(
+      await gateway({ headers: { ...headers, "x-portkey-request-timeout": "soon" }, body: chat }),
+      400,
+      {
+        param: "x-portkey-request-timeout",
+      },
+    );
   });
 
   it("never echoes the provider key in an error", async () => {
@@ -159,9 +197,18 @@ describe("health", () => {
 
   it("/ready says 503 and which binding fails when D1 is not migrated or KV is down", async () => {
     const brokenKv = { get: () => Promise.reject(new Error("KV unavailable")) } as unknown as KVNamespace;
-    const emptyDb = { prepare: () => ({ all: () => Promise.reject(new Error("no such table: gateway_keys")) }) } as unknown as D1Database;
-    const res = await app.fetch(new Request("http://gateway.test/ready"), { ...env, CACHE: brokenKv, DB: emptyDb }, createExecutionContext());
+    const emptyDb = {
+      prepare: () => ({ all: () => Promise.reject(new Error("no such table: gateway_keys")) }),
+    } as unknown as D1Database;
+    const res = await app.fetch(
+      new Request("http://gateway.test/ready"),
+      { ...env, CACHE: brokenKv, DB: emptyDb },
+      createExecutionContext(),
+    );
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: "not_ready", checks: { d1: false, kv: false, durable_objects: true } });
+    expect(await res.json()).toMatchObject({
+      status: "not_ready",
+      checks: { d1: false, kv: false, durable_objects: true },
+    });
   });
 });

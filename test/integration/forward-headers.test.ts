@@ -31,10 +31,20 @@ async function ok(res: Response): Promise<void> {
 describe("provider headers", () => {
   it("passes OpenAI organization and project, from the native or the x-portkey-* names (the latter wins)", async () => {
     const seen = fakeOpenAI();
-    await ok(await gateway({ headers: { ...openaiHeaders, "openai-organization": "org-native", "openai-project": "proj-native" }, body: chat() }));
     await ok(
       await gateway({
-        headers: { ...openaiHeaders, "openai-organization": "org-native", "x-portkey-openai-organization": "org-portkey", "x-portkey-openai-project": "proj-portkey" },
+        headers: { ...openaiHeaders, "openai-organization": "org-native", "openai-project": "proj-native" },
+        body: chat(),
+      }),
+    );
+    await ok(
+      await gateway({
+        headers: {
+          ...openaiHeaders,
+          "openai-organization": "org-native",
+          "x-portkey-openai-organization": "org-portkey",
+          "x-portkey-openai-project": "proj-portkey",
+        },
         body: chat(),
       }),
     );
@@ -47,15 +57,28 @@ describe("provider headers", () => {
   it("passes anthropic-beta as given and lets anthropic-version replace the default", async () => {
     const seen = fakeAnthropic();
     const beta = "prompt-caching-2024-07-31, output-128k-2025-02-19";
-    await ok(await gateway({ headers: { ...anthropicHeaders, "anthropic-beta": beta, "anthropic-version": "2023-01-01" }, body: chat("claude-sonnet-4-5") }));
     await ok(
       await gateway({
-        headers: { ...anthropicHeaders, "x-portkey-anthropic-beta": "files-api-2025-04-14", "x-portkey-anthropic-version": "2024-02-02" },
+        headers: { ...anthropicHeaders, "anthropic-beta": beta, "anthropic-version": "2023-01-01" },
+        body: chat("claude-sonnet-4-5"),
+      }),
+    );
+    await ok(
+      await gateway({
+        headers: {
+          ...anthropicHeaders,
+          "x-portkey-anthropic-beta": "files-api-2025-04-14",
+          "x-portkey-anthropic-version": "2024-02-02",
+        },
         body: chat("claude-sonnet-4-5"),
       }),
     );
     await ok(await gateway({ headers: anthropicHeaders, body: chat("claude-sonnet-4-5") }));
-    expect(seen[0]).toMatchObject({ "anthropic-beta": beta, "anthropic-version": "2023-01-01", "x-api-key": "sk-ant-client" });
+    expect(seen[0]).toMatchObject({
+      "anthropic-beta": beta,
+      "anthropic-version": "2023-01-01",
+      "x-api-key": "sk-ant-client",
+    });
     expect(seen[1]).toMatchObject({ "anthropic-beta": "files-api-2025-04-14", "anthropic-version": "2024-02-02" });
     expect(seen[2]?.["anthropic-version"]).toBe("2023-06-01");
     expect(seen[2]?.["anthropic-beta"]).toBeUndefined();
@@ -63,7 +86,12 @@ describe("provider headers", () => {
 
   it("keeps one provider's headers away from another provider", async () => {
     const seen = fakeOpenAI();
-    await ok(await gateway({ headers: { ...openaiHeaders, "anthropic-beta": "x", "anthropic-version": "2023-01-01" }, body: chat() }));
+    await ok(
+      await gateway({
+        headers: { ...openaiHeaders, "anthropic-beta": "x", "anthropic-version": "2023-01-01" },
+        body: chat(),
+      }),
+    );
     expect(seen[0]?.headers["anthropic-beta"]).toBeUndefined();
     expect(seen[0]?.headers["anthropic-version"]).toBeUndefined();
   });
@@ -73,8 +101,18 @@ describe("x-portkey-forward-headers", () => {
   it("forwards the listed headers (any case, comma-separated or a JSON array) and nothing else", async () => {
     const seen = fakeOpenAI();
     const client = { "x-custom-trace": "trace-1", "X-Tenant-Id": "tenant-7", "x-unlisted": "nope" };
-    await ok(await gateway({ headers: { ...openaiHeaders, ...client, "x-portkey-forward-headers": " X-Custom-Trace ,x-tenant-id,x-absent" }, body: chat() }));
-    await ok(await gateway({ headers: { ...openaiHeaders, ...client, "x-portkey-forward-headers": '["x-custom-trace"]' }, body: chat() }));
+    await ok(
+      await gateway({
+        headers: { ...openaiHeaders, ...client, "x-portkey-forward-headers": " X-Custom-Trace ,x-tenant-id,x-absent" },
+        body: chat(),
+      }),
+    );
+    await ok(
+      await gateway({
+        headers: { ...openaiHeaders, ...client, "x-portkey-forward-headers": '["x-custom-trace"]' },
+        body: chat(),
+      }),
+    );
     expect(seen[0]?.headers).toMatchObject({ "x-custom-trace": "trace-1", "x-tenant-id": "tenant-7" });
     expect(seen[0]?.headers["x-unlisted"]).toBeUndefined();
     expect(seen[0]?.headers["x-absent"]).toBeUndefined();
@@ -84,8 +122,11 @@ describe("x-portkey-forward-headers", () => {
   });
 
   it("answers 400 for a malformed list", async () => {
-    for (const list of ["x-ok, bad name", "[1]", "[\"x-a\"", "x-a,,x-b:"]) {
-      const error = await errorOf(await gateway({ headers: { ...openaiHeaders, "x-portkey-forward-headers": list }, body: chat() }), 400);
+    for (const list of ["x-ok, bad name", "[1]", '["x-a"', "x-a,,x-b:"]) {
+      const error = await errorOf(
+        await gateway({ headers: { ...openaiHeaders, "x-portkey-forward-headers": list }, body: chat() }),
+        400,
+      );
       expect(error.param, list).toBe("x-portkey-forward-headers");
       expect(error.message, list).toMatch(/^x-portkey-forward-headers: /);
     }
@@ -109,10 +150,27 @@ describe("x-portkey-forward-headers", () => {
       "cf-access-client-secret": "cf-secret",
       "x-carries-key": `Bearer ${key.key}`,
     };
-    const listed = ["authorization", "content-type", "content-length", "host", "connection", "transfer-encoding", ...Object.keys(denied), "x-custom-trace"];
+    const listed = [
+      "authorization",
+      "content-type",
+      "content-length",
+      "host",
+      "connection",
+      "transfer-encoding",
+      ...Object.keys(denied),
+      "x-custom-trace",
+    ];
     const res = await withEnv(
       { PASSTHROUGH_MODE: "false" },
-      { headers: { ...bearer(key.key), ...denied, "x-custom-trace": "t-1", "x-portkey-forward-headers": listed.join(",") }, body: chat() },
+      {
+        headers: {
+          ...bearer(key.key),
+          ...denied,
+          "x-custom-trace": "t-1",
+          "x-portkey-forward-headers": listed.join(","),
+        },
+        body: chat(),
+      },
     );
     await ok(res);
     const headers = seen[0]?.headers ?? {};
@@ -128,7 +186,10 @@ describe("x-portkey-forward-headers", () => {
     const key = await createKey();
     const vk = await createVirtualKey();
     const seen = fakeOpenAI();
-    const config = JSON.stringify({ virtual_key: vk.slug, forward_headers: ["x-portkey-api-key", "x-portkey-config", "X-Custom-Trace"] });
+    const config = JSON.stringify({
+      virtual_key: vk.slug,
+      forward_headers: ["x-portkey-api-key", "x-portkey-config", "X-Custom-Trace"],
+    });
     const res = await withEnv(
       { PASSTHROUGH_MODE: "false" },
       { headers: { "x-portkey-api-key": key.key, "x-portkey-config": config, "x-custom-trace": "t-2" }, body: chat() },
@@ -147,11 +208,20 @@ describe("x-portkey-forward-headers", () => {
     const config = JSON.stringify({ provider: "openai", api_key: "sk-config-key" });
     await ok(
       await gateway({
-        headers: { "x-portkey-config": config, authorization: "Bearer sk-client-other", "x-portkey-forward-headers": "authorization" },
+        headers: {
+          "x-portkey-config": config,
+          authorization: "Bearer sk-client-other",
+          "x-portkey-forward-headers": "authorization",
+        },
         body: chat(),
       }),
     );
-    await ok(await gateway({ headers: { ...anthropicHeaders, "x-api-key": "sk-ant-other", "x-portkey-forward-headers": "x-api-key" }, body: chat("claude-sonnet-4-5") }));
+    await ok(
+      await gateway({
+        headers: { ...anthropicHeaders, "x-api-key": "sk-ant-other", "x-portkey-forward-headers": "x-api-key" },
+        body: chat("claude-sonnet-4-5"),
+      }),
+    );
     expect(openai[0]?.headers.authorization).toBe("Bearer sk-config-key");
     expect(anthropic[0]?.["x-api-key"]).toBe("sk-ant-client");
   });
@@ -165,14 +235,21 @@ describe("forward_headers in a config", () => {
       forward_headers: ["x-tenant-id"],
       targets: [{ provider: "openai", api_key: "sk-a" }],
     };
-    const client = { "x-tenant-id": "tenant-9", "x-custom-trace": "t-3", "x-portkey-forward-headers": "x-custom-trace" };
+    const client = {
+      "x-tenant-id": "tenant-9",
+      "x-custom-trace": "t-3",
+      "x-portkey-forward-headers": "x-custom-trace",
+    };
     await ok(await gateway({ headers: { "x-portkey-config": JSON.stringify(config), ...client }, body: chat() }));
     expect(seen[0]?.headers).toMatchObject({ "x-tenant-id": "tenant-9", "x-custom-trace": "t-3" });
   });
 
   it("answers 400 naming the field for a name that is not a header name", async () => {
     const config = { provider: "openai", api_key: "sk-a", forward_headers: ["x-ok", "not a header"] };
-    const error = await errorOf(await gateway({ headers: { "x-portkey-config": JSON.stringify(config) }, body: chat() }), 400);
+    const error = await errorOf(
+      await gateway({ headers: { "x-portkey-config": JSON.stringify(config) }, body: chat() }),
+      400,
+    );
     expect(error.message).toMatch(/^config\.forward_headers\[1\]: /);
   });
 });
@@ -181,10 +258,19 @@ describe("forwarded headers and the cache", () => {
   it("keys on anthropic-beta and anthropic-version, not on a trace header", async () => {
     const seen = fakeAnthropic();
     const ns = uniq("fwd");
-    const config = JSON.stringify({ provider: "anthropic", api_key: "sk-ant-cache", cache: { mode: "simple", max_age: 600 } });
+    const config = JSON.stringify({
+      provider: "anthropic",
+      api_key: "sk-ant-cache",
+      cache: { mode: "simple", max_age: 600 },
+    });
     const call = (extra: Record<string, string>) =>
       gateway({
-        headers: { "x-portkey-config": config, "x-portkey-cache-namespace": ns, "x-portkey-forward-headers": "x-custom-trace", ...extra },
+        headers: {
+          "x-portkey-config": config,
+          "x-portkey-cache-namespace": ns,
+          "x-portkey-forward-headers": "x-custom-trace",
+          ...extra,
+        },
         body: chat("claude-sonnet-4-5"),
       });
     const first = await call({ "anthropic-beta": "beta-one", "x-custom-trace": "a" });

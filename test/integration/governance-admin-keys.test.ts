@@ -13,7 +13,8 @@ interface AuditRaw {
 }
 
 const auditOf = async (id: string) =>
-  (await env.DB.prepare("SELECT * FROM audit_log WHERE resource_id = ? ORDER BY at, rowid").bind(id).all<AuditRaw>()).results;
+  (await env.DB.prepare("SELECT * FROM audit_log WHERE resource_id = ? ORDER BY at, rowid").bind(id).all<AuditRaw>())
+    .results;
 
 describe("gateway key lifecycle through the admin API", () => {
   it("create shows the secret once; D1 keeps only its SHA-256 and a prefix", async () => {
@@ -30,13 +31,24 @@ describe("gateway key lifecycle through the admin API", () => {
       log_bodies: false,
     });
     expect(created.key).toMatch(/^pk-gw-[A-Za-z0-9_-]{43}$/);
-    expect(created).toMatchObject({ object: "gateway_key", status: "active", key_prefix: created.key.slice(0, 12), user: "alice", team: "search", rpm: 60, budget_usd: 25, budget_period: "monthly" });
+    expect(created).toMatchObject({
+      object: "gateway_key",
+      status: "active",
+      key_prefix: created.key.slice(0, 12),
+      user: "alice",
+      team: "search",
+      rpm: 60,
+      budget_usd: 25,
+      budget_period: "monthly",
+    });
 
     const fetched = await json<KeyBody>(await adminCall({ path: `/keys/${created.id}` }));
     expect(fetched).not.toHaveProperty("key");
     expect(JSON.stringify(fetched)).not.toContain(created.key);
 
-    const row = await env.DB.prepare("SELECT * FROM gateway_keys WHERE id = ?").bind(created.id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT * FROM gateway_keys WHERE id = ?")
+      .bind(created.id)
+      .first<Record<string, unknown>>();
     expect(row?.key_hash).toBe(await sha256Hex(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key);
     expect(JSON.stringify(row)).not.toContain(created.key.slice(12)); // not even the secret part
@@ -45,15 +57,27 @@ describe("gateway key lifecycle through the admin API", () => {
   it("update, disable, enable, rotate and delete, each with an audit row that holds no secret", async () => {
     const created = await createKey();
     const id = created.id;
-    const patched = await json<KeyBody>(await adminCall({ method: "PATCH", path: `/keys/${id}`, body: { rpm: 5, user: null, allowed_models: ["gpt-4o"] } }));
+    const patched = await json<KeyBody>(
+      await adminCall({
+        method: "PATCH",
+        path: `/keys/${id}`,
+        body: { rpm: 5, user: null, allowed_models: ["gpt-4o"] },
+      }),
+    );
     expect(patched).toMatchObject({ rpm: 5, user: null, allowed_models: ["gpt-4o"] });
-    expect((await json<KeyBody>(await adminCall({ method: "POST", path: `/keys/${id}/disable` }))).status).toBe("disabled");
-    expect((await json<KeyBody>(await adminCall({ method: "POST", path: `/keys/${id}/enable` }))).status).toBe("active");
+    expect((await json<KeyBody>(await adminCall({ method: "POST", path: `/keys/${id}/disable` }))).status).toBe(
+      "disabled",
+    );
+    expect((await json<KeyBody>(await adminCall({ method: "POST", path: `/keys/${id}/enable` }))).status).toBe(
+      "active",
+    );
     const rotated = await json<NewKeyBody>(await adminCall({ method: "POST", path: `/keys/${id}/rotate` }));
     expect(rotated.key_prefix).toBe(rotated.key.slice(0, 12));
     expect(rotated.rotated_at).not.toBeNull();
     expect((await json<KeyBody>(await adminCall({ method: "DELETE", path: `/keys/${id}` }))).status).toBe("deleted");
-    await expectError(await adminCall({ method: "PATCH", path: `/keys/${id}`, body: { rpm: 1 } }), 409, { code: "gateway_key_deleted" });
+    await expectError(await adminCall({ method: "PATCH", path: `/keys/${id}`, body: { rpm: 1 } }), 409, {
+      code: "gateway_key_deleted",
+    });
 
     const audit = await auditOf(id);
     expect(audit.map((a) => a.action)).toEqual(["create", "update", "disable", "enable", "rotate", "delete"]);
@@ -69,7 +93,9 @@ describe("gateway key lifecycle through the admin API", () => {
     const first = await json<ListBody<KeyBody>>(await adminCall({ path: "/keys?limit=2" }));
     expect(first.data.map((k) => k.id)).toEqual([ids[2], ids[1]]);
     expect(first.next_cursor).not.toBeNull();
-    const second = await json<ListBody<KeyBody>>(await adminCall({ path: `/keys?limit=2&cursor=${first.next_cursor}` }));
+    const second = await json<ListBody<KeyBody>>(
+      await adminCall({ path: `/keys?limit=2&cursor=${first.next_cursor}` }),
+    );
     expect(second.data[0]?.id).toBe(ids[0]);
     expect(second.data.every((k) => !("key" in k))).toBe(true);
     await json(await adminCall({ method: "DELETE", path: `/keys/${ids[2]}` }));
@@ -101,7 +127,11 @@ describe("malformed admin bodies: 400 naming the field", () => {
     ["expiry in the past", { name: "k", expires_at: "2020-01-01T00:00:00Z" }, "expires_at"],
     ["metadata not strings", { name: "k", metadata: { a: 1 } }, "metadata.a"],
     ["unknown saved config", { name: "k", default_config: "no-such-config" }, "default_config"],
-    ["inline config with a credential", { name: "k", default_config: { provider: "openai", api_key: "sk-x" } }, "default_config.api_key"],
+    [
+      "inline config with a credential",
+      { name: "k", default_config: { provider: "openai", api_key: "sk-x" } },
+      "default_config.api_key",
+    ],
     ["invalid inline config", { name: "k", default_config: { provider: "nope" } }, "default_config"],
   ];
   for (const [name, body, param] of cases) {
@@ -113,7 +143,11 @@ describe("malformed admin bodies: 400 naming the field", () => {
   }
 
   it("unknown fields (reported on the body, as for configs)", async () => {
-    const error = await expectError(await adminCall({ method: "POST", path: "/keys", body: { name: "k", rpmm: 1 } }), 400, { param: "(body)" });
+    const error = await expectError(
+      await adminCall({ method: "POST", path: "/keys", body: { name: "k", rpmm: 1 } }),
+      400,
+      { param: "(body)" },
+    );
     expect(error.message).toContain("rpmm");
   });
 
@@ -121,7 +155,9 @@ describe("malformed admin bodies: 400 naming the field", () => {
     const { id } = await createKey();
     await expectError(await adminCall({ method: "PATCH", path: `/keys/${id}`, body: {} }), 400);
     await expectError(await adminCall({ path: "/keys?cursor=nope" }), 400, { code: "invalid_cursor" });
-    await expectError(await adminCall({ path: "/keys/00000000-0000-4000-8000-000000000000" }), 404, { code: "gateway_key_not_found" });
+    await expectError(await adminCall({ path: "/keys/00000000-0000-4000-8000-000000000000" }), 404, {
+      code: "gateway_key_not_found",
+    });
   });
 });
 
@@ -129,7 +165,9 @@ describe("admin auth on the governance routes", () => {
   it("401 without or with a wrong admin token, before anything else", async () => {
     for (const path of ["/keys", "/virtual-keys", "/keys/x/usage", "/virtual-keys/re-encrypt"]) {
       await expectError(await adminCall({ path, token: null }), 401, { code: "missing_admin_token" });
-      await expectError(await adminCall({ method: "POST", path, token: "wrong", body: {} }), 401, { code: "invalid_admin_token" });
+      await expectError(await adminCall({ method: "POST", path, token: "wrong", body: {} }), 401, {
+        code: "invalid_admin_token",
+      });
     }
   });
 });

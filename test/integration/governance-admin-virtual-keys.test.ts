@@ -3,18 +3,42 @@ import { describe, expect, it } from "vitest";
 import { clearKeyCaches } from "../../src/governance/store";
 import { adminCall, ADMIN_TOKEN, expectError, json, type ListBody } from "./admin-helpers";
 import { useFakeUpstreams } from "./harness";
-import { bearer, chat, createKey, createVirtualKey, errorOf, fakeOpenAI, unique, withEnv, type VirtualKeyBody } from "./governance-helpers";
+import {
+  bearer,
+  chat,
+  createKey,
+  createVirtualKey,
+  errorOf,
+  fakeOpenAI,
+  unique,
+  withEnv,
+  type VirtualKeyBody,
+} from "./governance-helpers";
 
 useFakeUpstreams();
 
-const rowOf = (id: string) => env.DB.prepare("SELECT * FROM virtual_keys WHERE id = ?").bind(id).first<Record<string, unknown>>();
-const auditText = async (id: string) => JSON.stringify((await env.DB.prepare("SELECT * FROM audit_log WHERE resource_id = ?").bind(id).all()).results);
+const rowOf = (id: string) =>
+  env.DB.prepare("SELECT * FROM virtual_keys WHERE id = ?").bind(id).first<Record<string, unknown>>();
+const auditText = async (id: string) =>
+  JSON.stringify((await env.DB.prepare("SELECT * FROM audit_log WHERE resource_id = ?").bind(id).all()).results);
 
 describe("virtual key lifecycle", () => {
   it("stores the credential encrypted: no column of the row (or the audit log) holds it", async () => {
     const secret = "sk-proj-PLAINTEXT-must-never-be-stored-7777";
-    const vk = await createVirtualKey({ api_key: secret, custom_host: "https://vllm.internal.test/v1", provider: "custom", rpm: 10 });
-    expect(vk).toMatchObject({ object: "virtual_key", provider: "custom", status: "active", api_key_hint: "****7777", options: ["custom_host"], rpm: 10 });
+    const vk = await createVirtualKey({
+      api_key: secret,
+      custom_host: "https://vllm.internal.test/v1",
+      provider: "custom",
+      rpm: 10,
+    });
+    expect(vk).toMatchObject({
+      object: "virtual_key",
+      provider: "custom",
+      status: "active",
+      api_key_hint: "****7777",
+      options: ["custom_host"],
+      rpm: 10,
+    });
     const { secret: _known, ...response } = vk; // the helper adds the secret it sent; the API response is the rest
     expect(JSON.stringify(response)).not.toContain("PLAINTEXT");
     const row = await rowOf(vk.id);
@@ -35,20 +59,43 @@ describe("virtual key lifecycle", () => {
     expect(page.data[0]?.id).toBe(vk.id);
     expect(page.next_cursor).not.toBeNull();
 
-    const patched = await json<VirtualKeyBody>(await adminCall({ method: "PATCH", path: `/virtual-keys/${vk.id}`, body: { budget_usd: 3, budget_period: "daily", allowed_models: ["gpt-4o-mini"] } }));
+    const patched = await json<VirtualKeyBody>(
+      await adminCall({
+        method: "PATCH",
+        path: `/virtual-keys/${vk.id}`,
+        body: { budget_usd: 3, budget_period: "daily", allowed_models: ["gpt-4o-mini"] },
+      }),
+    );
     expect(patched).toMatchObject({ budget_usd: 3, budget_period: "daily", allowed_models: ["gpt-4o-mini"] });
-    const patchSecret = await expectError(await adminCall({ method: "PATCH", path: `/virtual-keys/${vk.id}`, body: { api_key: "sk-new" } }), 400, { param: "api_key" });
+    const patchSecret = await expectError(
+      await adminCall({ method: "PATCH", path: `/virtual-keys/${vk.id}`, body: { api_key: "sk-new" } }),
+      400,
+      { param: "api_key" },
+    );
     expect(patchSecret.message).toMatch(/rotate/);
 
-    const rotated = await json<VirtualKeyBody>(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/rotate`, body: { api_key: "sk-rotated-abcdefghijkl-9999" } }));
+    const rotated = await json<VirtualKeyBody>(
+      await adminCall({
+        method: "POST",
+        path: `/virtual-keys/${vk.slug}/rotate`,
+        body: { api_key: "sk-rotated-abcdefghijkl-9999" },
+      }),
+    );
     expect(rotated.api_key_hint).toBe("****9999");
     const after = await rowOf(vk.id);
     expect(after?.secret_iv).not.toBe(before?.secret_iv);
     expect(after?.secret_ciphertext).not.toBe(before?.secret_ciphertext);
 
-    expect((await json<VirtualKeyBody>(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/disable` }))).status).toBe("disabled");
-    expect((await json<VirtualKeyBody>(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/enable` }))).status).toBe("active");
-    expect((await json<VirtualKeyBody>(await adminCall({ method: "DELETE", path: `/virtual-keys/${vk.slug}` }))).status).toBe("deleted");
+    expect(
+      (await json<VirtualKeyBody>(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/disable` })))
+        .status,
+    ).toBe("disabled");
+    expect(
+      (await json<VirtualKeyBody>(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/enable` }))).status,
+    ).toBe("active");
+    expect(
+      (await json<VirtualKeyBody>(await adminCall({ method: "DELETE", path: `/virtual-keys/${vk.slug}` }))).status,
+    ).toBe("deleted");
     const deleted = await rowOf(vk.id);
     expect(deleted).toMatchObject({ status: "deleted", secret_ciphertext: null, secret_iv: null });
     await expectError(await adminCall({ path: `/virtual-keys/${vk.slug}` }), 404);
@@ -56,16 +103,28 @@ describe("virtual key lifecycle", () => {
     const again = await createVirtualKey({ slug: vk.slug });
     expect(again.id).not.toBe(vk.id);
 
-    const actions = (await env.DB.prepare("SELECT action FROM audit_log WHERE resource_id = ? ORDER BY at, rowid").bind(vk.id).all<{ action: string }>()).results;
+    const actions = (
+      await env.DB.prepare("SELECT action FROM audit_log WHERE resource_id = ? ORDER BY at, rowid")
+        .bind(vk.id)
+        .all<{ action: string }>()
+    ).results;
     expect(actions.map((a) => a.action)).toEqual(["create", "update", "rotate", "disable", "enable", "delete"]);
     expect(await auditText(vk.id)).not.toContain("sk-rotated");
   });
 
   it("validates provider options and slugs (400), duplicates (409)", async () => {
-    const post = (body: Record<string, unknown>) => adminCall({ method: "POST", path: "/virtual-keys", body: { slug: unique("v"), provider: "openai", api_key: "sk-x", ...body } });
+    const post = (body: Record<string, unknown>) =>
+      adminCall({
+        method: "POST",
+        path: "/virtual-keys",
+        body: { slug: unique("v"), provider: "openai", api_key: "sk-x", ...body },
+      });
     await expectError(await post({ provider: "custom" }), 400, { param: "custom_host" });
     await expectError(await post({ provider: "azure-openai" }), 400, { param: "azure_resource_name" });
-    await expectError(await post({ custom_host: "http://169.254.169.254/v1" }), 400, { param: "custom_host", code: "custom_host_not_allowed" });
+    await expectError(await post({ custom_host: "http://169.254.169.254/v1" }), 400, {
+      param: "custom_host",
+      code: "custom_host_not_allowed",
+    });
     await expectError(await post({ azure_resource_name: "res" }), 400, { param: "azure_resource_name" });
     await expectError(await post({ provider: "nope" }), 400, { param: "provider" });
     await expectError(await post({ api_key: "" }), 400, { param: "api_key" });
@@ -82,7 +141,10 @@ describe("the vault key (VAULT_KEY) is a secret outside D1", () => {
 
   it("without VAULT_KEY, creating a virtual key is a 503 and nothing is stored", async () => {
     const slug = unique("novault");
-    const res = await withEnv({ VAULT_KEY: undefined }, { path: "/admin/virtual-keys", headers: admin, body: { slug, provider: "openai", api_key: "sk-x" } });
+    const res = await withEnv(
+      { VAULT_KEY: undefined },
+      { path: "/admin/virtual-keys", headers: admin, body: { slug, provider: "openai", api_key: "sk-x" } },
+    );
     expect(await errorOf(res, 503)).toMatchObject({ code: "vault_unavailable" });
     expect(await env.DB.prepare("SELECT id FROM virtual_keys WHERE slug = ?").bind(slug).first()).toBeNull();
   });
@@ -121,7 +183,15 @@ describe("the vault key (VAULT_KEY) is a secret outside D1", () => {
 
     // Put every row back under the test key, for the other tests of this file.
     let back = Infinity;
-    while (back > 0) back = ((await (await withEnv({ VAULT_KEY: OLD, VAULT_KEY_PREVIOUS: NEW }, { path: "/admin/virtual-keys/re-encrypt", headers: admin })).json()) as { remaining: number }).remaining;
+    while (back > 0)
+      back = (
+        (await (
+          await withEnv(
+            { VAULT_KEY: OLD, VAULT_KEY_PREVIOUS: NEW },
+            { path: "/admin/virtual-keys/re-encrypt", headers: admin },
+          )
+        ).json()) as { remaining: number }
+      ).remaining;
     clearKeyCaches();
   });
 });

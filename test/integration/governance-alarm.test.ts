@@ -7,7 +7,8 @@ import type { Limits } from "../../src/governance/limits/ledger";
 /** The limiter Durable Object itself: reservations settle, and the alarm releases the ones that never do. */
 
 const limits: Limits = { rpm: null, tpm: null, budgetUsd: 1, period: "none" };
-const stubFor = (name: string) => env.GOVERNANCE_LIMITER.get(env.GOVERNANCE_LIMITER.idFromName(`test:${name}:${crypto.randomUUID()}`));
+const stubFor = (name: string) =>
+  env.GOVERNANCE_LIMITER.get(env.GOVERNANCE_LIMITER.idFromName(`test:${name}:${crypto.randomUUID()}`));
 
 describe("limiter reservations", () => {
   it("settle replaces the reservation with the real cost", async () => {
@@ -31,9 +32,14 @@ describe("limiter reservations", () => {
     // No call reaches the object meanwhile: only its own alarm can release the hold. Read the stored ledger
     // directly (runInDurableObject does not run the object's methods, which would expire it lazily).
     const storedReservations = () =>
-      runInDurableObject(stub, async (_instance: GovernanceLimiter, state) => Object.keys((await state.storage.get<{ reservations: object }>("ledger"))?.reservations ?? {}));
+      runInDurableObject(stub, async (_instance: GovernanceLimiter, state) =>
+        Object.keys((await state.storage.get<{ reservations: object }>("ledger"))?.reservations ?? {}),
+      );
     expect(await storedReservations()).toEqual(["lost"]);
-    await vi.waitFor(async () => expect(await storedReservations()).toEqual([]), { timeout: ttlMs + 5_000, interval: 100 });
+    await vi.waitFor(async () => expect(await storedReservations()).toEqual([]), {
+      timeout: ttlMs + 5_000,
+      interval: 100,
+    });
     expect(await stub.usage(limits)).toMatchObject({ reservedUsd: 0, spentUsd: 0, inFlight: 0 });
     expect((await stub.admit({ id: "next", limits, tokens: 10, costUsd: 0.5, ttlMs: 60_000 })).ok).toBe(true);
     await runDurableObjectAlarm(stub); // run the remaining alarm now rather than leave it to fire during another test

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { adminCall, json } from "./admin-helpers";
 import { gateway, useFakeUpstreams } from "./harness";
-import { bearer, callWithKey, chat, createKey, errorOf, fakeOpenAI, withEnv, type NewKeyBody } from "./governance-helpers";
+import {
+  bearer,
+  callWithKey,
+  chat,
+  createKey,
+  errorOf,
+  fakeOpenAI,
+  withEnv,
+  type NewKeyBody,
+} from "./governance-helpers";
 
 useFakeUpstreams();
 
@@ -14,7 +23,10 @@ describe("secure by default (PASSTHROUGH_MODE unset or false)", () => {
     const missing = await withEnv(SECURE, { headers: { "x-portkey-provider": "openai" }, body: chat() });
     expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await errorOf(missing, 401)).toMatchObject({ type: "authentication_error", code: "missing_api_key" });
-    const providerKey = await withEnv(SECURE, { headers: { "x-portkey-provider": "openai", ...bearer("sk-real-provider-key") }, body: chat() });
+    const providerKey = await withEnv(SECURE, {
+      headers: { "x-portkey-provider": "openai", ...bearer("sk-real-provider-key") },
+      body: chat(),
+    });
     const error = await errorOf(providerKey, 401);
     expect(error.message).toMatch(/does not hold a gateway API key/);
     expect(error.message).not.toContain("sk-real-provider-key");
@@ -22,16 +34,24 @@ describe("secure by default (PASSTHROUGH_MODE unset or false)", () => {
   });
 
   it("the wrangler.toml default is secure: PASSTHROUGH_MODE absent means keys are required", async () => {
-    const res = await withEnv({ PASSTHROUGH_MODE: undefined }, { headers: { "x-portkey-provider": "openai", ...bearer("sk-x") }, body: chat() });
+    const res = await withEnv(
+      { PASSTHROUGH_MODE: undefined },
+      { headers: { "x-portkey-provider": "openai", ...bearer("sk-x") }, body: chat() },
+    );
     expect(res.status).toBe(401);
   });
 
   it("a gateway key works, in Authorization or x-portkey-api-key; it is never forwarded upstream", async () => {
     const seen = fakeOpenAI();
     const { key } = await createKey();
-    expect((await withEnv(SECURE, { headers: { ...bearer(key), "x-portkey-provider": "openai" }, body: chat() })).status).toBe(200);
+    expect(
+      (await withEnv(SECURE, { headers: { ...bearer(key), "x-portkey-provider": "openai" }, body: chat() })).status,
+    ).toBe(200);
     // Bring-your-own provider key: gateway key in x-portkey-api-key, provider key in Authorization.
-    const byok = await withEnv(SECURE, { headers: { "x-portkey-api-key": key, ...bearer("sk-own-provider"), "x-portkey-provider": "openai" }, body: chat() });
+    const byok = await withEnv(SECURE, {
+      headers: { "x-portkey-api-key": key, ...bearer("sk-own-provider"), "x-portkey-provider": "openai" },
+      body: chat(),
+    });
     expect(byok.status).toBe(200);
     expect(seen.map((r) => r.headers.authorization)).toEqual([undefined, "Bearer sk-own-provider"]);
     expect(JSON.stringify(seen)).not.toContain(key);
@@ -47,8 +67,13 @@ describe("wrong, disabled, expired, rotated and deleted keys", () => {
 
   it("an unknown key: 401 invalid_api_key, in both modes (a presented key is always checked)", async () => {
     const forged = `pk-gw-${"A".repeat(43)}`;
-    expect(await errorOf(await call(forged), 401)).toMatchObject({ code: "invalid_api_key", message: "invalid gateway API key" });
-    expect(await errorOf(await withEnv(SECURE, { headers: { "x-portkey-api-key": "garbage" }, body: chat() }), 401)).toMatchObject({ code: "invalid_api_key" });
+    expect(await errorOf(await call(forged), 401)).toMatchObject({
+      code: "invalid_api_key",
+      message: "invalid gateway API key",
+    });
+    expect(
+      await errorOf(await withEnv(SECURE, { headers: { "x-portkey-api-key": "garbage" }, body: chat() }), 401),
+    ).toMatchObject({ code: "invalid_api_key" });
   });
 
   it("disable: 403 on the next request; enable brings it back", async () => {
@@ -56,7 +81,10 @@ describe("wrong, disabled, expired, rotated and deleted keys", () => {
     const created = await createKey();
     expect((await call(created.key)).status).toBe(200);
     await json(await adminCall({ method: "POST", path: `/keys/${created.id}/disable` }));
-    expect(await errorOf(await call(created.key), 403)).toMatchObject({ type: "permission_error", code: "api_key_disabled" });
+    expect(await errorOf(await call(created.key), 403)).toMatchObject({
+      type: "permission_error",
+      code: "api_key_disabled",
+    });
     await json(await adminCall({ method: "POST", path: `/keys/${created.id}/enable` }));
     expect((await call(created.key)).status).toBe(200);
   });
@@ -92,7 +120,10 @@ describe("wrong, disabled, expired, rotated and deleted keys", () => {
 describe("passthrough mode (PASSTHROUGH_MODE=true, as npm start and these tests' defaults)", () => {
   it("keeps the old behaviour without a key, and ignores a non-gateway x-portkey-api-key placeholder", async () => {
     const seen = fakeOpenAI();
-    const res = await gateway({ headers: { "x-portkey-provider": "openai", ...bearer("sk-pass"), "x-portkey-api-key": "placeholder" }, body: chat() });
+    const res = await gateway({
+      headers: { "x-portkey-provider": "openai", ...bearer("sk-pass"), "x-portkey-api-key": "placeholder" },
+      body: chat(),
+    });
     expect(res.status).toBe(200);
     expect(seen[0]?.headers.authorization).toBe("Bearer sk-pass");
   });

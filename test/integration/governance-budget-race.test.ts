@@ -15,7 +15,11 @@ useFakeUpstreams();
  */
 describe("the budget race", () => {
   it("100 concurrent requests, a budget for 10: at most 10 admitted, spend never above the budget", async () => {
-    const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Summarise the plot of Hamlet." }], max_tokens: 200 };
+    const body = {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Summarise the plot of Hamlet." }],
+      max_tokens: 200,
+    };
     const prompt = promptTokensBound("chat", body); // what the budget reserves for the prompt
     const output = outputTokens("chat", body);
     const price = priceFor("openai", "gpt-4o-mini");
@@ -34,13 +38,23 @@ describe("the budget race", () => {
       }),
     );
     const { key, id } = await createKey({ budget_usd: budget, budget_period: "monthly" });
-    const headers = { "content-type": "application/json", authorization: `Bearer ${key}`, "x-portkey-provider": "openai" };
+    const headers = {
+      "content-type": "application/json",
+      authorization: `Bearer ${key}`,
+      "x-portkey-provider": "openai",
+    };
     // Warm the key cache with a free request, so the race is at the limiter and not at D1.
     expect((await exports.default.fetch(new Request("http://gateway.test/v1/models", { headers }))).status).toBe(200);
 
     const responses = await Promise.all(
       Array.from({ length: 100 }, () =>
-        exports.default.fetch(new Request("http://gateway.test/v1/chat/completions", { method: "POST", headers, body: JSON.stringify(body) })),
+        exports.default.fetch(
+          new Request("http://gateway.test/v1/chat/completions", {
+            method: "POST",
+            headers,
+            body: JSON.stringify(body),
+          }),
+        ),
       ),
     );
     const statuses = responses.map((res) => res.status);

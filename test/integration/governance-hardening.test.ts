@@ -7,7 +7,18 @@ import { setGatewayKeyStatus } from "../../src/governance/keys/service";
 import { findGatewayKey } from "../../src/governance/repository";
 import { adminCall, json } from "./admin-helpers";
 import { upstream, useFakeUpstreams } from "./harness";
-import { bearer, callWithKey, chat, createKey, createVirtualKey, errorOf, fakeOpenAI, settled, usageOf, withEnv } from "./governance-helpers";
+import {
+  bearer,
+  callWithKey,
+  chat,
+  createKey,
+  createVirtualKey,
+  errorOf,
+  fakeOpenAI,
+  settled,
+  usageOf,
+  withEnv,
+} from "./governance-helpers";
 
 useFakeUpstreams();
 
@@ -30,7 +41,11 @@ describe("hard budgets: an answer cannot cost more than its reservation", () => 
 
   it("a virtual key's budget caps the answer too", async () => {
     const seen = fakeOpenAI({ base: "https://capped.allowed.test/v1" });
-    const vk = await createVirtualKey({ custom_host: "https://capped.allowed.test/v1", budget_usd: 5, budget_period: "monthly" });
+    const vk = await createVirtualKey({
+      custom_host: "https://capped.allowed.test/v1",
+      budget_usd: 5,
+      budget_period: "monthly",
+    });
     const { key } = await createKey();
     expect((await callWithKey(key, chat(`@${vk.slug}/gpt-4o-mini`))).status).toBe(200);
     expect(seen[0]?.body.max_completion_tokens).toBe(DEFAULT_OUTPUT_TOKENS);
@@ -41,10 +56,22 @@ describe("stored provider keys never reach the caller", () => {
   it("an upstream that echoes the credential in its error: the client's message has it redacted", async () => {
     upstream.use(
       http.post("https://echo.allowed.test/v1/chat/completions", ({ request }) =>
-        HttpResponse.json({ error: { message: `Invalid API key: ${request.headers.get("authorization")}`, type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 }),
+        HttpResponse.json(
+          {
+            error: {
+              message: `Invalid API key: ${request.headers.get("authorization")}`,
+              type: "invalid_request_error",
+              code: "invalid_api_key",
+            },
+          },
+          { status: 401 },
+        ),
       ),
     );
-    const vk = await createVirtualKey({ custom_host: "https://echo.allowed.test/v1", api_key: "0123456789abcdef0123456789abcdef" });
+    const vk = await createVirtualKey({
+      custom_host: "https://echo.allowed.test/v1",
+      api_key: "0123456789abcdef0123456789abcdef",
+    });
     const { key } = await createKey();
     const res = await callWithKey(key, chat(`@${vk.slug}/gpt-4o-mini`));
     const text = await res.text();
@@ -75,9 +102,14 @@ describe("key lifecycle races", () => {
     const stale = await findGatewayKey(db, created.id);
     if (!stale) throw new Error("key not found");
     await json(await adminCall({ method: "DELETE", path: `/keys/${created.id}` }));
-    await expect(setGatewayKeyStatus(db, "admin:test", stale, "active", "enable")).rejects.toMatchObject({ status: 409, code: "api_key_deleted" });
+    await expect(setGatewayKeyStatus(db, "admin:test", stale, "active", "enable")).rejects.toMatchObject({
+      status: 409,
+      code: "api_key_deleted",
+    });
     expect((await findGatewayKey(db, created.id))?.status).toBe("deleted");
-    const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE resource_id = ? ORDER BY at").bind(created.id).all<{ action: string }>();
+    const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE resource_id = ? ORDER BY at")
+      .bind(created.id)
+      .all<{ action: string }>();
     expect(audit.results.map((row) => row.action)).toEqual(["create", "delete"]);
   });
 });
@@ -89,7 +121,10 @@ describe("presenting a key", () => {
     const secure = { PASSTHROUGH_MODE: "false" };
     const malformed = await withEnv(secure, { headers: { ...bearer(`${key}x`), ...openai }, body: chat() });
     expect((await errorOf(malformed, 401)).code).toBe("invalid_api_key");
-    const both = await withEnv(secure, { headers: { ...bearer(key), "x-portkey-api-key": "placeholder", ...openai }, body: chat() });
+    const both = await withEnv(secure, {
+      headers: { ...bearer(key), "x-portkey-api-key": "placeholder", ...openai },
+      body: chat(),
+    });
     expect(both.status).toBe(200);
   });
 });

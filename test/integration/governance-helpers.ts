@@ -34,21 +34,37 @@ export interface UsageBody {
   tracked: boolean;
   rpm: { limit: number | null; used: number };
   tpm: { limit: number | null; used: number };
-  budget: { limit_usd: number | null; period: string; spent_usd: number; reserved_usd: number; in_flight: number; resets_at: string | null };
+  budget: {
+    limit_usd: number | null;
+    period: string;
+    spent_usd: number;
+    reserved_usd: number;
+    in_flight: number;
+    resets_at: string | null;
+  };
 }
 
 let counter = 0;
 export const unique = (prefix: string): string => `${prefix}-${++counter}-${crypto.randomUUID().slice(0, 8)}`;
 
 export async function createKey(body: Record<string, unknown> = {}): Promise<NewKeyBody> {
-  return json<NewKeyBody>(await adminCall({ method: "POST", path: "/keys", body: { name: unique("key"), ...body } }), 201);
+  return json<NewKeyBody>(
+    await adminCall({ method: "POST", path: "/keys", body: { name: unique("key"), ...body } }),
+    201,
+  );
 }
 
 /** A virtual key with a recognisable provider secret (returned, since the API never shows it again). */
-export async function createVirtualKey(body: Record<string, unknown> = {}): Promise<VirtualKeyBody & { secret: string }> {
+export async function createVirtualKey(
+  body: Record<string, unknown> = {},
+): Promise<VirtualKeyBody & { secret: string }> {
   const secret = `sk-vault-${crypto.randomUUID()}`;
   const created = await json<VirtualKeyBody>(
-    await adminCall({ method: "POST", path: "/virtual-keys", body: { slug: unique("vk"), provider: "openai", api_key: secret, ...body } }),
+    await adminCall({
+      method: "POST",
+      path: "/virtual-keys",
+      body: { slug: unique("vk"), provider: "openai", api_key: secret, ...body },
+    }),
     201,
   );
   return { ...created, secret: typeof body.api_key === "string" ? body.api_key : secret };
@@ -98,7 +114,10 @@ export function fakeOpenAI(options: { base?: string; usage?: UsageReply; status?
       const body = (await request.json()) as Record<string, unknown>;
       seen.push({ url: request.url, headers: Object.fromEntries(request.headers), body });
       if (options.status && options.status !== 200) {
-        return HttpResponse.json({ error: { message: "upstream failed", type: "server_error", param: null, code: null } }, { status: options.status });
+        return HttpResponse.json(
+          { error: { message: "upstream failed", type: "server_error", param: null, code: null } },
+          { status: options.status },
+        );
       }
       return HttpResponse.json(completionBody(String(body.model), options.usage));
     }),
@@ -106,10 +125,18 @@ export function fakeOpenAI(options: { base?: string; usage?: UsageReply; status?
   return seen;
 }
 
-export const chat = (model = "gpt-4o-mini", extra: Record<string, unknown> = {}) => ({ model, messages: [{ role: "user", content: "Hi" }], ...extra });
+export const chat = (model = "gpt-4o-mini", extra: Record<string, unknown> = {}) => ({
+  model,
+  messages: [{ role: "user", content: "Hi" }],
+  ...extra,
+});
 
 /** POST a chat completion with a gateway key and extra headers. */
-export function callWithKey(key: string, body: unknown = chat(), headers: Record<string, string> = {}): Promise<Response> {
+export function callWithKey(
+  key: string,
+  body: unknown = chat(),
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return gateway({ headers: { ...bearer(key), ...headers }, body });
 }
 

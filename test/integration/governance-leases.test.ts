@@ -20,14 +20,22 @@ const body = chat("gpt-4o-mini", { max_tokens: 50 });
 function priced() {
   const price = priceFor("openai", "gpt-4o-mini");
   if (!price) throw new Error("gpt-4o-mini has no price");
-  return { actual: costOf(price, usage).usd, worst: worstCaseCost(price, promptTokensBound("chat", body), outputTokens("chat", body)) };
+  return {
+    actual: costOf(price, usage).usd,
+    worst: worstCaseCost(price, promptTokensBound("chat", body), outputTokens("chat", body)),
+  };
 }
 
 describe("leases", () => {
   it("the first request leases room for the next ones; closing the lease records exactly what was used", async () => {
     fakeOpenAI({ usage });
     const { actual, worst } = priced();
-    const { key, id } = await createKey({ rpm: 100_000, tpm: 100_000_000, budget_usd: 1_000, budget_period: "monthly" });
+    const { key, id } = await createKey({
+      rpm: 100_000,
+      tpm: 100_000_000,
+      budget_usd: 1_000,
+      budget_period: "monthly",
+    });
     expect((await callWithKey(key, body, openai)).status).toBe(200);
 
     // Right after it, the limiter holds a whole lease: 64 requests' worth counted and reserved, one reservation.
@@ -56,7 +64,13 @@ describe("leases", () => {
     const headers = { "content-type": "application/json", authorization: `Bearer ${key}`, ...openai };
     const responses = await Promise.all(
       Array.from({ length: 200 }, () =>
-        exports.default.fetch(new Request("http://gateway.test/v1/chat/completions", { method: "POST", headers, body: JSON.stringify(body) })),
+        exports.default.fetch(
+          new Request("http://gateway.test/v1/chat/completions", {
+            method: "POST",
+            headers,
+            body: JSON.stringify(body),
+          }),
+        ),
       ),
     );
     expect(responses.map((res) => res.status)).toEqual(Array(200).fill(200));
@@ -69,7 +83,9 @@ describe("leases", () => {
   });
 
   it("near the budget there is no lease: the last requests are admitted one by one and the budget holds", async () => {
-    fakeOpenAI({ usage: { prompt_tokens: promptTokensBound("chat", body), completion_tokens: outputTokens("chat", body) } });
+    fakeOpenAI({
+      usage: { prompt_tokens: promptTokensBound("chat", body), completion_tokens: outputTokens("chat", body) },
+    });
     const { worst } = priced();
     // Room for 40 requests that each cost exactly their worst case: leases shrink, then stop, as the room runs out.
     const budget = Number((worst * 40).toFixed(9));

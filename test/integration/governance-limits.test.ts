@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { costOf, priceFor } from "../../schema/pricing";
 import { adminCall, json } from "./admin-helpers";
 import { chunkedBody, upstream, useFakeUpstreams } from "./harness";
-import { callWithKey, chat, createKey, createVirtualKey, errorOf, fakeOpenAI, settled, usageOf } from "./governance-helpers";
+import {
+  callWithKey,
+  chat,
+  createKey,
+  createVirtualKey,
+  errorOf,
+  fakeOpenAI,
+  settled,
+  usageOf,
+} from "./governance-helpers";
 
 useFakeUpstreams();
 
@@ -18,7 +27,9 @@ describe("rate limits through the gateway (429, Retry-After, which limit)", () =
     const retryAfter = Number(res.headers.get("retry-after"));
     const error = await errorOf(res, 429);
     expect(error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded" });
-    expect(error.message).toMatch(/^rate limit exceeded for gateway key "key-[^"]+": 2 requests per minute \(2 in the last minute\); retry in \d+ s$/);
+    expect(error.message).toMatch(
+      /^rate limit exceeded for gateway key "key-[^"]+": 2 requests per minute \(2 in the last minute\); retry in \d+ s$/,
+    );
     expect(retryAfter).toBeGreaterThan(50);
     expect(retryAfter).toBeLessThanOrEqual(61);
     expect(seen).toHaveLength(2); // the refused request never reached the provider
@@ -34,7 +45,9 @@ describe("rate limits through the gateway (429, Retry-After, which limit)", () =
     expect((await settled("keys", id)).tpm.used).toBe(10);
     expect((await callWithKey(key, chat("gpt-4o-mini", { max_tokens: 60 }), openai)).status).toBe(200);
     const tooBig = await errorOf(await callWithKey(key, chat("gpt-4o-mini", { max_tokens: 500 }), openai), 429);
-    expect(tooBig.message).toMatch(/^token rate limit: this request needs about \d+ tokens, more than the 100 tokens per minute/);
+    expect(tooBig.message).toMatch(
+      /^token rate limit: this request needs about \d+ tokens, more than the 100 tokens per minute/,
+    );
   });
 
   it("a virtual key's limit lets a fallback virtual key serve the request", async () => {
@@ -43,10 +56,16 @@ describe("rate limits through the gateway (429, Retry-After, which limit)", () =
     const first = await createVirtualKey({ custom_host: "https://first.allowed.test/v1", rpm: 1 });
     const second = await createVirtualKey({ custom_host: "https://second.allowed.test/v1" });
     const { key } = await createKey();
-    const config = JSON.stringify({ strategy: { mode: "fallback" }, targets: [{ virtual_key: first.slug }, { virtual_key: second.slug }] });
+    const config = JSON.stringify({
+      strategy: { mode: "fallback" },
+      targets: [{ virtual_key: first.slug }, { virtual_key: second.slug }],
+    });
     const a = await callWithKey(key, chat(), { "x-portkey-config": config });
     const b = await callWithKey(key, chat(), { "x-portkey-config": config });
-    expect([a.headers.get("x-portkey-last-used-option-index"), b.headers.get("x-portkey-last-used-option-index")]).toEqual(["config.targets[0]", "config.targets[1]"]);
+    expect([
+      a.headers.get("x-portkey-last-used-option-index"),
+      b.headers.get("x-portkey-last-used-option-index"),
+    ]).toEqual(["config.targets[0]", "config.targets[1]"]);
     // Alone, the limited virtual key answers 429 itself.
     const alone = await errorOf(await callWithKey(key, chat(`@${first.slug}/gpt-4o-mini`)), 429);
     expect(alone.message).toMatch(new RegExp(`^rate limit exceeded for virtual key "${first.slug}"`));
@@ -85,7 +104,12 @@ describe("budgets", () => {
       `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [], usage: { prompt_tokens: 400, completion_tokens: 100, total_tokens: 500 } })}\n\n`,
       "data: [DONE]\n\n",
     ].join("");
-    upstream.use(http.post("https://api.openai.com/v1/chat/completions", () => new HttpResponse(chunkedBody(sse, [7, 50, 333]), { headers: { "content-type": "text/event-stream" } })));
+    upstream.use(
+      http.post(
+        "https://api.openai.com/v1/chat/completions",
+        () => new HttpResponse(chunkedBody(sse, [7, 50, 333]), { headers: { "content-type": "text/event-stream" } }),
+      ),
+    );
     const { key, id } = await createKey({ budget_usd: 1 });
     const res = await callWithKey(key, chat("gpt-4o-mini", { stream: true, max_tokens: 100 }), openai);
     expect(res.status).toBe(200);

@@ -3,7 +3,18 @@ import { http, HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import { adminCall, json } from "./admin-helpers";
 import { gateway, upstream, useFakeUpstreams } from "./harness";
-import { bearer, callWithKey, chat, completionBody, createKey, createVirtualKey, errorOf, fakeOpenAI, unique, type VirtualKeyBody } from "./governance-helpers";
+import {
+  bearer,
+  callWithKey,
+  chat,
+  completionBody,
+  createKey,
+  createVirtualKey,
+  errorOf,
+  fakeOpenAI,
+  unique,
+  type VirtualKeyBody,
+} from "./governance-helpers";
 
 useFakeUpstreams();
 
@@ -18,7 +29,10 @@ describe("using a virtual key from any OpenAI client", () => {
     const vk = await createVirtualKey();
     const { key, id: keyId } = await createKey();
     const traceId = unique("trace-vk");
-    const res = await gateway({ headers: { ...bearer(key), "x-portkey-trace-id": traceId }, body: chat(`@${vk.slug}/gpt-4o-mini`) });
+    const res = await gateway({
+      headers: { ...bearer(key), "x-portkey-trace-id": traceId },
+      body: chat(`@${vk.slug}/gpt-4o-mini`),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-portkey-provider")).toBe("openai");
     expect(seen).toHaveLength(1);
@@ -62,7 +76,13 @@ describe("using a virtual key from any OpenAI client", () => {
   it("a caller cannot redirect a stored key: custom_host or another Azure resource with a virtual key is a 400", async () => {
     const vk = await createVirtualKey();
     const { key } = await createKey();
-    const error = await errorOf(await callWithKey(key, chat(), { "x-portkey-virtual-key": vk.slug, "x-portkey-custom-host": "https://evil.allowed.test/v1" }), 400);
+    const error = await errorOf(
+      await callWithKey(key, chat(), {
+        "x-portkey-virtual-key": vk.slug,
+        "x-portkey-custom-host": "https://evil.allowed.test/v1",
+      }),
+      400,
+    );
     expect(error).toMatchObject({ code: "custom_host_not_allowed" });
 
     const seen: string[] = [];
@@ -72,19 +92,33 @@ describe("using a virtual key from any OpenAI client", () => {
         return HttpResponse.json(completionBody("gpt-4o"));
       }),
     );
-    const azure = await createVirtualKey({ provider: "azure-openai", azure_resource_name: "my-res", azure_deployment_id: "gpt4o-prod" });
+    const azure = await createVirtualKey({
+      provider: "azure-openai",
+      azure_resource_name: "my-res",
+      azure_deployment_id: "gpt4o-prod",
+    });
     expect((await callWithKey(key, chat(`@${azure.slug}/gpt-4o`))).status).toBe(200);
-    expect(seen).toEqual([`https://my-res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21 ${azure.secret}`]);
-    const other = await callWithKey(key, chat(), { "x-portkey-virtual-key": azure.slug, "x-portkey-azure-resource-name": "attacker-res" });
+    expect(seen).toEqual([
+      `https://my-res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21 ${azure.secret}`,
+    ]);
+    const other = await callWithKey(key, chat(), {
+      "x-portkey-virtual-key": azure.slug,
+      "x-portkey-azure-resource-name": "attacker-res",
+    });
     expect(await errorOf(other, 400)).toMatchObject({ code: "azure_resource_not_allowed" });
   });
 
   it("unknown (400), disabled (403) and without a gateway key (401)", async () => {
     const { key } = await createKey();
-    expect(await errorOf(await callWithKey(key, chat("@no-such-key/gpt-4o-mini")), 400)).toMatchObject({ code: "virtual_key_not_found", param: "model" });
+    expect(await errorOf(await callWithKey(key, chat("@no-such-key/gpt-4o-mini")), 400)).toMatchObject({
+      code: "virtual_key_not_found",
+      param: "model",
+    });
     const vk = await createVirtualKey();
     await json(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/disable` }));
-    expect(await errorOf(await callWithKey(key, chat(), { "x-portkey-virtual-key": vk.slug }), 403)).toMatchObject({ code: "virtual_key_disabled" });
+    expect(await errorOf(await callWithKey(key, chat(), { "x-portkey-virtual-key": vk.slug }), 403)).toMatchObject({
+      code: "virtual_key_disabled",
+    });
     // Passthrough mode: anyone may send their own provider key, nobody may spend a stored one without a gateway key.
     const anonymous = await gateway({ headers: { "x-portkey-virtual-key": vk.slug }, body: chat() });
     expect(await errorOf(anonymous, 401)).toMatchObject({ code: "missing_api_key" });
@@ -96,9 +130,18 @@ describe("using a virtual key from any OpenAI client", () => {
     const { key } = await createKey();
     const call = () => callWithKey(key, chat(`@${vk.slug}/gpt-4o-mini`));
     expect((await call()).status).toBe(200);
-    await json(await adminCall({ method: "POST", path: `/virtual-keys/${vk.slug}/rotate`, body: { api_key: "sk-rotated-0000000000000009" } }));
+    await json(
+      await adminCall({
+        method: "POST",
+        path: `/virtual-keys/${vk.slug}/rotate`,
+        body: { api_key: "sk-rotated-0000000000000009" },
+      }),
+    );
     expect((await call()).status).toBe(200);
-    expect(seen.map((r) => r.headers.authorization)).toEqual([`Bearer ${vk.secret}`, "Bearer sk-rotated-0000000000000009"]);
+    expect(seen.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${vk.secret}`,
+      "Bearer sk-rotated-0000000000000009",
+    ]);
     await json(await adminCall({ method: "POST", path: `/virtual-keys/${vk.id}/disable` }));
     expect((await call()).status).toBe(403);
     await json(await adminCall({ method: "POST", path: `/virtual-keys/${vk.id}/enable` }));
@@ -109,15 +152,23 @@ describe("using a virtual key from any OpenAI client", () => {
     const seen = fakeOpenAI();
     const vk = await createVirtualKey();
     const defaultConfig = {
-      strategy: { mode: "conditional", conditions: [{ query: { "metadata.tier": { $eq: "gold" } }, then: "gold" }], default: "std" },
+      strategy: {
+        mode: "conditional",
+        conditions: [{ query: { "metadata.tier": { $eq: "gold" } }, then: "gold" }],
+        default: "std",
+      },
       targets: [
         { name: "gold", virtual_key: vk.slug, override_params: { model: "gpt-4o" } },
         { name: "std", virtual_key: vk.slug, override_params: { model: "gpt-4o-mini" } },
       ],
     };
     const { key } = await createKey({ default_config: defaultConfig, metadata: { tier: "gold" } });
-    expect((await callWithKey(key, { messages: [{ role: "user", content: "Hi" }], model: "ignored" })).status).toBe(200);
-    expect((await callWithKey(key, chat("x"), { "x-portkey-metadata": JSON.stringify({ tier: "silver" }) })).status).toBe(200);
+    expect((await callWithKey(key, { messages: [{ role: "user", content: "Hi" }], model: "ignored" })).status).toBe(
+      200,
+    );
+    expect(
+      (await callWithKey(key, chat("x"), { "x-portkey-metadata": JSON.stringify({ tier: "silver" }) })).status,
+    ).toBe(200);
     expect(seen.map((r) => r.body.model)).toEqual(["gpt-4o", "gpt-4o-mini"]);
   });
 });
@@ -127,7 +178,10 @@ describe("allowlists (403 before any provider call)", () => {
     const seen = fakeOpenAI();
     const vk = await createVirtualKey({ allowed_models: ["gpt-4o-mini", "gpt-4.1*"] });
     const other = await createVirtualKey();
-    const { key } = await createKey({ allowed_models: ["gpt-4o-mini", "gpt-4o", "gpt-4.1-nano"], allowed_virtual_keys: [vk.slug] });
+    const { key } = await createKey({
+      allowed_models: ["gpt-4o-mini", "gpt-4o", "gpt-4.1-nano"],
+      allowed_virtual_keys: [vk.slug],
+    });
     const use = (model: string, slug = vk.slug) => callWithKey(key, chat(`@${slug}/${model}`));
 
     expect((await use("gpt-4o-mini")).status).toBe(200);
@@ -139,7 +193,10 @@ describe("allowlists (403 before any provider call)", () => {
     expect(byVirtualKey.message).toMatch(new RegExp(`^model "gpt-4o" is not allowed for virtual key "${vk.slug}"`));
     expect(await errorOf(await use("gpt-4o-mini", other.slug), 403)).toMatchObject({ code: "virtual_key_not_allowed" });
     // allowed_virtual_keys also rules out provider keys sent by the caller.
-    const byok = await gateway({ headers: { "x-portkey-api-key": key, ...bearer("sk-own"), "x-portkey-provider": "openai" }, body: chat() });
+    const byok = await gateway({
+      headers: { "x-portkey-api-key": key, ...bearer("sk-own"), "x-portkey-provider": "openai" },
+      body: chat(),
+    });
     expect(await errorOf(byok, 403)).toMatchObject({ code: "virtual_key_required" });
     expect(seen).toHaveLength(2);
   });
@@ -148,7 +205,10 @@ describe("allowlists (403 before any provider call)", () => {
     fakeOpenAI();
     const vk = await createVirtualKey();
     const { key } = await createKey({ allowed_providers: ["openai"] });
-    const config = { strategy: { mode: "fallback" }, targets: [{ virtual_key: vk.slug }, { provider: "anthropic", api_key: "sk-ant-x" }] };
+    const config = {
+      strategy: { mode: "fallback" },
+      targets: [{ virtual_key: vk.slug }, { provider: "anthropic", api_key: "sk-ant-x" }],
+    };
     const error = await errorOf(await callWithKey(key, chat(), { "x-portkey-config": JSON.stringify(config) }), 403);
     expect(error.code).toBe("provider_not_allowed");
     expect(error.message).toMatch(/^config\.targets\[1\]: provider "anthropic" is not allowed/);
@@ -163,18 +223,24 @@ describe("GET /v1/models", () => {
 
   it("lists what the key may use", async () => {
     const exact = await createKey({ allowed_models: ["gpt-4o-mini", "my-finetune"] });
-    const list = await json<ModelList>(await gateway({ method: "GET", path: "/v1/models", headers: bearer(exact.key) }));
+    const list = await json<ModelList>(
+      await gateway({ method: "GET", path: "/v1/models", headers: bearer(exact.key) }),
+    );
     expect(list.object).toBe("list");
     expect(list.data.map((m) => m.id)).toEqual(["gpt-4o-mini", "my-finetune"]);
     expect(list.data[0]).toMatchObject({ object: "model", owned_by: "openai" });
 
     const vk = await createVirtualKey({ provider: "anthropic" });
     const viaVirtualKey = await createKey({ allowed_virtual_keys: [vk.slug], allowed_models: ["claude-*"] });
-    const claude = await json<ModelList>(await gateway({ method: "GET", path: "/v1/models", headers: bearer(viaVirtualKey.key) }));
+    const claude = await json<ModelList>(
+      await gateway({ method: "GET", path: "/v1/models", headers: bearer(viaVirtualKey.key) }),
+    );
     expect(claude.data.length).toBeGreaterThan(5);
     expect(claude.data.every((m) => m.id.startsWith("claude-") && m.owned_by === "anthropic")).toBe(true);
 
-    const open = await json<ModelList>(await gateway({ method: "GET", path: "/v1/models", headers: bearer((await createKey()).key) }));
+    const open = await json<ModelList>(
+      await gateway({ method: "GET", path: "/v1/models", headers: bearer((await createKey()).key) }),
+    );
     expect(open.data.length).toBeGreaterThan(500);
   });
 });

@@ -19,7 +19,12 @@ export interface GatewayCall {
 }
 
 /** Call the gateway Worker's fetch handler exactly as a client would. */
-export function gateway({ path = "/v1/chat/completions", method = "POST", headers = {}, body }: GatewayCall): Promise<Response> {
+export function gateway({
+  path = "/v1/chat/completions",
+  method = "POST",
+  headers = {},
+  body,
+}: GatewayCall): Promise<Response> {
   const init: RequestInit = { method, headers: { "content-type": "application/json", ...headers } };
   if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
   return exports.default.fetch(new Request(`http://gateway.test${path}`, init));

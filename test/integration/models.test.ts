@@ -32,7 +32,13 @@ function fakeModels(base: string, data: unknown[], seen: (string | null)[] = [])
   return seen;
 }
 
-const LLAMA = { id: "meta-llama/Llama-3-8B", object: "model", created: 1_700_000_000, owned_by: "vllm", max_model_len: 8192 };
+const LLAMA = {
+  id: "meta-llama/Llama-3-8B",
+  object: "model",
+  created: 1_700_000_000,
+  owned_by: "vllm",
+  max_model_len: 8192,
+};
 const QWEN = { id: "qwen2.5:7b", object: "model", created: 1_700_000_001, owned_by: "library" };
 
 const get = (path: string, headers: Record<string, string> = {}) => gateway({ method: "GET", path, headers });
@@ -47,7 +53,11 @@ describe("unknown provider", () => {
   it("is a 400 like elsewhere, for the list and for one model", async () => {
     for (const path of ["/v1/models", "/v1/models/gpt-4o-mini"]) {
       const error = await errorOf(await get(path, { "x-portkey-provider": "bogus" }), 400);
-      expect(error).toMatchObject({ type: "invalid_request_error", param: "x-portkey-provider", code: "unknown_provider" });
+      expect(error).toMatchObject({
+        type: "invalid_request_error",
+        param: "x-portkey-provider",
+        code: "unknown_provider",
+      });
       expect(error.message).toMatch(/^unknown provider "bogus"; valid providers: openai, /);
     }
   });
@@ -75,7 +85,12 @@ describe("custom host: the upstream's own list", () => {
 
     const one = await get("/v1/models/meta-llama/Llama-3-8B", headers);
     expect(one.status).toBe(200);
-    expect(await one.json()).toEqual({ id: "meta-llama/Llama-3-8B", object: "model", created: 1_700_000_000, owned_by: "vllm" });
+    expect(await one.json()).toEqual({
+      id: "meta-llama/Llama-3-8B",
+      object: "model",
+      created: 1_700_000_000,
+      owned_by: "vllm",
+    });
 
     const missing = await errorOf(await get("/v1/models/meta-llama/Llama-4", headers), 404);
     expect(missing).toMatchObject({ type: "not_found_error", code: "model_not_found", param: "model" });
@@ -83,17 +98,35 @@ describe("custom host: the upstream's own list", () => {
   });
 
   it("is policed like chat: a host outside the allowlist is refused before any call", async () => {
-    const error = await errorOf(await get("/v1/models", { "x-portkey-provider": "custom", "x-portkey-custom-host": "http://169.254.169.254/v1" }), 400);
+    const error = await errorOf(
+      await get("/v1/models", { "x-portkey-provider": "custom", "x-portkey-custom-host": "http://169.254.169.254/v1" }),
+      400,
+    );
     expect(error.code).toBe("custom_host_not_allowed");
     // provider "custom" without a host cannot list anything.
-    expect((await errorOf(await get("/v1/models", { "x-portkey-provider": "custom" }), 400)).param).toBe("x-portkey-custom-host");
+    expect((await errorOf(await get("/v1/models", { "x-portkey-provider": "custom" }), 400)).param).toBe(
+      "x-portkey-custom-host",
+    );
   });
 
   it("upstream failures in our envelope: status and message kept, credential scrubbed; unreachable 502; timeout 408", async () => {
-    const headers = { "x-portkey-provider": "openai", "x-portkey-custom-host": VLLM, ...bearer("sk-secret-upstream-key") };
+    const headers = {
+      "x-portkey-provider": "openai",
+      "x-portkey-custom-host": VLLM,
+      ...bearer("sk-secret-upstream-key"),
+    };
     upstream.use(
       http.get(`${VLLM}/models`, () =>
-        HttpResponse.json({ error: { message: "Incorrect API key: sk-secret-upstream-key", type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 }),
+        HttpResponse.json(
+          {
+            error: {
+              message: "Incorrect API key: sk-secret-upstream-key",
+              type: "invalid_request_error",
+              code: "invalid_api_key",
+            },
+          },
+          { status: 401 },
+        ),
       ),
     );
     const denied = await errorOf(await get("/v1/models", headers), 401);
@@ -125,7 +158,9 @@ describe("virtual key: the upstream's own list with the stored credential", () =
     const { key } = await createKey({ allowed_models: ["llama*", "qwen2.5:7b"] });
     const traceId = `models-vk-${crypto.randomUUID()}`;
 
-    const list = await listOf(await get("/v1/models", { ...bearer(key), "x-portkey-virtual-key": vk.slug, "x-portkey-trace-id": traceId }));
+    const list = await listOf(
+      await get("/v1/models", { ...bearer(key), "x-portkey-virtual-key": vk.slug, "x-portkey-trace-id": traceId }),
+    );
     // meta-llama/... is allowed by neither; null fields get OpenAI-shaped defaults.
     expect(list.data).toEqual([
       { id: "qwen2.5:7b", object: "model", created: 1_700_000_001, owned_by: "library" },
@@ -136,9 +171,16 @@ describe("virtual key: the upstream's own list with the stored credential", () =
     // `@slug/model` addresses the virtual key without headers, as in a chat body; the id keeps its prefix.
     const one = await get(`/v1/models/@${vk.slug}/qwen2.5:7b`, bearer(key));
     expect(one.status).toBe(200);
-    expect(await one.json()).toEqual({ id: `@${vk.slug}/qwen2.5:7b`, object: "model", created: 1_700_000_001, owned_by: "library" });
+    expect(await one.json()).toEqual({
+      id: `@${vk.slug}/qwen2.5:7b`,
+      object: "model",
+      created: 1_700_000_001,
+      owned_by: "library",
+    });
     // Served upstream but not allowed: as unknown as a model that does not exist.
-    expect((await errorOf(await get(`/v1/models/@${vk.slug}/meta-llama/Llama-3-8B`, bearer(key)), 404)).code).toBe("model_not_found");
+    expect((await errorOf(await get(`/v1/models/@${vk.slug}/meta-llama/Llama-3-8B`, bearer(key)), 404)).code).toBe(
+      "model_not_found",
+    );
 
     const [row] = await loggedRows(traceId);
     expect(row).toMatchObject({ status: 200, provider: "ollama", virtual_key_id: vk.id });
@@ -146,7 +188,9 @@ describe("virtual key: the upstream's own list with the stored credential", () =
   });
 
   it("a hosted provider's virtual key lists from the provider's own base URL", async () => {
-    const seen = fakeModels("https://api.openai.com/v1", [{ id: "gpt-4o-mini", object: "model", created: 1, owned_by: "system" }]);
+    const seen = fakeModels("https://api.openai.com/v1", [
+      { id: "gpt-4o-mini", object: "model", created: 1, owned_by: "system" },
+    ]);
     const vk = await createVirtualKey();
     const { key } = await createKey();
     const list = await listOf(await get("/v1/models", { ...bearer(key), "x-portkey-virtual-key": vk.slug }));
@@ -157,13 +201,17 @@ describe("virtual key: the upstream's own list with the stored credential", () =
   it("the gateway key's allowlists apply as for chat (403 before any call)", async () => {
     const vk = await createVirtualKey({ provider: "ollama", custom_host: "https://ollama.allowed.test/v1" });
     const onlyOpenAI = await createKey({ allowed_providers: ["openai"] });
-    const byProvider = await errorOf(await get("/v1/models", { ...bearer(onlyOpenAI.key), "x-portkey-virtual-key": vk.slug }), 403);
+    const byProvider = await errorOf(
+      await get("/v1/models", { ...bearer(onlyOpenAI.key), "x-portkey-virtual-key": vk.slug }),
+      403,
+    );
     expect(byProvider.code).toBe("provider_not_allowed");
     const other = await createVirtualKey();
     const onlyOther = await createKey({ allowed_virtual_keys: [other.slug] });
-    expect((await errorOf(await get("/v1/models", { ...bearer(onlyOther.key), "x-portkey-virtual-key": vk.slug }), 403)).code).toBe(
-      "virtual_key_not_allowed",
-    );
+    expect(
+      (await errorOf(await get("/v1/models", { ...bearer(onlyOther.key), "x-portkey-virtual-key": vk.slug }), 403))
+        .code,
+    ).toBe("virtual_key_not_allowed");
     const byCustomHost = { ...bearer(onlyOther.key), "x-portkey-provider": "custom", "x-portkey-custom-host": VLLM };
     expect((await errorOf(await get("/v1/models", byCustomHost), 403)).code).toBe("virtual_key_required");
   });

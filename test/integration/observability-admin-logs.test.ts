@@ -60,7 +60,11 @@ describe("GET /admin/logs", () => {
     expect((await list(`${k}&${window}`)).data.map((l) => l.id)).toEqual([events[2]?.id, events[1]?.id]);
     const one = (await list(`trace_id=${events[0]?.trace_id}`)).data;
     expect(one).toHaveLength(1);
-    expect(one[0]).toMatchObject({ object: "log", metadata: { plan: "paid", region: "eu" }, cost: { unpriced: false } });
+    expect(one[0]).toMatchObject({
+      object: "log",
+      metadata: { plan: "paid", region: "eu" },
+      cost: { unpriced: false },
+    });
     expect(one[0]).not.toHaveProperty("bodies");
   });
 
@@ -94,20 +98,30 @@ describe("GET /admin/logs/:traceId", () => {
   it("returns every request of the trace with its detail, bodies included when logged", async () => {
     const trace = `shared-${crypto.randomUUID()}`;
     const hour = privateHour();
-    const first = makeEvent({ trace_id: trace, started_at: hour, bodies: { request: '{"model":"gpt-4o"}', response: '{"id":"x"}', truncated: false } });
+    const first = makeEvent({
+      trace_id: trace,
+      started_at: hour,
+      bodies: { request: '{"model":"gpt-4o"}', response: '{"id":"x"}', truncated: false },
+    });
     const second = makeEvent({ trace_id: trace, started_at: hour + 1000 });
     await deliver([second, first]);
-    const body = await json<{ object: string; trace_id: string; data: LogBody[] }>(await adminCall({ path: `/logs/${trace}` }));
+    const body = await json<{ object: string; trace_id: string; data: LogBody[] }>(
+      await adminCall({ path: `/logs/${trace}` }),
+    );
     expect(body).toMatchObject({ object: "trace", trace_id: trace });
     expect(body.data.map((l) => l.id)).toEqual([first.id, second.id]);
     expect(body.data[0]?.bodies).toEqual({ request: '{"model":"gpt-4o"}', response: '{"id":"x"}', truncated: false });
     expect(body.data[1]?.bodies).toBeNull();
     expect(body.data[0]?.attempts).toHaveLength(1);
     // The event id finds the request too.
-    expect((await json<{ data: LogBody[] }>(await adminCall({ path: `/logs/${second.id}` }))).data.map((l) => l.id)).toEqual([second.id]);
+    expect(
+      (await json<{ data: LogBody[] }>(await adminCall({ path: `/logs/${second.id}` }))).data.map((l) => l.id),
+    ).toEqual([second.id]);
   });
 
   it("404 for a trace with no logged request", async () => {
-    await expectError(await adminCall({ path: `/logs/nothing-${crypto.randomUUID()}` }), 404, { code: "log_not_found" });
+    await expectError(await adminCall({ path: `/logs/nothing-${crypto.randomUUID()}` }), 404, {
+      code: "log_not_found",
+    });
   });
 });

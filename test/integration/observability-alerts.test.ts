@@ -25,10 +25,16 @@ function webhook(statuses: number[] = []) {
   return received;
 }
 
-const spend = (key: string, usd: number) => makeEvent({ gateway_key_id: key, cost: { usd, unpriced: false, priced_as: "openai/gpt-4o", tier: "base" } });
+const spend = (key: string, usd: number) =>
+  makeEvent({ gateway_key_id: key, cost: { usd, unpriced: false, priced_as: "openai/gpt-4o", tier: "base" } });
 
 function budgets(key: string, limitUsd: number): BudgetSource {
-  return { budgetFor: async (kind, id) => (kind === "gateway_key" && id === key ? { limitUsd, period: "monthly", periodStart: periodStartOf("monthly", Date.now()) } : null) };
+  return {
+    budgetFor: async (kind, id) =>
+      kind === "gateway_key" && id === key
+        ? { limitUsd, period: "monthly", periodStart: periodStartOf("monthly", Date.now()) }
+        : null,
+  };
 }
 
 describe("budget alerts", () => {
@@ -38,7 +44,14 @@ describe("budget alerts", () => {
     const options = { env: { ...env, ...VARS }, deps: { budgets: budgets(key, 1) } };
     await deliver([spend(key, 0.3), spend(key, 0.25)], options); // 0.55: 50 %
     expect(received.map((a) => a.threshold_percent)).toEqual([50]);
-    expect(received[0]).toMatchObject({ type: "budget.threshold_reached", key_kind: "gateway_key", key_id: key, limit_usd: 1, period: "monthly", spent_percent: 55 });
+    expect(received[0]).toMatchObject({
+      type: "budget.threshold_reached",
+      key_kind: "gateway_key",
+      key_id: key,
+      limit_usd: 1,
+      period: "monthly",
+      spent_percent: 55,
+    });
     expect(received[0]?.spent_usd).toBeCloseTo(0.55, 10);
 
     const third = [spend(key, 0.3)];
@@ -94,7 +107,11 @@ describe("budget alerts", () => {
       .bind(id, `hash-${id}`)
       .run();
     const source = d1BudgetSource(openDb(env), () => now);
-    expect(await source.budgetFor("gateway_key", id)).toEqual({ limitUsd: 25, period: "weekly", periodStart: Date.UTC(2026, 10, 16) });
+    expect(await source.budgetFor("gateway_key", id)).toEqual({
+      limitUsd: 25,
+      period: "weekly",
+      periodStart: Date.UTC(2026, 10, 16),
+    });
     expect(await source.budgetFor("gateway_key", "missing")).toBeNull();
     expect(await source.budgetFor("virtual_key", id)).toBeNull();
   });

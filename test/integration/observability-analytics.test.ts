@@ -12,7 +12,11 @@ const VARS = { ANALYTICS_METADATA_KEY: "team" };
 
 async function admin(path: string, vars: Partial<Env> = VARS): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://gateway.test${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), { ...env, ...vars }, ctx);
+  const res = await app.fetch(
+    new Request(`http://gateway.test${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    { ...env, ...vars },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -79,8 +83,19 @@ function traffic(start: number): LogEvent[] {
       is_error: error,
       status: error ? 500 : 200,
       latency: { total_ms: latency, ttft_ms: null, upstream_ms: null, gateway_overhead_ms: null },
-      tokens: { prompt: 100 + i, completion: 10 * i, cached_read: i, cache_write: 0, reasoning: 0, total: 100 + 11 * i, estimated: false },
-      cost: usd === null ? { usd: null, unpriced: true, priced_as: null, tier: null } : { usd, unpriced: false, priced_as: `${provider}/${model}`, tier: "base" },
+      tokens: {
+        prompt: 100 + i,
+        completion: 10 * i,
+        cached_read: i,
+        cache_write: 0,
+        reasoning: 0,
+        total: 100 + 11 * i,
+        estimated: false,
+      },
+      cost:
+        usd === null
+          ? { usd: null, unpriced: true, priced_as: null, tier: null }
+          : { usd, unpriced: false, priced_as: `${provider}/${model}`, tier: "base" },
     }),
   );
 }
@@ -90,7 +105,11 @@ async function seeded() {
   const day = Math.floor(privateHour() / 86_400_000) * 86_400_000;
   const events = traffic(day);
   await deliver(events, { env: { ...env, ...VARS } });
-  return { day, events, range: `from=${new Date(day).toISOString()}&to=${new Date(day + 48 * 3_600_000).toISOString()}` };
+  return {
+    day,
+    events,
+    range: `from=${new Date(day).toISOString()}&to=${new Date(day + 48 * 3_600_000).toISOString()}`,
+  };
 }
 
 describe("GET /admin/analytics", () => {
@@ -124,7 +143,9 @@ describe("GET /admin/analytics", () => {
       [new Date(day).toISOString(), 5],
       [new Date(day + 86_400_000).toISOString(), 2],
     ]);
-    const hourly = (await (await admin(`/admin/analytics?group_by=provider&interval=hour&${range}`)).json()) as Analytics;
+    const hourly = (await (
+      await admin(`/admin/analytics?group_by=provider&interval=hour&${range}`)
+    ).json()) as Analytics;
     expect(hourly.series.map((p) => p.requests)).toEqual([3, 2, 2]);
     const openai = hourly.groups?.find((g) => g.value === "openai");
     expect(openai?.series.map((p) => p.requests)).toEqual([3, 1]);
@@ -139,8 +160,14 @@ describe("GET /admin/analytics", () => {
   it("rejects an unknown group, unknown parameters and a reversed range", async () => {
     await expectError(await admin("/admin/analytics?group_by=color"), 400, { param: "group_by" });
     await expectError(await admin("/admin/analytics?groupby=provider"), 400, {});
-    await expectError(await admin("/admin/analytics?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z"), 400, { param: "from" });
-    await expectError(await admin("/admin/analytics?interval=hour&from=2030-01-01T00:00:00Z&to=2030-03-01T00:00:00Z"), 400, { param: "from" });
+    await expectError(await admin("/admin/analytics?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z"), 400, {
+      param: "from",
+    });
+    await expectError(
+      await admin("/admin/analytics?interval=hour&from=2030-01-01T00:00:00Z&to=2030-03-01T00:00:00Z"),
+      400,
+      { param: "from" },
+    );
   });
 
   it("is behind the admin token", async () => {

@@ -20,11 +20,15 @@ interface RollupRow {
 }
 
 async function rollup(dimension: string, value: string, hour: number): Promise<RollupRow | null> {
-  return env.DB.prepare("SELECT * FROM log_rollups WHERE dimension = ? AND value = ? AND hour = ?").bind(dimension, value, hour).first<RollupRow>();
+  return env.DB.prepare("SELECT * FROM log_rollups WHERE dimension = ? AND value = ? AND hour = ?")
+    .bind(dimension, value, hour)
+    .first<RollupRow>();
 }
 
 async function countRows(key: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM request_logs WHERE gateway_key_id = ?").bind(key).first<{ n: number }>();
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM request_logs WHERE gateway_key_id = ?")
+    .bind(key)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -46,8 +50,15 @@ function instrumentedDb(options: { fail?: boolean } = {}) {
   return { db, calls };
 }
 
-function eventsFor(key: string, hour: number, n: number, extra: (i: number) => Partial<LogEvent> = () => ({})): LogEvent[] {
-  return Array.from({ length: n }, (_, i) => makeEvent({ gateway_key_id: key, started_at: hour + i * 1000, ended_at: hour + i * 1000 + 100, ...extra(i) }));
+function eventsFor(
+  key: string,
+  hour: number,
+  n: number,
+  extra: (i: number) => Partial<LogEvent> = () => ({}),
+): LogEvent[] {
+  return Array.from({ length: n }, (_, i) =>
+    makeEvent({ gateway_key_id: key, started_at: hour + i * 1000, ended_at: hour + i * 1000 + 100, ...extra(i) }),
+  );
 }
 
 describe("log queue consumer", () => {
@@ -57,12 +68,26 @@ describe("log queue consumer", () => {
     const events = eventsFor(key, hour, 100, (i) => ({
       is_error: i % 10 === 0,
       status: i % 10 === 0 ? 500 : 200,
-      tokens: { prompt: i, completion: 2, cached_read: 1, cache_write: 0, reasoning: 0, total: i + 2, estimated: false },
-      cost: i % 25 === 0 ? { usd: null, unpriced: true, priced_as: null, tier: null } : { usd: 0.001, unpriced: false, priced_as: "openai/gpt-4o-mini", tier: "base" },
+      tokens: {
+        prompt: i,
+        completion: 2,
+        cached_read: 1,
+        cache_write: 0,
+        reasoning: 0,
+        total: i + 2,
+        estimated: false,
+      },
+      cost:
+        i % 25 === 0
+          ? { usd: null, unpriced: true, priced_as: null, tier: null }
+          : { usd: 0.001, unpriced: false, priced_as: "openai/gpt-4o-mini", tier: "base" },
       latency: { total_ms: i, ttft_ms: null, upstream_ms: null, gateway_overhead_ms: null },
     }));
     const { db, calls } = instrumentedDb();
-    const batch = createMessageBatch<unknown>("ai-gateway-logs", events.map((body, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<unknown>(
+      "ai-gateway-logs",
+      events.map((body, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     // Through the Worker's own queue() export, as the runtime calls it.
     await worker.queue(batch, { ...env, DB: db });
@@ -73,7 +98,15 @@ describe("log queue consumer", () => {
     expect(await countRows(key)).toBe(100);
     // By hand: 10 errors (i = 0, 10, ...), prompt 0+...+99 = 4950, 4 unpriced (i = 0, 25, 50, 75), 96 priced at 0.001.
     const row = await rollup("key", key, hour);
-    expect(row).toMatchObject({ requests: 100, errors: 10, prompt_tokens: 4950, completion_tokens: 200, cached_tokens: 100, unpriced: 4, latency_sum_ms: 4950 });
+    expect(row).toMatchObject({
+      requests: 100,
+      errors: 10,
+      prompt_tokens: 4950,
+      completion_tokens: 200,
+      cached_tokens: 100,
+      unpriced: 4,
+      latency_sum_ms: 4950,
+    });
     expect(row?.cost_usd).toBeCloseTo(0.096, 10);
   });
 
@@ -145,11 +178,21 @@ describe("log queue consumer", () => {
     const hour = privateHour();
     const user = `user-${crypto.randomUUID()}`;
     await deliver(
-      [makeEvent({ started_at: hour, user, virtual_key_id: "vk-obs", metadata: { team: "t1" } }), makeEvent({ started_at: hour + 1, user })],
+      [
+        makeEvent({ started_at: hour, user, virtual_key_id: "vk-obs", metadata: { team: "t1" } }),
+        makeEvent({ started_at: hour + 1, user }),
+      ],
       { env: { ...env, ANALYTICS_METADATA_KEY: "team" } },
     );
     expect((await rollup("user", user, hour))?.requests).toBe(2);
-    const teams = await env.DB.prepare("SELECT value, requests FROM log_rollups WHERE dimension = 'metadata.team' AND hour = ? ORDER BY value").bind(hour).all();
-    expect(teams.results).toEqual([{ value: "", requests: 1 }, { value: "t1", requests: 1 }]);
+    const teams = await env.DB.prepare(
+      "SELECT value, requests FROM log_rollups WHERE dimension = 'metadata.team' AND hour = ? ORDER BY value",
+    )
+      .bind(hour)
+      .all();
+    expect(teams.results).toEqual([
+      { value: "", requests: 1 },
+      { value: "t1", requests: 1 },
+    ]);
   });
 });

@@ -17,13 +17,19 @@ export const completion = (usage: object, model = "gpt-4o-mini") => ({
   usage,
 });
 
-export const chunkBase = { id: "chatcmpl-s", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini" };
+export const chunkBase = {
+  id: "chatcmpl-s",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model: "gpt-4o-mini",
+};
 export const chunk = (delta: object, finish: string | null = null, model = chunkBase.model) => ({
   ...chunkBase,
   model,
   choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
 });
-export const sse = (chunks: object[], done = true) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "");
+export const sse = (chunks: object[], done = true) =>
+  chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "");
 export const serveSse = (url: string, body: () => ReadableStream<Uint8Array>) =>
   upstream.use(http.post(url, () => new HttpResponse(body(), { headers: { "content-type": "text/event-stream" } })));
 
@@ -41,10 +47,17 @@ export interface AppCall {
  */
 export async function callWith(vars: Partial<Env>, call: AppCall): Promise<{ status: number; text: string }> {
   const ctx = createExecutionContext();
-  const init: RequestInit = { method: call.method ?? "POST", headers: { "content-type": "application/json", ...call.headers } };
+  const init: RequestInit = {
+    method: call.method ?? "POST",
+    headers: { "content-type": "application/json", ...call.headers },
+  };
   if (call.body !== undefined) init.body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
   if (call.signal) init.signal = call.signal;
-  const res = await app.fetch(new Request(`http://gateway.test${call.path ?? "/v1/chat/completions"}`, init), { ...env, ...vars }, ctx);
+  const res = await app.fetch(
+    new Request(`http://gateway.test${call.path ?? "/v1/chat/completions"}`, init),
+    { ...env, ...vars },
+    ctx,
+  );
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   return { status: res.status, text };

@@ -14,7 +14,14 @@ describe("one log row per governed request", { timeout: 30_000 }, () => {
     const trace = uniqueTrace("auth");
     const res = await withEnv({ PASSTHROUGH_MODE: "false" }, { headers: headers(trace), body: chat() });
     expect(res.status).toBe(401);
-    expect(await loggedRow(trace)).toMatchObject({ status: 401, is_error: 1, denied_by: "auth", gateway_key_id: null, provider: null, cost_usd: 0 });
+    expect(await loggedRow(trace)).toMatchObject({
+      status: 401,
+      is_error: 1,
+      denied_by: "auth",
+      gateway_key_id: null,
+      provider: null,
+      cost_usd: 0,
+    });
   });
 
   it("a request refused by the key's rate limit, next to the one it let through", async () => {
@@ -25,7 +32,13 @@ describe("one log row per governed request", { timeout: 30_000 }, () => {
     expect((await callWithKey(key, chat(), headers(ok))).status).toBe(200);
     expect((await callWithKey(key, chat(), headers(limited))).status).toBe(429);
     expect(await loggedRow(ok)).toMatchObject({ status: 200, gateway_key_id: id, user: "carol", denied_by: null });
-    expect(await loggedRow(limited)).toMatchObject({ status: 429, is_error: 1, gateway_key_id: id, denied_by: "rate_limit", cost_usd: 0 });
+    expect(await loggedRow(limited)).toMatchObject({
+      status: 429,
+      is_error: 1,
+      gateway_key_id: id,
+      denied_by: "rate_limit",
+      cost_usd: 0,
+    });
   });
 
   it("a request refused by the key's budget", async () => {
@@ -34,7 +47,12 @@ describe("one log row per governed request", { timeout: 30_000 }, () => {
     const trace = uniqueTrace("budget");
     expect((await callWithKey(key, chat("gpt-4o"), headers(trace))).status).toBe(429);
     // Refused before any call, and still attributed to the provider it would have gone to.
-    expect(await loggedRow(trace)).toMatchObject({ status: 429, gateway_key_id: id, denied_by: "budget", provider: "openai" });
+    expect(await loggedRow(trace)).toMatchObject({
+      status: 429,
+      gateway_key_id: id,
+      denied_by: "budget",
+      provider: "openai",
+    });
   });
 
   it("a key's own log_bodies choice wins over the LOG_BODIES var", async () => {

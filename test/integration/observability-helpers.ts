@@ -47,7 +47,10 @@ export interface LogRowRaw {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function rowsOfTrace(traceId: string): Promise<LogRowRaw[]> {
-  return env.DB.prepare("SELECT * FROM request_logs WHERE trace_id = ?").bind(traceId).all<LogRowRaw>().then((r) => r.results);
+  return env.DB.prepare("SELECT * FROM request_logs WHERE trace_id = ?")
+    .bind(traceId)
+    .all<LogRowRaw>()
+    .then((r) => r.results);
 }
 
 /**
@@ -76,7 +79,6 @@ export async function loggedRow(traceId: string): Promise<LogRowRaw> {
 
 export const uniqueTrace = (label: string): string => `obs-${label}-${crypto.randomUUID()}`;
 
-
 /** A valid log event (a successful chat request); override what the test is about. */
 export function makeEvent(overrides: Partial<LogEvent> = {}): LogEvent {
   const id = crypto.randomUUID();
@@ -98,7 +100,20 @@ export function makeEvent(overrides: Partial<LogEvent> = {}): LogEvent {
     requested_model: "gpt-4o-mini",
     served_model: "gpt-4o-mini",
     strategy_path: "config",
-    attempts: [{ target: "config", provider: "openai", model: "gpt-4o-mini", retry: 0, status: 200, start_ms: 1, latency_ms: 90, error: null, skipped: null, cached: false }],
+    attempts: [
+      {
+        target: "config",
+        provider: "openai",
+        model: "gpt-4o-mini",
+        retry: 0,
+        status: 200,
+        start_ms: 1,
+        latency_ms: 90,
+        error: null,
+        skipped: null,
+        cached: false,
+      },
+    ],
     retries: 0,
     cache_status: null,
     cache_saved_usd: null,
@@ -129,7 +144,12 @@ export async function deliver(
   const ids = options.ids ?? events.map(() => `msg-${++messageCounter}`);
   const batch = createMessageBatch<unknown>(
     "ai-gateway-logs",
-    events.map((body, i) => ({ id: ids[i] ?? `msg-${++messageCounter}`, timestamp: new Date(), attempts: options.attempts ?? 1, body })),
+    events.map((body, i) => ({
+      id: ids[i] ?? `msg-${++messageCounter}`,
+      timestamp: new Date(),
+      attempts: options.attempts ?? 1,
+      body,
+    })),
   );
   const ctx = createExecutionContext();
   await consumeLogBatch(batch, options.env ?? env, options.deps);

@@ -16,7 +16,14 @@ describe("the request path", () => {
   it("answers before the log event is enqueued, enqueues it exactly once, and writes nothing to D1", async () => {
     upstream.use(
       http.post("https://api.openai.com/v1/chat/completions", () =>
-        HttpResponse.json({ id: "c", object: "chat.completion", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop", logprobs: null }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }),
+        HttpResponse.json({
+          id: "c",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4o-mini",
+          choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop", logprobs: null }],
+          usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+        }),
       ),
     );
     const sent: unknown[] = [];
@@ -49,7 +56,11 @@ describe("the request path", () => {
     const res = await app.fetch(
       new Request("http://gateway.test/v1/chat/completions", {
         method: "POST",
-        headers: { "content-type": "application/json", "x-portkey-provider": "openai", authorization: "Bearer sk-test" },
+        headers: {
+          "content-type": "application/json",
+          "x-portkey-provider": "openai",
+          authorization: "Bearer sk-test",
+        },
         body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }),
       }),
       { ...env, LOG_QUEUE: slowQueue, DB: watchedDb },

@@ -10,7 +10,11 @@ import { deliver, makeEvent, privateHour } from "./observability-helpers";
 
 async function admin(path: string): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://gateway.test${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), env, ctx);
+  const res = await app.fetch(
+    new Request(`http://gateway.test${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    env,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -22,7 +26,11 @@ async function seeded() {
   const hour = privateHour();
   const key = `key-${crypto.randomUUID()}`;
   const events = LATENCIES.map((ms, i) =>
-    makeEvent({ started_at: hour + i, gateway_key_id: key, latency: { total_ms: ms, ttft_ms: null, upstream_ms: null, gateway_overhead_ms: null } }),
+    makeEvent({
+      started_at: hour + i,
+      gateway_key_id: key,
+      latency: { total_ms: ms, ttft_ms: null, upstream_ms: null, gateway_overhead_ms: null },
+    }),
   );
   await deliver(events);
   return { hour, key };
@@ -31,7 +39,9 @@ async function seeded() {
 describe("latency buckets below 50 ms", () => {
   it("are rolled up, and analytics p50/p95 interpolate inside them", async () => {
     const { hour, key } = await seeded();
-    const row = await env.DB.prepare("SELECT lat_le5, lat_le10, lat_le25, lat_b0 FROM log_rollups WHERE dimension = 'key' AND value = ? AND hour = ?")
+    const row = await env.DB.prepare(
+      "SELECT lat_le5, lat_le10, lat_le25, lat_b0 FROM log_rollups WHERE dimension = 'key' AND value = ? AND hour = ?",
+    )
       .bind(key, hour)
       .first();
     expect(row).toEqual({ lat_le5: 2, lat_le10: 1, lat_le25: 1, lat_b0: 0 });

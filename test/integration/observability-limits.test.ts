@@ -30,14 +30,24 @@ describe("unusual requests still produce exactly one log row", { timeout: 30_000
     const trace = uniqueTrace("long-model");
     const model = "m".repeat(130_000);
     const res = await gateway({
-      headers: { "x-portkey-provider": "openai", authorization: "Bearer sk-test-limits-key-0000", "x-portkey-trace-id": trace },
+      headers: {
+        "x-portkey-provider": "openai",
+        authorization: "Bearer sk-test-limits-key-0000",
+        "x-portkey-trace-id": trace,
+      },
       body: { model, messages: [{ role: "user", content: "Hi" }] },
     });
     expect(res.status).toBe(200);
     await res.text();
     const row = await loggedRow(trace);
     const clipped = model.slice(0, MAX_MODEL_CHARS);
-    expect(row).toMatchObject({ status: 200, requested_model: clipped, served_model: clipped, model: clipped, cost_unpriced: 1 });
+    expect(row).toMatchObject({
+      status: 200,
+      requested_model: clipped,
+      served_model: clipped,
+      model: clipped,
+      cost_unpriced: 1,
+    });
     expect(JSON.parse(row.attempts)).toMatchObject([{ model: clipped, status: 200 }]);
   });
 });

@@ -16,7 +16,11 @@ const NO_KEY = { ANALYTICS_METADATA_KEY: "" };
 
 async function admin(path: string, vars: Partial<Env> = NO_KEY): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://gateway.test${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), { ...env, ...vars }, ctx);
+  const res = await app.fetch(
+    new Request(`http://gateway.test${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    { ...env, ...vars },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -39,13 +43,18 @@ interface Analytics {
 
 async function analyticsOf(groupBy: string, hour: number, extra = "", vars: Partial<Env> = NO_KEY): Promise<Analytics> {
   const range = `from=${new Date(hour).toISOString()}&to=${new Date(hour + 3_600_000).toISOString()}`;
-  const res = await admin(`/admin/analytics?group_by=${encodeURIComponent(groupBy)}&interval=hour&${range}${extra}`, vars);
+  const res = await admin(
+    `/admin/analytics?group_by=${encodeURIComponent(groupBy)}&interval=hour&${range}${extra}`,
+    vars,
+  );
   const text = await res.text();
   expect(res.status, text).toBe(200);
   return JSON.parse(text) as Analytics;
 }
 
-const spend = (usd: number): Pick<LogEvent, "cost"> => ({ cost: { usd, unpriced: false, priced_as: "openai/gpt-4o-mini", tier: "base" } });
+const spend = (usd: number): Pick<LogEvent, "cost"> => ({
+  cost: { usd, unpriced: false, priced_as: "openai/gpt-4o-mini", tier: "base" },
+});
 
 interface StoredRow {
   value: string;
@@ -73,8 +82,19 @@ describe("analytics by any metadata key", () => {
   it("groups the same requests by two different keys, exactly, without ANALYTICS_METADATA_KEY", async () => {
     const hour = privateHour();
     const events = [
-      makeEvent({ started_at: hour + 1, metadata: { team: "a", env: "prod" }, ...spend(0.01), latency: { total_ms: 40, ttft_ms: null, upstream_ms: 30, gateway_overhead_ms: 10 } }),
-      makeEvent({ started_at: hour + 2, metadata: { team: "b", env: "prod" }, ...spend(0.02), is_error: true, status: 502 }),
+      makeEvent({
+        started_at: hour + 1,
+        metadata: { team: "a", env: "prod" },
+        ...spend(0.01),
+        latency: { total_ms: 40, ttft_ms: null, upstream_ms: 30, gateway_overhead_ms: 10 },
+      }),
+      makeEvent({
+        started_at: hour + 2,
+        metadata: { team: "b", env: "prod" },
+        ...spend(0.02),
+        is_error: true,
+        status: 502,
+      }),
       makeEvent({ started_at: hour + 3, metadata: { team: "a", env: "dev" }, ...spend(0.04) }),
       makeEvent({ started_at: hour + 4, metadata: {}, ...spend(0.08) }), // no metadata: in the totals, in no group
     ];
@@ -120,19 +140,28 @@ describe("analytics by any metadata key", () => {
     const hour = privateHour();
     const name = (i: number) => `v${String(i).padStart(4, "0")}`;
     // 1050 distinct values, then a value already kept and a caller's own "__other__".
-    const events = Array.from({ length: 1050 }, (_, i) => makeEvent({ started_at: hour + i, metadata: { req: name(i + 1) }, ...spend(0.001) }));
+    const events = Array.from({ length: 1050 }, (_, i) =>
+      makeEvent({ started_at: hour + i, metadata: { req: name(i + 1) }, ...spend(0.001) }),
+    );
     events.push(makeEvent({ started_at: hour + 2000, metadata: { req: name(7) }, ...spend(0.001) }));
     events.push(makeEvent({ started_at: hour + 2001, metadata: { req: "__other__" }, ...spend(0.001) }));
     // The 10th batch (v0951..v1050) crosses the bound: its first 50 values are kept, the rest are not.
     const nextHour = makeEvent({ started_at: hour + 3_600_000, metadata: { req: name(1050) } }); // a new hour: room again
     await deliverInBatches([...events, nextHour], [50, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 3]);
-    expect(await storedRows("req", hour + 3_600_000)).toEqual([{ value: name(1050), slot: 1, requests: 1, cost_usd: 0.0000045 }]);
+    expect(await storedRows("req", hour + 3_600_000)).toEqual([
+      { value: name(1050), slot: 1, requests: 1, cost_usd: 0.0000045 },
+    ]);
 
     const rows = await storedRows("req", hour);
     const other = rows.find((r) => r.value === "__other__");
     expect(rows).toHaveLength(1001);
     expect(other).toMatchObject({ slot: 0, requests: 51 });
-    expect(rows.filter((r) => r.value !== "__other__").map((r) => r.slot).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(
+      rows
+        .filter((r) => r.value !== "__other__")
+        .map((r) => r.slot)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(rows.find((r) => r.value === name(1000))).toMatchObject({ requests: 1 });
     expect(rows.find((r) => r.value === name(1001))).toBeUndefined();
     expect(rows.find((r) => r.value === name(7))).toMatchObject({ requests: 2 });
@@ -153,15 +182,32 @@ describe("analytics by any metadata key", () => {
     const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${String(i).padStart(2, "0")}`, "x"]));
     await deliver(
       [
-        makeEvent({ started_at: hour + 1, metadata: { ...many, _user: "u1", _trace_note: "skip", long: "y".repeat(300) } }),
-        makeEvent({ started_at: hour + 2, metadata: { "bad key": "skip", "ok.Key_1-x": "kept", _user: "u1", long: "y".repeat(300) } }),
+        makeEvent({
+          started_at: hour + 1,
+          metadata: { ...many, _user: "u1", _trace_note: "skip", long: "y".repeat(300) },
+        }),
+        makeEvent({
+          started_at: hour + 2,
+          metadata: { "bad key": "skip", "ok.Key_1-x": "kept", _user: "u1", long: "y".repeat(300) },
+        }),
       ],
       { env: { ...env, ...NO_KEY } },
     );
-    const keys = (await env.DB.prepare("SELECT DISTINCT key FROM metadata_rollups WHERE hour = ? ORDER BY key").bind(hour).all<{ key: string }>()).results;
+    const keys = (
+      await env.DB.prepare("SELECT DISTINCT key FROM metadata_rollups WHERE hour = ? ORDER BY key")
+        .bind(hour)
+        .all<{ key: string }>()
+    ).results;
     // Key order is by code point: `_user` < `k00` … < `long`; the first request's 16 are `_user`, k00..k14.
-    expect(keys.map((k) => k.key)).toEqual(["_user", ...Array.from({ length: 15 }, (_, i) => `k${String(i).padStart(2, "0")}`), "long", "ok.Key_1-x"]);
-    expect(await storedRows("long", hour)).toEqual([{ value: "y".repeat(128), slot: 1, requests: 1, cost_usd: 0.0000045 }]);
+    expect(keys.map((k) => k.key)).toEqual([
+      "_user",
+      ...Array.from({ length: 15 }, (_, i) => `k${String(i).padStart(2, "0")}`),
+      "long",
+      "ok.Key_1-x",
+    ]);
+    expect(await storedRows("long", hour)).toEqual([
+      { value: "y".repeat(128), slot: 1, requests: 1, cost_usd: 0.0000045 },
+    ]);
     expect((await storedRows("_user", hour)).map((r) => [r.value, r.requests])).toEqual([["u1", 2]]);
 
     const body = await analyticsOf("metadata._user", hour);
@@ -170,7 +216,10 @@ describe("analytics by any metadata key", () => {
 
   it("a bad group_by is a 400 naming the parameter", async () => {
     for (const bad of ["metadata.", "metadata.a b", 'metadata.a"b', `metadata.${"k".repeat(65)}`, "color"]) {
-      const error = await expectError(await admin(`/admin/analytics?group_by=${encodeURIComponent(bad)}`), 400, { param: "group_by", type: "invalid_request_error" });
+      const error = await expectError(await admin(`/admin/analytics?group_by=${encodeURIComponent(bad)}`), 400, {
+        param: "group_by",
+        type: "invalid_request_error",
+      });
       expect(error.message).toContain("metadata.<key>");
     }
   });
@@ -178,7 +227,9 @@ describe("analytics by any metadata key", () => {
   it("ANALYTICS_METADATA_KEY still answers from log_rollups, with its '' group for requests without the key", async () => {
     const hour = privateHour();
     const vars = { ANALYTICS_METADATA_KEY: "team" };
-    await deliver([makeEvent({ started_at: hour + 1, metadata: { team: "a" } }), makeEvent({ started_at: hour + 2 })], { env: { ...env, ...vars } });
+    await deliver([makeEvent({ started_at: hour + 1, metadata: { team: "a" } }), makeEvent({ started_at: hour + 2 })], {
+      env: { ...env, ...vars },
+    });
     const body = await analyticsOf("metadata.team", hour, "", vars);
     expect(body.groups?.map((g) => [g.value, g.totals.requests]).sort()).toEqual([
       ["", 1],

@@ -7,18 +7,34 @@ import { deliver, makeEvent } from "./observability-helpers";
 
 /** GET /metrics: Prometheus text from the lifetime counters, admin-authenticated. */
 
-const scrape = (token: string | null = ADMIN_TOKEN) => gateway({ method: "GET", path: "/metrics", headers: token ? { authorization: `Bearer ${token}` } : {} });
+const scrape = (token: string | null = ADMIN_TOKEN) =>
+  gateway({ method: "GET", path: "/metrics", headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe("GET /metrics", () => {
   it("exposes requests, errors, tokens, cost and a latency histogram by provider, model and key", async () => {
     const key = `key-${crypto.randomUUID()}`;
     const model = `model-${crypto.randomUUID()}`;
     const at = (latency: number, extra = {}) =>
-      makeEvent({ gateway_key_id: key, served_model: model, latency: { total_ms: latency, ttft_ms: null, upstream_ms: null, gateway_overhead_ms: null }, ...extra });
+      makeEvent({
+        gateway_key_id: key,
+        served_model: model,
+        latency: { total_ms: latency, ttft_ms: null, upstream_ms: null, gateway_overhead_ms: null },
+        ...extra,
+      });
     await deliver([
       at(40),
       at(400, { is_error: true, status: 502, cost: { usd: 0, unpriced: false, priced_as: null, tier: null } }),
-      at(7_000, { tokens: { prompt: 100, completion: 20, cached_read: 30, cache_write: 5, reasoning: 7, total: 120, estimated: false } }),
+      at(7_000, {
+        tokens: {
+          prompt: 100,
+          completion: 20,
+          cached_read: 30,
+          cache_write: 5,
+          reasoning: 7,
+          total: 120,
+          estimated: false,
+        },
+      }),
     ]);
     const res = await scrape();
     expect(res.status).toBe(200);
@@ -53,7 +69,11 @@ describe("GET /metrics", () => {
       ...junk.map((model) => makeEvent({ gateway_key_id: key, requested_model: model, served_model: model })),
       makeEvent({ gateway_key_id: key, requested_model: "gpt-4o-mini", served_model: "gpt-4o-mini" }),
       // Not in the table itself, priced as gpt-4o-mini (date suffix): one series with it, not one per spelling.
-      makeEvent({ gateway_key_id: key, requested_model: "GPT-4o-mini-2099-01-01", served_model: "GPT-4o-mini-2099-01-01" }),
+      makeEvent({
+        gateway_key_id: key,
+        requested_model: "GPT-4o-mini-2099-01-01",
+        served_model: "GPT-4o-mini-2099-01-01",
+      }),
     ];
     await deliver(events);
     const metrics = parsePrometheus(await (await scrape()).text());
@@ -62,7 +82,9 @@ describe("GET /metrics", () => {
       ["gpt-4o-mini", 2],
       ["other", 5],
     ]);
-    const logged = await env.DB.prepare("SELECT model FROM request_logs WHERE gateway_key_id = ? ORDER BY model").bind(key).all<{ model: string }>();
+    const logged = await env.DB.prepare("SELECT model FROM request_logs WHERE gateway_key_id = ? ORDER BY model")
+      .bind(key)
+      .all<{ model: string }>();
     expect(logged.results.map((r) => r.model)).toEqual([...junk, "gpt-4o-mini", "GPT-4o-mini-2099-01-01"].sort());
   });
 

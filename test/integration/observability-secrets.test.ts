@@ -20,7 +20,10 @@ async function virtualKeyCaller() {
   const secret = `vaultplain${crypto.randomUUID().replaceAll("-", "")}`;
   const vk = await createVirtualKey({ api_key: secret });
   const { key } = await createKey();
-  return { secret, headers: (trace: string) => ({ ...bearer(key), "x-portkey-virtual-key": vk.slug, "x-portkey-trace-id": trace }) };
+  return {
+    secret,
+    headers: (trace: string) => ({ ...bearer(key), "x-portkey-virtual-key": vk.slug, "x-portkey-trace-id": trace }),
+  };
 }
 
 const chat = (stream = false) => ({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "Hi" }] });
@@ -30,7 +33,16 @@ describe("a virtual key's provider key never reaches a log row", { timeout: 30_0
     upstream.use(
       http.post(OPENAI, ({ request }) => {
         const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
-        return HttpResponse.json({ error: { message: `Incorrect API key provided: ${token}`, type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 });
+        return HttpResponse.json(
+          {
+            error: {
+              message: `Incorrect API key provided: ${token}`,
+              type: "invalid_request_error",
+              code: "invalid_api_key",
+            },
+          },
+          { status: 401 },
+        );
       }),
     );
     const { secret, headers } = await virtualKeyCaller();
@@ -49,7 +61,9 @@ describe("a virtual key's provider key never reaches a log row", { timeout: 30_0
   it("a stream that breaks with an error quoting the key: stream_error, and the client's error event", async () => {
     const { secret, headers } = await virtualKeyCaller();
     const failure = `data: ${JSON.stringify({ error: { message: `quota exceeded for key ${secret}`, type: "insufficient_quota" } })}\n\n`;
-    serveSse(OPENAI, () => brokenBody(sse([chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" })], false) + failure));
+    serveSse(OPENAI, () =>
+      brokenBody(sse([chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" })], false) + failure),
+    );
     const trace = uniqueTrace("vk-stream");
     const res = await callWith({ LOG_BODIES: "true" }, { headers: headers(trace), body: chat(true) });
     expect(res.status).toBe(200);

@@ -8,8 +8,16 @@ useFakeUpstreams();
 
 /** What a streamed answer leaves in its log row: the text (for estimates and bodies) and the served model. */
 
-const headersFor = (trace: string) => ({ "x-portkey-provider": "openai", authorization: "Bearer sk-test-streams-key-0000", "x-portkey-trace-id": trace });
-const streamed = (model = "gpt-4o-mini") => ({ model, stream: true, messages: [{ role: "user", content: "Tell me a story" }] });
+const headersFor = (trace: string) => ({
+  "x-portkey-provider": "openai",
+  authorization: "Bearer sk-test-streams-key-0000",
+  "x-portkey-trace-id": trace,
+});
+const streamed = (model = "gpt-4o-mini") => ({
+  model,
+  stream: true,
+  messages: [{ role: "user", content: "Tell me a story" }],
+});
 
 const toolCall = (args: string) => ({ tool_calls: [{ index: 0, function: { arguments: args } }] });
 const answerChunks = [
@@ -28,7 +36,12 @@ describe("streamed answers in the log", { timeout: 30_000 }, () => {
     const trace = uniqueTrace("stream-estimate");
     await callWith({}, { headers: headersFor(trace), body: streamed() });
     const row = await loggedRow(trace);
-    expect(row).toMatchObject({ stream: 1, tokens_estimated: 1, completion_tokens: estimateTokens(ANSWER_TEXT), prompt_tokens: estimateTokens("Tell me a story") });
+    expect(row).toMatchObject({
+      stream: 1,
+      tokens_estimated: 1,
+      completion_tokens: estimateTokens(ANSWER_TEXT),
+      prompt_tokens: estimateTokens("Tell me a story"),
+    });
     expect(row.response_body).toBeNull(); // bodies stay off by default
   });
 
@@ -44,7 +57,15 @@ describe("streamed answers in the log", { timeout: 30_000 }, () => {
   it("the served model comes from the chunks: a dated model is priced as itself, not as its alias", async () => {
     const dated = "gpt-4o-2024-05-13"; // $5 / $15 per million, where gpt-4o is $2.5 / $10
     const usage = { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 };
-    serveSse(OPENAI, () => chunkedBody(sse([chunk({ content: "Hi" }, null, dated), chunk({}, "stop", dated), { ...chunkBase, model: dated, choices: [], usage }])));
+    serveSse(OPENAI, () =>
+      chunkedBody(
+        sse([
+          chunk({ content: "Hi" }, null, dated),
+          chunk({}, "stop", dated),
+          { ...chunkBase, model: dated, choices: [], usage },
+        ]),
+      ),
+    );
     const trace = uniqueTrace("stream-served-model");
     await callWith({}, { headers: headersFor(trace), body: streamed("gpt-4o") });
     const row = await loggedRow(trace);

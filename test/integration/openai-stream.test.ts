@@ -6,10 +6,24 @@ useFakeUpstreams();
 
 const URL = "https://api.openai.com/v1/chat/completions";
 const headers = { "x-portkey-provider": "openai", authorization: "Bearer sk-test" };
-const base = { id: "chatcmpl-s1", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini", system_fingerprint: "fp" };
-const chunk = (delta: object, finish: string | null = null) =>
-  ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null });
-const usage = { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15, prompt_tokens_details: { cached_tokens: 0 } };
+const base = {
+  id: "chatcmpl-s1",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model: "gpt-4o-mini",
+  system_fingerprint: "fp",
+};
+const chunk = (delta: object, finish: string | null = null) => ({
+  ...base,
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  usage: null,
+});
+const usage = {
+  prompt_tokens: 11,
+  completion_tokens: 4,
+  total_tokens: 15,
+  prompt_tokens_details: { cached_tokens: 0 },
+};
 const chunks = [
   chunk({ role: "assistant", content: "", refusal: null }),
   chunk({ content: "Hé" }),
@@ -63,13 +77,19 @@ describe("openai streaming", () => {
     for (let cut = 1; cut < byteLength; cut += 1) {
       serveStream(() => chunkedBody(recorded, [cut, Math.min(cut + 7, byteLength - 1)]));
       const data = await sseData(await gateway(request({ stream_options: { include_usage: true } })));
-      expect(data.slice(0, -1).map((d) => JSON.parse(d)), `cut at ${cut}`).toEqual(chunks);
+      expect(
+        data.slice(0, -1).map((d) => JSON.parse(d)),
+        `cut at ${cut}`,
+      ).toEqual(chunks);
       upstream.resetHandlers();
     }
   }, 60_000);
 
   it("ends a stream cut mid-way with an error event and never [DONE]", async () => {
-    const firstTwo = chunks.slice(0, 2).map((c) => `data: ${JSON.stringify(c)}\n\n`).join("");
+    const firstTwo = chunks
+      .slice(0, 2)
+      .map((c) => `data: ${JSON.stringify(c)}\n\n`)
+      .join("");
     serveStream(() => brokenBody(firstTwo + 'data: {"id":"chatcmpl-s1","obj'));
     const data = await sseData(await gateway(request()));
     expect(data).not.toContain("[DONE]");
@@ -80,14 +100,25 @@ describe("openai streaming", () => {
   });
 
   it("treats a stream that closes cleanly without [DONE] as incomplete", async () => {
-    serveStream(() => chunkedBody(chunks.slice(0, 2).map((c) => `data: ${JSON.stringify(c)}\n\n`).join("")));
+    serveStream(() =>
+      chunkedBody(
+        chunks
+          .slice(0, 2)
+          .map((c) => `data: ${JSON.stringify(c)}\n\n`)
+          .join(""),
+      ),
+    );
     const data = await sseData(await gateway(request()));
     expect(data).not.toContain("[DONE]");
     expect(JSON.parse(data.at(-1) ?? "{}").error.code).toBe("upstream_stream_incomplete");
   });
 
   it("turns an error object sent inside the stream into an error event", async () => {
-    serveStream(() => chunkedBody(`data: ${JSON.stringify(chunks[1])}\n\ndata: {"error":{"message":"overloaded","type":"server_error"}}\n\n`));
+    serveStream(() =>
+      chunkedBody(
+        `data: ${JSON.stringify(chunks[1])}\n\ndata: {"error":{"message":"overloaded","type":"server_error"}}\n\n`,
+      ),
+    );
     const data = await sseData(await gateway(request()));
     expect(data).not.toContain("[DONE]");
     expect(JSON.parse(data.at(-1) ?? "{}").error.message).toBe("upstream stream was interrupted: overloaded");

@@ -75,7 +75,12 @@ const WRONG: [Operation, string, unknown, string][] = [
   ["chat/completions", "top_logprobs", 1.5, "top_logprobs"],
   ["chat/completions", "metadata", 5, "metadata"],
   ["chat/completions", "metadata", { tier: 1 }, "metadata.tier"],
-  ["chat/completions", "metadata", Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])), "metadata"],
+  [
+    "chat/completions",
+    "metadata",
+    Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])),
+    "metadata",
+  ],
   ["chat/completions", "metadata", { ["k".repeat(65)]: "v" }, `metadata.${"k".repeat(65)}`],
   ["chat/completions", "metadata", { k: "v".repeat(513) }, "metadata.k"],
   ["chat/completions", "logprobs", "x", "logprobs"],
@@ -162,7 +167,10 @@ const VALID: [Operation, Record<string, unknown>][] = [
       logprobs: true,
       top_logprobs: 20,
       max_completion_tokens: 1,
-      metadata: { ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, "v"])), ["k".repeat(64)]: "v".repeat(512) },
+      metadata: {
+        ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, "v"])),
+        ["k".repeat(64)]: "v".repeat(512),
+      },
       modalities: ["text", "audio"],
       n: 1,
       parallel_tool_calls: false,
@@ -180,7 +188,10 @@ const VALID: [Operation, Record<string, unknown>][] = [
       top_p: 1,
       user: "u",
       verbosity: "low",
-      web_search_options: { search_context_size: "low", user_location: { type: "approximate", approximate: { city: "Paris" } } },
+      web_search_options: {
+        search_context_size: "low",
+        user_location: { type: "approximate", approximate: { city: "Paris" } },
+      },
       function_call: { name: "f" },
       functions: [{ name: "f", parameters: { type: "object" } }],
       some_provider_extension: { anything: true },
@@ -219,7 +230,16 @@ const VALID: [Operation, Record<string, unknown>][] = [
   ],
   [
     "completions",
-    { best_of: 20, echo: true, logprobs: 5, suffix: null, logit_bias: { "7": 1 }, frequency_penalty: 0, max_tokens: 1, seed: 0 },
+    {
+      best_of: 20,
+      echo: true,
+      logprobs: 5,
+      suffix: null,
+      logit_bias: { "7": 1 },
+      frequency_penalty: 0,
+      max_tokens: 1,
+      seed: 0,
+    },
   ],
   ["completions", { best_of: null, echo: null, logprobs: 0, suffix: "end", logit_bias: null, presence_penalty: null }],
   ["embeddings", { dimensions: 1, encoding_format: "base64", user: "u" }],
@@ -240,7 +260,11 @@ describe("error messages say why", () => {
   it.each([
     ["top_logprobs", -1, "top_logprobs: Too small: expected number to be >=0"],
     ["logit_bias", { hello: 1 }, "logit_bias.hello: keys must be token ids (decimal integers as strings)"],
-    ["metadata", Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])), "metadata: at most 16 keys are allowed"],
+    [
+      "metadata",
+      Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])),
+      "metadata: at most 16 keys are allowed",
+    ],
     ["logprobs", "x", "logprobs: Invalid input: expected boolean, received string"],
   ])("%s = %j", async (field, value, message) => {
     const res = await post("chat/completions", { [field]: value });

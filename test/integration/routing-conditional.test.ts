@@ -47,7 +47,10 @@ describe("conditional routing", () => {
         mode: "conditional",
         conditions: [
           { query: { "params.model": { $regex: "^o[0-9]" } }, then: "reasoning" },
-          { query: { $or: [{ "params.max_tokens": { $gt: 4000 } }, { "params.messages.0.role": { $eq: "system" } }] }, then: "long" },
+          {
+            query: { $or: [{ "params.max_tokens": { $gt: 4000 } }, { "params.messages.0.role": { $eq: "system" } }] },
+            then: "long",
+          },
           { query: { "params.model": { $in: ["gpt-4o-mini", "gpt-4.1-nano"] } }, then: "fast" },
         ],
       },
@@ -55,7 +58,9 @@ describe("conditional routing", () => {
     };
     expect((await route(config, {}, { ...chat, model: "o3-mini" })).answer).toBe("from reasoning");
     expect((await route(config, {}, { ...chat, max_tokens: 8000 })).answer).toBe("from long");
-    expect((await route(config, {}, { ...chat, messages: [{ role: "system", content: "s" }, ...chat.messages] })).answer).toBe("from long");
+    expect(
+      (await route(config, {}, { ...chat, messages: [{ role: "system", content: "s" }, ...chat.messages] })).answer,
+    ).toBe("from long");
     const r = await route(config, {}, chat);
     expect(r.answer).toBe("from fast");
     expect(r.index).toBe("config.targets[1]");
@@ -78,7 +83,10 @@ describe("conditional routing", () => {
     const { premium, basic, config } = tiers();
     premium.script([{ status: 500 }]);
     const backup = fakeTarget("backup");
-    const r = await route({ strategy: { mode: "fallback" }, targets: [config, backup.target()] }, meta({ plan: "paid" }));
+    const r = await route(
+      { strategy: { mode: "fallback" }, targets: [config, backup.target()] },
+      meta({ plan: "paid" }),
+    );
     expect(r.answer).toBe("from backup");
     expect(r.index).toBe("config.targets[1]");
     expect(basic.calls).toBe(0);

@@ -12,25 +12,65 @@ const fallback = (...targets: unknown[]) => ({ strategy: { mode: "fallback" }, t
 describe("invalid configs: 400 naming the path", () => {
   const cases: [string, unknown, string][] = [
     ["negative weight", fallback(ok, { ...ok, weight: -1 }), "config.targets[1].weight: expected a number >= 0"],
-    ["unknown mode", { strategy: { mode: "roundrobin" }, targets: [ok] }, 'config.strategy.mode: expected one of "single", "fallback", "loadbalance", "conditional"'],
+    [
+      "unknown mode",
+      { strategy: { mode: "roundrobin" }, targets: [ok] },
+      'config.strategy.mode: expected one of "single", "fallback", "loadbalance", "conditional"',
+    ],
     ["too many retries", { ...ok, retry: { attempts: 9 } }, "config.retry.attempts: expected a number <= 5"],
-    ["fractional retries", { ...ok, retry: { attempts: 1.5 } }, "config.retry.attempts: expected an integer, got a fraction"],
+    [
+      "fractional retries",
+      { ...ok, retry: { attempts: 1.5 } },
+      "config.retry.attempts: expected an integer, got a fraction",
+    ],
     ["retry without attempts", { ...ok, retry: {} }, "config.retry.attempts: is required"],
     ["empty targets", { strategy: { mode: "fallback" }, targets: [] }, "config.targets: expected at least 1 item"],
     ["unknown field", fallback({ ...ok, wieght: 2 }), "config.targets[0].wieght: unknown field"],
     ["strategy without targets", { strategy: { mode: "fallback" } }, "config.targets: required when strategy is set"],
-    ["targets without strategy", { targets: [ok] }, "config.strategy: required when targets are set (mode: single, fallback, loadbalance or conditional)"],
-    ["provider next to targets", { ...fallback(ok), provider: "openai" }, "config.provider: not allowed next to targets: set it on each target"],
-    ["timeout as a string", { ...ok, request_timeout: "10s" }, "config.request_timeout: expected a number, got a string"],
+    [
+      "targets without strategy",
+      { targets: [ok] },
+      "config.strategy: required when targets are set (mode: single, fallback, loadbalance or conditional)",
+    ],
+    [
+      "provider next to targets",
+      { ...fallback(ok), provider: "openai" },
+      "config.provider: not allowed next to targets: set it on each target",
+    ],
+    [
+      "timeout as a string",
+      { ...ok, request_timeout: "10s" },
+      "config.request_timeout: expected a number, got a string",
+    ],
     ["zero timeout", { ...ok, request_timeout: 0 }, "config.request_timeout: expected a number > 0"],
-    ["bad status code", { strategy: { mode: "fallback", on_status_codes: [700] }, targets: [ok] }, "config.strategy.on_status_codes[0]: expected a number <= 599"],
-    ["on_status_codes outside fallback", { strategy: { mode: "loadbalance", on_status_codes: [500] }, targets: [ok] }, "config.strategy.on_status_codes: only allowed when strategy.mode is fallback"],
-    ["cb_config threshold", { strategy: { mode: "fallback", cb_config: { failure_threshold: 0 } }, targets: [ok] }, "config.strategy.cb_config.failure_threshold: expected a number >= 1"],
-    ["all weights zero", { strategy: { mode: "loadbalance" }, targets: [{ ...ok, weight: 0 }] }, "config.targets: loadbalance needs at least one target with weight > 0"],
+    [
+      "bad status code",
+      { strategy: { mode: "fallback", on_status_codes: [700] }, targets: [ok] },
+      "config.strategy.on_status_codes[0]: expected a number <= 599",
+    ],
+    [
+      "on_status_codes outside fallback",
+      { strategy: { mode: "loadbalance", on_status_codes: [500] }, targets: [ok] },
+      "config.strategy.on_status_codes: only allowed when strategy.mode is fallback",
+    ],
+    [
+      "cb_config threshold",
+      { strategy: { mode: "fallback", cb_config: { failure_threshold: 0 } }, targets: [ok] },
+      "config.strategy.cb_config.failure_threshold: expected a number >= 1",
+    ],
+    [
+      "all weights zero",
+      { strategy: { mode: "loadbalance" }, targets: [{ ...ok, weight: 0 }] },
+      "config.targets: loadbalance needs at least one target with weight > 0",
+    ],
     ["an array", [ok], "config: expected an object, got an array"],
     ["bad cache mode", { ...ok, cache: { mode: "always" } }, 'config.cache.mode: expected one of "simple", "semantic"'],
     ["empty api_key", { ...ok, api_key: "" }, "config.api_key: must not be empty"],
-    ["hooks not a list", { ...ok, input_guardrails: "pii" }, "config.input_guardrails: expected an array, got a string"],
+    [
+      "hooks not a list",
+      { ...ok, input_guardrails: "pii" },
+      "config.input_guardrails: expected an array, got a string",
+    ],
   ];
   for (const [name, config, message] of cases) it(name, () => expectConfigError(config, message));
 
@@ -42,20 +82,73 @@ describe("invalid configs: 400 naming the path", () => {
 
   const conditional = (conditions: unknown, extra: Record<string, unknown> = {}) => ({
     strategy: { mode: "conditional", conditions, ...extra },
-    targets: [{ ...ok, name: "a" }, { ...ok, name: "b" }],
+    targets: [
+      { ...ok, name: "a" },
+      { ...ok, name: "b" },
+    ],
   });
   const conditionCases: [string, unknown, string][] = [
-    ["then names no target", conditional([{ query: { "metadata.x": "1" }, then: "c" }]), 'config.strategy.conditions[0].then: no target named "c" in targets'],
-    ["default names no target", conditional([{ query: { "metadata.x": "1" }, then: "a" }], { default: "z" }), 'config.strategy.default: no target named "z" in targets'],
-    ["conditional without conditions", { strategy: { mode: "conditional" }, targets: [ok] }, "config.strategy.conditions: required when strategy.mode is conditional"],
-    ["unknown operator", conditional([{ query: { "metadata.plan": { $like: "p%" } }, then: "a" }]), 'config.strategy.conditions[0].query["metadata.plan"].$like: unknown operator; expected one of $eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $regex'],
-    ["unknown field root", conditional([{ query: { "user.plan": "paid" }, then: "a" }]), 'config.strategy.conditions[0].query["user.plan"]: unknown field: conditions read metadata.<key> or params.<path>'],
-    ["$in without a list", conditional([{ query: { "metadata.plan": { $in: "paid" } }, then: "a" }]), 'config.strategy.conditions[0].query["metadata.plan"].$in: expected an array of strings, numbers, booleans or null'],
-    ["$or not a list", conditional([{ query: { $or: { "metadata.a": "1" } }, then: "a" }]), "config.strategy.conditions[0].query.$or: expected a non-empty array of queries"],
-    ["a backreference", conditional([{ query: { "params.model": { $regex: "(a)\\1" } }, then: "a" }]), 'config.strategy.conditions[0].query["params.model"].$regex: unsafe or unsupported pattern: backreferences are not supported'],
-    ["a lookahead", conditional([{ query: { "params.model": { $regex: "gpt(?=-4)" } }, then: "a" }]), 'config.strategy.conditions[0].query["params.model"].$regex: unsafe or unsupported pattern: lookahead and lookbehind are not supported'],
-    ["a huge pattern", conditional([{ query: { "params.model": { $regex: "a".repeat(300) } }, then: "a" }]), 'config.strategy.conditions[0].query["params.model"].$regex: unsafe or unsupported pattern: pattern is longer than 256 characters'],
-    ["duplicate names", { strategy: { mode: "conditional", conditions: [{ query: { "metadata.a": "1" }, then: "a" }] }, targets: [{ ...ok, name: "a" }, { ...ok, name: "a" }] }, 'config.targets[1].name: duplicate target name "a"'],
+    [
+      "then names no target",
+      conditional([{ query: { "metadata.x": "1" }, then: "c" }]),
+      'config.strategy.conditions[0].then: no target named "c" in targets',
+    ],
+    [
+      "default names no target",
+      conditional([{ query: { "metadata.x": "1" }, then: "a" }], { default: "z" }),
+      'config.strategy.default: no target named "z" in targets',
+    ],
+    [
+      "conditional without conditions",
+      { strategy: { mode: "conditional" }, targets: [ok] },
+      "config.strategy.conditions: required when strategy.mode is conditional",
+    ],
+    [
+      "unknown operator",
+      conditional([{ query: { "metadata.plan": { $like: "p%" } }, then: "a" }]),
+      'config.strategy.conditions[0].query["metadata.plan"].$like: unknown operator; expected one of $eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $regex',
+    ],
+    [
+      "unknown field root",
+      conditional([{ query: { "user.plan": "paid" }, then: "a" }]),
+      'config.strategy.conditions[0].query["user.plan"]: unknown field: conditions read metadata.<key> or params.<path>',
+    ],
+    [
+      "$in without a list",
+      conditional([{ query: { "metadata.plan": { $in: "paid" } }, then: "a" }]),
+      'config.strategy.conditions[0].query["metadata.plan"].$in: expected an array of strings, numbers, booleans or null',
+    ],
+    [
+      "$or not a list",
+      conditional([{ query: { $or: { "metadata.a": "1" } }, then: "a" }]),
+      "config.strategy.conditions[0].query.$or: expected a non-empty array of queries",
+    ],
+    [
+      "a backreference",
+      conditional([{ query: { "params.model": { $regex: "(a)\\1" } }, then: "a" }]),
+      'config.strategy.conditions[0].query["params.model"].$regex: unsafe or unsupported pattern: backreferences are not supported',
+    ],
+    [
+      "a lookahead",
+      conditional([{ query: { "params.model": { $regex: "gpt(?=-4)" } }, then: "a" }]),
+      'config.strategy.conditions[0].query["params.model"].$regex: unsafe or unsupported pattern: lookahead and lookbehind are not supported',
+    ],
+    [
+      "a huge pattern",
+      conditional([{ query: { "params.model": { $regex: "a".repeat(300) } }, then: "a" }]),
+      'config.strategy.conditions[0].query["params.model"].$regex: unsafe or unsupported pattern: pattern is longer than 256 characters',
+    ],
+    [
+      "duplicate names",
+      {
+        strategy: { mode: "conditional", conditions: [{ query: { "metadata.a": "1" }, then: "a" }] },
+        targets: [
+          { ...ok, name: "a" },
+          { ...ok, name: "a" },
+        ],
+      },
+      'config.targets[1].name: duplicate target name "a"',
+    ],
   ];
   for (const [name, config, message] of conditionCases) it(name, () => expectConfigError(config, message));
 

@@ -45,7 +45,10 @@ describe("fallback", () => {
   it("only falls back on strategy.on_status_codes when they are given", async () => {
     const a = fakeTarget("a", [{ status: 400, message: "bad prompt" }]);
     const b = fakeTarget("b");
-    const r = await route({ strategy: { mode: "fallback", on_status_codes: [429, 503] }, targets: [a.target(), b.target()] });
+    const r = await route({
+      strategy: { mode: "fallback", on_status_codes: [429, 503] },
+      targets: [a.target(), b.target()],
+    });
     expect(r.status).toBe(400);
     expect(r.answer).toBe("bad prompt");
     expect(r.index).toBe("config.targets[0]");
@@ -53,7 +56,10 @@ describe("fallback", () => {
 
     const c = fakeTarget("c", [{ status: 503 }]);
     const d = fakeTarget("d");
-    const moved = await route({ strategy: { mode: "fallback", on_status_codes: [429, 503] }, targets: [c.target(), d.target()] });
+    const moved = await route({
+      strategy: { mode: "fallback", on_status_codes: [429, 503] },
+      targets: [c.target(), d.target()],
+    });
     expect(moved.answer).toBe("from d");
   });
 
@@ -92,7 +98,10 @@ describe("nesting and load balancing", () => {
     const on = fakeTarget("on");
     const config = {
       strategy: { mode: "fallback" },
-      targets: [a.target(), { strategy: { mode: "loadbalance" }, targets: [off.target({ weight: 0 }), on.target({ weight: 3 })] }],
+      targets: [
+        a.target(),
+        { strategy: { mode: "loadbalance" }, targets: [off.target({ weight: 0 }), on.target({ weight: 3 })] },
+      ],
     };
     for (let i = 0; i < 4; i++) {
       const r = await route(config);
@@ -105,7 +114,10 @@ describe("nesting and load balancing", () => {
   it("spreads load by weight", async () => {
     const heavy = fakeTarget("heavy");
     const light = fakeTarget("light");
-    const config = { strategy: { mode: "loadbalance" }, targets: [heavy.target({ weight: 9 }), light.target({ weight: 1 })] };
+    const config = {
+      strategy: { mode: "loadbalance" },
+      targets: [heavy.target({ weight: 9 }), light.target({ weight: 1 })],
+    };
     for (let i = 0; i < 40; i++) await route(config);
     // P(heavy < 25 of 40 | p = 0.9) is below 1e-6: the exact distribution is unit-tested with a seeded random.
     expect(heavy.calls).toBeGreaterThanOrEqual(25);
@@ -151,7 +163,11 @@ describe("nesting and load balancing", () => {
 
   it("lets override_params supply the model the client left out", async () => {
     const a = fakeTarget("a");
-    const r = await route(a.target({ override_params: { model: "from-config" } }), {}, { messages: [{ role: "user", content: "Hi" }] });
+    const r = await route(
+      a.target({ override_params: { model: "from-config" } }),
+      {},
+      { messages: [{ role: "user", content: "Hi" }] },
+    );
     expect(r.status).toBe(200);
     expect(a.bodies[0]?.model).toBe("from-config");
   });
@@ -165,11 +181,14 @@ describe("fallback and open circuits", { timeout: 30_000 }, () => {
     // Open the circuit of `recovering` (one failure), and wait until the isolate knows: it is no longer called.
     const opener = { strategy: { mode: "fallback", cb_config }, targets: [recovering.target(), backup.target()] };
     await route(opener);
-    await vi.waitFor(async () => {
-      const before = recovering.calls;
-      expect((await route(opener)).index).toBe("config.targets[1]");
-      expect(recovering.calls).toBe(before);
-    }, { timeout: 5_000, interval: 20 });
+    await vi.waitFor(
+      async () => {
+        const before = recovering.calls;
+        expect((await route(opener)).index).toBe("config.targets[1]");
+        expect(recovering.calls).toBe(before);
+      },
+      { timeout: 5_000, interval: 20 },
+    );
 
     // The circuit is still open when the target recovers; a fallback whose healthy first target fails tries it.
     recovering.script([{ status: 200 }]);

@@ -48,7 +48,10 @@ describe("retries", () => {
   });
 
   it("honours retry-after-ms over retry-after", async () => {
-    const a = fakeTarget("limited", [{ status: 429, headers: { "retry-after-ms": "600", "retry-after": "30" } }, { status: 200 }]);
+    const a = fakeTarget("limited", [
+      { status: 429, headers: { "retry-after-ms": "600", "retry-after": "30" } },
+      { status: 200 },
+    ]);
     const r = await route(a.target({ retry: { attempts: 1, use_retry_after_header: true } }));
     expect(r.status).toBe(200);
     expect(r.ms).toBeGreaterThanOrEqual(550);
@@ -78,7 +81,11 @@ describe("retries", () => {
   it("counts retries of the target that answered, not of earlier ones", async () => {
     const a = fakeTarget("a", [{ status: 500 }]);
     const b = fakeTarget("b", [{ status: 503 }, { status: 200 }]);
-    const r = await route({ strategy: { mode: "fallback" }, retry: { attempts: 1 }, targets: [a.target(), b.target()] });
+    const r = await route({
+      strategy: { mode: "fallback" },
+      retry: { attempts: 1 },
+      targets: [a.target(), b.target()],
+    });
     expect(r.answer).toBe("from b");
     expect(r.retries).toBe("1");
     expect([a.calls, b.calls]).toEqual([2, 2]);
@@ -87,11 +94,19 @@ describe("retries", () => {
   it("never retries or falls back once a stream has started: a mid-stream failure reaches the client", async () => {
     const host = "streaming.allowed.test";
     let calls = 0;
-    const chunk = { id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hel" }, finish_reason: null }] };
+    const chunk = {
+      id: "c",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "m",
+      choices: [{ index: 0, delta: { content: "Hel" }, finish_reason: null }],
+    };
     upstream.use(
       http.post(`https://${host}/v1/chat/completions`, () => {
         calls += 1;
-        return new HttpResponse(brokenBody(`data: ${JSON.stringify(chunk)}\n\n`), { headers: { "content-type": "text/event-stream" } });
+        return new HttpResponse(brokenBody(`data: ${JSON.stringify(chunk)}\n\n`), {
+          headers: { "content-type": "text/event-stream" },
+        });
       }),
     );
     const backup = fakeTarget("backup");
@@ -100,7 +115,10 @@ describe("retries", () => {
       retry: { attempts: 3 },
       targets: [{ provider: "openai", api_key: "sk-s", custom_host: `https://${host}/v1` }, backup.target()],
     };
-    const res = await gateway({ headers: { "x-portkey-config": JSON.stringify(config) }, body: { ...chat, stream: true } });
+    const res = await gateway({
+      headers: { "x-portkey-config": JSON.stringify(config) },
+      body: { ...chat, stream: true },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-portkey-last-used-option-index")).toBe("config.targets[0]");
     const events = await sseData(res);
@@ -113,7 +131,11 @@ describe("retries", () => {
   it("sends x-portkey-retry-attempt-count without a config too (header-only requests)", async () => {
     const a = fakeTarget("plain");
     const res = await gateway({
-      headers: { "x-portkey-provider": "openai", authorization: "Bearer sk-plain", "x-portkey-custom-host": `https://${a.host}/v1` },
+      headers: {
+        "x-portkey-provider": "openai",
+        authorization: "Bearer sk-plain",
+        "x-portkey-custom-host": `https://${a.host}/v1`,
+      },
       body: chat,
     });
     expect(res.status).toBe(200);

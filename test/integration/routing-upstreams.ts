@@ -7,8 +7,7 @@ import { gateway, upstream } from "./harness";
  * custom_host allowlist of vitest.config.ts), answering from a script, and counting what it received.
  */
 export type Reply =
-  | { status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
-  | "network";
+  { status: number; message?: string; headers?: Record<string, string>; delayMs?: number } | "network";
 
 export const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] };
 
@@ -58,7 +57,8 @@ export function fakeTarget(name: string, replies: Reply[] | ((call: number) => R
       const reply = replyFor(call);
       if (reply === "network") return HttpResponse.error();
       if (reply.delayMs) await delay(reply.delayMs);
-      if (reply.status === 200) return HttpResponse.json(completion(String(bodies[call]?.model), `from ${name}`), { headers: reply.headers });
+      if (reply.status === 200)
+        return HttpResponse.json(completion(String(bodies[call]?.model), `from ${name}`), { headers: reply.headers });
       const error = { message: reply.message ?? `${name} failed`, type: "server_error", param: null, code: null };
       return HttpResponse.json({ error }, { status: reply.status, headers: reply.headers });
     }),
@@ -90,7 +90,11 @@ export interface Routed {
 }
 
 /** Send a chat completion through the gateway with a config (and extra headers), and read the answer. */
-export async function route(config: unknown, headers: Record<string, string> = {}, body: unknown = chat): Promise<Routed> {
+export async function route(
+  config: unknown,
+  headers: Record<string, string> = {},
+  body: unknown = chat,
+): Promise<Routed> {
   const started = Date.now();
   const res = await gateway({ headers: { "x-portkey-config": JSON.stringify(config), ...headers }, body });
   const json = (await res.json()) as { choices?: { message: { content: string } }[]; error?: Routed["error"] };
@@ -109,7 +113,11 @@ export async function route(config: unknown, headers: Record<string, string> = {
 }
 
 /** A 400 for an invalid config, with the message it should carry. */
-export async function expectConfigError(config: unknown, message: string | RegExp, code = "invalid_config"): Promise<void> {
+export async function expectConfigError(
+  config: unknown,
+  message: string | RegExp,
+  code = "invalid_config",
+): Promise<void> {
   const { status, error } = await route(config);
   expect(status, JSON.stringify(error)).toBe(400);
   expect(error?.param).toBe("x-portkey-config");

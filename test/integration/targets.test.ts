@@ -37,7 +37,11 @@ describe("target selection", () => {
   it("uses an inline config target: provider, api_key and override_params", async () => {
     const seen: Seen[] = [];
     record("https://api.groq.com/openai/v1/chat/completions", seen);
-    const config = { provider: "groq", api_key: "gsk-config", override_params: { model: "llama-3.3-70b-versatile", temperature: 0.2 } };
+    const config = {
+      provider: "groq",
+      api_key: "gsk-config",
+      override_params: { model: "llama-3.3-70b-versatile", temperature: 0.2 },
+    };
     const res = await gateway({ headers: { "x-portkey-config": JSON.stringify(config) }, body: chat });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-portkey-provider")).toBe("groq");
@@ -73,7 +77,9 @@ describe("target selection", () => {
       body: chat,
     });
     expect(res.status).toBe(200);
-    expect(seen[0]?.url).toBe("https://my-res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-06-01");
+    expect(seen[0]?.url).toBe(
+      "https://my-res.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-06-01",
+    );
     expect(seen[0]?.headers["api-key"]).toBe("azure-key");
     expect(seen[0]?.headers.authorization).toBeUndefined();
   });
@@ -92,7 +98,11 @@ describe("target selection", () => {
 });
 
 describe("custom_host policy", () => {
-  const customHeaders = (host: string) => ({ "x-portkey-provider": "custom", "x-portkey-custom-host": host, authorization: "Bearer k" });
+  const customHeaders = (host: string) => ({
+    "x-portkey-provider": "custom",
+    "x-portkey-custom-host": host,
+    authorization: "Bearer k",
+  });
 
   it("sends to an allowlisted host (exact and wildcard)", async () => {
     const seen: Seen[] = [];
@@ -100,7 +110,10 @@ describe("custom_host policy", () => {
     record("https://llm.allowed.test/v1/chat/completions", seen);
     expect((await gateway({ headers: customHeaders("https://vllm.internal.test/v1/"), body: chat })).status).toBe(200);
     expect((await gateway({ headers: customHeaders("https://llm.allowed.test/v1"), body: chat })).status).toBe(200);
-    expect(seen.map((s) => s.url)).toEqual(["https://vllm.internal.test/v1/chat/completions", "https://llm.allowed.test/v1/chat/completions"]);
+    expect(seen.map((s) => s.url)).toEqual([
+      "https://vllm.internal.test/v1/chat/completions",
+      "https://llm.allowed.test/v1/chat/completions",
+    ]);
   });
 
   for (const host of [
@@ -137,7 +150,14 @@ describe("custom_host policy", () => {
 
 describe("completions and embeddings (OpenAI-compatible)", () => {
   it("passes legacy completions through", async () => {
-    const answer = { id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [{ text: " world", index: 0, logprobs: null, finish_reason: "stop" }], usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 } };
+    const answer = {
+      id: "cmpl-1",
+      object: "text_completion",
+      created: 1,
+      model: "gpt-3.5-turbo-instruct",
+      choices: [{ text: " world", index: 0, logprobs: null, finish_reason: "stop" }],
+      usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 },
+    };
     upstream.use(http.post("https://api.together.xyz/v1/completions", () => HttpResponse.json(answer)));
     const res = await gateway({
       path: "/v1/completions",
@@ -149,7 +169,12 @@ describe("completions and embeddings (OpenAI-compatible)", () => {
   });
 
   it("passes embeddings through", async () => {
-    const answer = { object: "list", data: [{ object: "embedding", index: 0, embedding: [0.1, -0.2] }], model: "text-embedding-3-small", usage: { prompt_tokens: 2, total_tokens: 2 } };
+    const answer = {
+      object: "list",
+      data: [{ object: "embedding", index: 0, embedding: [0.1, -0.2] }],
+      model: "text-embedding-3-small",
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    };
     upstream.use(http.post("https://api.openai.com/v1/embeddings", () => HttpResponse.json(answer)));
     const res = await gateway({
       path: "/v1/embeddings",

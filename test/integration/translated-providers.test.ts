@@ -12,10 +12,23 @@ const GEMINI = "https://generativelanguage.googleapis.com/v1beta/models/gemini-3
 const anthropicHeaders = { "x-portkey-provider": "anthropic", authorization: "Bearer sk-ant-test" };
 const googleHeaders = { "x-portkey-provider": "google", authorization: "Bearer AIza-test" };
 const tools = [
-  { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { location: { type: "string" } } } } },
-  { type: "function", function: { name: "get_time", parameters: { type: "object", properties: { timezone: { type: "string" } } } } },
+  {
+    type: "function",
+    function: { name: "get_weather", parameters: { type: "object", properties: { location: { type: "string" } } } },
+  },
+  {
+    type: "function",
+    function: { name: "get_time", parameters: { type: "object", properties: { timezone: { type: "string" } } } },
+  },
 ];
-const ask = (model: string, extra: object = {}) => ({ model, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Weather and time?" }], ...extra });
+const ask = (model: string, extra: object = {}) => ({
+  model,
+  messages: [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: "Weather and time?" },
+  ],
+  ...extra,
+});
 
 interface ToolCallDelta {
   index: number;
@@ -58,7 +71,12 @@ describe("anthropic through the gateway", () => {
     expect(res.status).toBe(200);
     expect(seen?.headers.get("x-api-key")).toBe("sk-ant-test");
     expect(seen?.headers.get("anthropic-version")).toBe("2023-06-01");
-    expect(seen?.body).toMatchObject({ model: "claude-sonnet-4-5", system: "Be brief.", max_tokens: 4096, messages: [{ role: "user" }] });
+    expect(seen?.body).toMatchObject({
+      model: "claude-sonnet-4-5",
+      system: "Be brief.",
+      max_tokens: 4096,
+      messages: [{ role: "user" }],
+    });
     const body = (await res.json()) as { object: string; choices: unknown[]; usage: unknown };
     expect(body.object).toBe("chat.completion");
     expect(body.usage).toEqual({
@@ -74,8 +92,21 @@ describe("anthropic through the gateway", () => {
     const bytes = new TextEncoder().encode(parallelToolStream).length;
     let expected: ReturnType<typeof collect> | undefined;
     for (let cut = 1; cut < bytes; cut += 3) {
-      upstream.use(http.post(ANTHROPIC, () => new HttpResponse(chunkedBody(parallelToolStream, [cut, cut + 1]), { headers: { "content-type": "text/event-stream" } })));
-      const data = await sseData(await gateway({ headers: anthropicHeaders, body: ask("claude-sonnet-4-5", { tools, stream: true, stream_options: { include_usage: true } }) }));
+      upstream.use(
+        http.post(
+          ANTHROPIC,
+          () =>
+            new HttpResponse(chunkedBody(parallelToolStream, [cut, cut + 1]), {
+              headers: { "content-type": "text/event-stream" },
+            }),
+        ),
+      );
+      const data = await sseData(
+        await gateway({
+          headers: anthropicHeaders,
+          body: ask("claude-sonnet-4-5", { tools, stream: true, stream_options: { include_usage: true } }),
+        }),
+      );
       expect(data.at(-1), `cut ${cut}`).toBe("[DONE]");
       const result = collect(data.slice(0, -1).map((d) => JSON.parse(d) as Chunk));
       expected ??= result;
@@ -89,22 +120,46 @@ describe("anthropic through the gateway", () => {
         { id: "toolu_02U2y2gK45rBnl3uOUsO8Vq7", name: "get_time", arguments: '{"timezone": "America/New_York"}' },
       ],
       finish: "tool_calls",
-      usage: { prompt_tokens: 2572, completion_tokens: 89, total_tokens: 2661, prompt_tokens_details: { cached_tokens: 2000 }, cache_creation_input_tokens: 100 },
+      usage: {
+        prompt_tokens: 2572,
+        completion_tokens: 89,
+        total_tokens: 2661,
+        prompt_tokens_details: { cached_tokens: 2000 },
+        cache_creation_input_tokens: 100,
+      },
     });
   }, 120_000);
 
   it("an overloaded error event mid-stream reaches the client as an error event, not [DONE]", async () => {
-    upstream.use(http.post(ANTHROPIC, () => new HttpResponse(chunkedBody(overloadedStream), { headers: { "content-type": "text/event-stream" } })));
-    const data = await sseData(await gateway({ headers: anthropicHeaders, body: ask("claude-sonnet-4-5", { stream: true }) }));
+    upstream.use(
+      http.post(
+        ANTHROPIC,
+        () => new HttpResponse(chunkedBody(overloadedStream), { headers: { "content-type": "text/event-stream" } }),
+      ),
+    );
+    const data = await sseData(
+      await gateway({ headers: anthropicHeaders, body: ask("claude-sonnet-4-5", { stream: true }) }),
+    );
     expect(data).not.toContain("[DONE]");
     expect(JSON.parse(data.at(-1) ?? "{}").error).toMatchObject({ type: "overloaded_error" });
   });
 
   it("keeps Anthropic's status and message for an error", async () => {
-    upstream.use(http.post(ANTHROPIC, () => new HttpResponse(errorBodies.overloaded, { status: 529, headers: { "content-type": "application/json" } })));
+    upstream.use(
+      http.post(
+        ANTHROPIC,
+        () =>
+          new HttpResponse(errorBodies.overloaded, { status: 529, headers: { "content-type": "application/json" } }),
+      ),
+    );
     const res = await gateway({ headers: anthropicHeaders, body: ask("claude-sonnet-4-5") });
     expect(res.status).toBe(529);
-    expect(((await res.json()) as { error: unknown }).error).toEqual({ message: "Overloaded", type: "overloaded_error", code: null, param: null });
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      message: "Overloaded",
+      type: "overloaded_error",
+      code: null,
+      param: null,
+    });
   });
 
   it("refuses n > 1 with a 400 naming n", async () => {
@@ -127,10 +182,14 @@ describe("gemini through the gateway", () => {
       http.post(`${GEMINI}:streamGenerateContent`, ({ request }) => {
         url = request.url;
         key = request.headers.get("x-goog-api-key");
-        return new HttpResponse(chunkedBody(geminiTools, [17, 18, 300]), { headers: { "content-type": "text/event-stream" } });
+        return new HttpResponse(chunkedBody(geminiTools, [17, 18, 300]), {
+          headers: { "content-type": "text/event-stream" },
+        });
       }),
     );
-    const data = await sseData(await gateway({ headers: googleHeaders, body: ask("gemini-3-flash-preview", { tools, stream: true }) }));
+    const data = await sseData(
+      await gateway({ headers: googleHeaders, body: ask("gemini-3-flash-preview", { tools, stream: true }) }),
+    );
     expect(url).toBe(`${GEMINI}:streamGenerateContent?alt=sse`);
     expect(key).toBe("AIza-test");
     expect(data.at(-1)).toBe("[DONE]");
@@ -146,8 +205,15 @@ describe("gemini through the gateway", () => {
   });
 
   it("a Gemini stream without finishReason ends with an error event", async () => {
-    upstream.use(http.post(`${GEMINI}:streamGenerateContent`, () => new HttpResponse(chunkedBody(geminiCut), { headers: { "content-type": "text/event-stream" } })));
-    const data = await sseData(await gateway({ headers: googleHeaders, body: ask("gemini-3-flash-preview", { stream: true }) }));
+    upstream.use(
+      http.post(
+        `${GEMINI}:streamGenerateContent`,
+        () => new HttpResponse(chunkedBody(geminiCut), { headers: { "content-type": "text/event-stream" } }),
+      ),
+    );
+    const data = await sseData(
+      await gateway({ headers: googleHeaders, body: ask("gemini-3-flash-preview", { stream: true }) }),
+    );
     expect(data).not.toContain("[DONE]");
     expect(JSON.parse(data.at(-1) ?? "{}").error.code).toBe("upstream_stream_incomplete");
   });
@@ -155,7 +221,16 @@ describe("gemini through the gateway", () => {
   it("normalises Gemini's error envelope with its status", async () => {
     upstream.use(
       http.post(`${GEMINI}:generateContent`, () =>
-        HttpResponse.json({ error: { code: 400, message: "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT" } }, { status: 400 }),
+        HttpResponse.json(
+          {
+            error: {
+              code: 400,
+              message: "API key not valid. Please pass a valid API key.",
+              status: "INVALID_ARGUMENT",
+            },
+          },
+          { status: 400 },
+        ),
       ),
     );
     const res = await gateway({ headers: googleHeaders, body: ask("gemini-3-flash-preview") });
@@ -169,11 +244,21 @@ describe("gemini through the gateway", () => {
   });
 
   it("translates embeddings, honouring encoding_format", async () => {
-    upstream.use(http.post("https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents", () => HttpResponse.json({ embeddings: [{ values: [0.5, -1] }] })));
-    const res = await gateway({ path: "/v1/embeddings", headers: googleHeaders, body: { model: "gemini-embedding-001", input: "hi", encoding_format: "base64" } });
+    upstream.use(
+      http.post("https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents", () =>
+        HttpResponse.json({ embeddings: [{ values: [0.5, -1] }] }),
+      ),
+    );
+    const res = await gateway({
+      path: "/v1/embeddings",
+      headers: googleHeaders,
+      body: { model: "gemini-embedding-001", input: "hi", encoding_format: "base64" },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { data: Array<{ embedding: string }> };
-    const floats = new Float32Array(Uint8Array.from(atob(body.data[0]?.embedding ?? ""), (c) => c.charCodeAt(0)).buffer);
+    const floats = new Float32Array(
+      Uint8Array.from(atob(body.data[0]?.embedding ?? ""), (c) => c.charCodeAt(0)).buffer,
+    );
     expect(Array.from(floats)).toEqual([0.5, -1]);
   });
 });

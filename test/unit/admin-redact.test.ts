@@ -8,8 +8,15 @@ describe("redactSecrets", () => {
       strategy: { mode: "fallback" },
       api_key: "short",
       targets: [
-        { provider: "openai", api_key: "sk-proj-abcdefghijklmnopqrstuvwxyz-LAST", override_params: { model: "gpt-4o" } },
-        { strategy: { mode: "loadbalance" }, targets: [{ provider: "bedrock", aws_secret_access_key: "aws-secret-value-1234567890" }] },
+        {
+          provider: "openai",
+          api_key: "sk-proj-abcdefghijklmnopqrstuvwxyz-LAST",
+          override_params: { model: "gpt-4o" },
+        },
+        {
+          strategy: { mode: "loadbalance" },
+          targets: [{ provider: "bedrock", aws_secret_access_key: "aws-secret-value-1234567890" }],
+        },
       ],
     };
     const redacted = redactSecrets(config);

@@ -53,7 +53,11 @@ describe("anthropic request: url and headers", () => {
 describe("anthropic request: messages", () => {
   it("maps a minimal request with the default max_tokens", () => {
     const { json } = build({ messages: hello });
-    expect(json).toEqual({ model: MODEL, max_tokens: 4096, messages: [{ role: "user", content: [{ type: "text", text: "Hello" }] }] });
+    expect(json).toEqual({
+      model: MODEL,
+      max_tokens: 4096,
+      messages: [{ role: "user", content: [{ type: "text", text: "Hello" }] }],
+    });
     expect(ANTHROPIC_DEFAULT_MAX_TOKENS).toBe(4096);
   });
 
@@ -63,7 +67,13 @@ describe("anthropic request: messages", () => {
         { role: "system", content: "You are terse." },
         { role: "user", content: "Hi" },
         { role: "assistant", content: "Hello." },
-        { role: "developer", content: [{ type: "text", text: "Answer in French." }, { type: "text", text: "No emoji." }] },
+        {
+          role: "developer",
+          content: [
+            { type: "text", text: "Answer in French." },
+            { type: "text", text: "No emoji." },
+          ],
+        },
         { role: "user", content: "How are you?" },
       ],
     });
@@ -110,8 +120,20 @@ describe("anthropic request: messages", () => {
       ],
     });
     expect(json.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "First." }, { type: "text", text: "Second." }] },
-      { role: "assistant", content: [{ type: "text", text: "A." }, { type: "text", text: "B." }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "First." },
+          { type: "text", text: "Second." },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "A." },
+          { type: "text", text: "B." },
+        ],
+      },
       { role: "user", content: [{ type: "text", text: "Third." }] },
     ]);
   });
@@ -125,7 +147,13 @@ describe("anthropic request: messages", () => {
       ],
     });
     expect(json.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Hi" }, { type: "text", text: "Still there?" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Hi" },
+          { type: "text", text: "Still there?" },
+        ],
+      },
     ]);
     expectUnsupported({ messages: [{ role: "user", content: "" }] }, "messages[0].content");
   });
@@ -158,7 +186,9 @@ describe("anthropic request: messages", () => {
   });
 
   it("refuses unsupported images", () => {
-    const image = (url: string) => ({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url } }] }] });
+    const image = (url: string) => ({
+      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url } }] }],
+    });
     expectUnsupported(image("data:image/tiff;base64,AAAA"), "messages[0].content[0].image_url.url", /image\/tiff/);
     expectUnsupported(image("data:image/png,rawbytes"), "messages[0].content[0].image_url.url");
     expectUnsupported(image("gs://bucket/ant.png"), "messages[0].content[0].image_url.url");
@@ -183,9 +213,21 @@ describe("anthropic request: messages", () => {
       {
         role: "user",
         content: [
-          { type: "document", title: "report.pdf", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjQK" } },
-          { type: "document", title: "notes.txt", source: { type: "text", media_type: "text/plain", data: "héllo notes" } },
-          { type: "document", title: "scan.pdf", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjcK" } },
+          {
+            type: "document",
+            title: "report.pdf",
+            source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjQK" },
+          },
+          {
+            type: "document",
+            title: "notes.txt",
+            source: { type: "text", media_type: "text/plain", data: "héllo notes" },
+          },
+          {
+            type: "document",
+            title: "scan.pdf",
+            source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjcK" },
+          },
           { type: "text", text: "Summarise." },
         ],
       },
@@ -194,8 +236,16 @@ describe("anthropic request: messages", () => {
 
   it("refuses audio, OpenAI file ids and unsupported file types", () => {
     const part = (p: Record<string, unknown>) => ({ messages: [{ role: "user", content: [p] }] });
-    expectUnsupported(part({ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }), "messages[0].content[0]", /audio/);
-    expectUnsupported(part({ type: "file", file: { file_id: "file-abc123" } }), "messages[0].content[0].file", /file_id/);
+    expectUnsupported(
+      part({ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }),
+      "messages[0].content[0]",
+      /audio/,
+    );
+    expectUnsupported(
+      part({ type: "file", file: { file_id: "file-abc123" } }),
+      "messages[0].content[0].file",
+      /file_id/,
+    );
     expectUnsupported(
       part({ type: "file", file: { file_data: "data:application/zip;base64,UEsDBA==" } }),
       "messages[0].content[0].file.file_data",
@@ -211,7 +261,11 @@ describe("anthropic request: tool calls and results", () => {
       role: "assistant",
       content: "Checking.",
       tool_calls: [
-        { id: "toolu_01", type: "function", function: { name: "get_weather", arguments: '{"location":"San Francisco"}' } },
+        {
+          id: "toolu_01",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"location":"San Francisco"}' },
+        },
         { id: "toolu_02", type: "function", function: { name: "get_weather", arguments: '{"location":"New York"}' } },
       ],
     },
@@ -247,7 +301,11 @@ describe("anthropic request: tool calls and results", () => {
     const { json } = build({
       messages: [
         { role: "user", content: "Time?" },
-        { role: "assistant", content: null, tool_calls: [{ id: "toolu_9", type: "function", function: { name: "now", arguments: "" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "toolu_9", type: "function", function: { name: "now", arguments: "" } }],
+        },
         { role: "tool", tool_call_id: "toolu_9", content: "" },
       ],
     });
@@ -262,7 +320,13 @@ describe("anthropic request: tool calls and results", () => {
     const withArgs = (args: string) => ({
       messages: [
         { role: "user", content: "x" },
-        { role: "assistant", tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: '{"ok":1}' } }, { id: "u", type: "function", function: { name: "f", arguments: args } }] },
+        {
+          role: "assistant",
+          tool_calls: [
+            { id: "t", type: "function", function: { name: "f", arguments: '{"ok":1}' } },
+            { id: "u", type: "function", function: { name: "f", arguments: args } },
+          ],
+        },
       ],
     });
     expectUnsupported(withArgs("{not json"), "messages[1].tool_calls[1].function.arguments", /not valid JSON/);
@@ -299,7 +363,10 @@ describe("anthropic request: tool calls and results", () => {
     ["auto", { type: "auto" }],
     ["required", { type: "any" }],
     ["none", { type: "none" }],
-    [{ type: "function", function: { name: "get_weather" } }, { type: "tool", name: "get_weather" }],
+    [
+      { type: "function", function: { name: "get_weather" } },
+      { type: "tool", name: "get_weather" },
+    ],
   ])("maps tool_choice %j", (choice, expected) => {
     expect(build({ messages: hello, tools, tool_choice: choice }).json.tool_choice).toEqual(expected);
   });
@@ -309,7 +376,9 @@ describe("anthropic request: tool calls and results", () => {
       type: "auto",
       disable_parallel_tool_use: true,
     });
-    expect(build({ messages: hello, tools, tool_choice: "required", parallel_tool_calls: false }).json.tool_choice).toEqual({
+    expect(
+      build({ messages: hello, tools, tool_choice: "required", parallel_tool_calls: false }).json.tool_choice,
+    ).toEqual({
       type: "any",
       disable_parallel_tool_use: true,
     });
@@ -337,7 +406,10 @@ describe("anthropic request: response_format", () => {
     required: ["city", "temperature_c"],
     additionalProperties: false,
   };
-  const jsonSchema = { type: "json_schema", json_schema: { name: "weather_report", description: "A weather report.", schema, strict: true } };
+  const jsonSchema = {
+    type: "json_schema",
+    json_schema: { name: "weather_report", description: "A weather report.", schema, strict: true },
+  };
   const jsonTool = {
     name: "json_response__weather_report",
     description:
@@ -348,16 +420,24 @@ describe("anthropic request: response_format", () => {
   it("emulates json_schema with a forced tool", () => {
     const { json } = build({ messages: hello, response_format: jsonSchema });
     expect(json.tools).toEqual([jsonTool]);
-    expect(json.tool_choice).toEqual({ type: "tool", name: "json_response__weather_report", disable_parallel_tool_use: true });
+    expect(json.tool_choice).toEqual({
+      type: "tool",
+      name: "json_response__weather_report",
+      disable_parallel_tool_use: true,
+    });
     expect(json.system).toBeUndefined();
   });
 
   it("lets the model pick a client tool or the json tool when tools are present", () => {
-    const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: {} } } }];
+    const tools = [
+      { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: {} } } },
+    ];
     const { json } = build({ messages: hello, tools, response_format: jsonSchema });
     expect(json.tools).toEqual([{ name: "get_weather", input_schema: { type: "object", properties: {} } }, jsonTool]);
     expect(json.tool_choice).toEqual({ type: "any" });
-    expect(build({ messages: hello, tools, tool_choice: "none", response_format: jsonSchema }).json.tool_choice).toEqual({
+    expect(
+      build({ messages: hello, tools, tool_choice: "none", response_format: jsonSchema }).json.tool_choice,
+    ).toEqual({
       type: "tool",
       name: "json_response__weather_report",
       disable_parallel_tool_use: true,
@@ -365,7 +445,10 @@ describe("anthropic request: response_format", () => {
   });
 
   it("sanitises and truncates the schema name into a valid tool name", () => {
-    const { json } = build({ messages: hello, response_format: { type: "json_schema", json_schema: { name: "x".repeat(80) } } });
+    const { json } = build({
+      messages: hello,
+      response_format: { type: "json_schema", json_schema: { name: "x".repeat(80) } },
+    });
     const [tool] = json.tools as Array<{ name: string; input_schema: unknown }>;
     expect(tool?.name).toBe(`json_response__${"x".repeat(49)}`);
     expect(tool?.input_schema).toEqual({ type: "object", properties: {} });
@@ -373,13 +456,19 @@ describe("anthropic request: response_format", () => {
 
   it("refuses a schema whose root is not an object", () => {
     expectUnsupported(
-      { messages: hello, response_format: { type: "json_schema", json_schema: { name: "list", schema: { type: "array" } } } },
+      {
+        messages: hello,
+        response_format: { type: "json_schema", json_schema: { name: "list", schema: { type: "array" } } },
+      },
       "response_format.json_schema.schema",
     );
   });
 
   it("asks for a JSON object in the system prompt for json_object", () => {
-    const { json } = build({ messages: [{ role: "system", content: "Be helpful." }, ...hello], response_format: { type: "json_object" } });
+    const { json } = build({
+      messages: [{ role: "system", content: "Be helpful." }, ...hello],
+      response_format: { type: "json_object" },
+    });
     expect(json.system).toBe(
       "Be helpful.\n\nRespond only with a single valid JSON object. Do not write anything before or after the JSON object, and do not wrap it in a code block.",
     );
@@ -471,26 +560,39 @@ describe("anthropic request: reasoning_effort", () => {
       max_tokens: 20000,
       thinking: { type: "enabled", budget_tokens: 1024 },
     });
-    expectUnsupported({ messages: hello, reasoning_effort: "low", max_completion_tokens: 1024 }, "max_completion_tokens");
+    expectUnsupported(
+      { messages: hello, reasoning_effort: "low", max_completion_tokens: 1024 },
+      "max_completion_tokens",
+    );
   });
 
   it("refuses forced tool use with thinking", () => {
     const tools = [{ type: "function", function: { name: "f" } }];
     expectUnsupported({ messages: hello, tools, tool_choice: "required", reasoning_effort: "low" }, "tool_choice");
-    expect(build({ messages: hello, tools, tool_choice: "auto", reasoning_effort: "low" }).json.tool_choice).toEqual({ type: "auto" });
+    expect(build({ messages: hello, tools, tool_choice: "auto", reasoning_effort: "low" }).json.tool_choice).toEqual({
+      type: "auto",
+    });
   });
 
   it("leaves thinking off when the request continues a tool loop (no signed thinking block to send back)", () => {
     const tools = [{ type: "function", function: { name: "lookup" } }];
     const loop = [
       { role: "user", content: "Look it up." },
-      { role: "assistant", content: null, tool_calls: [{ id: "toolu_1", type: "function", function: { name: "lookup", arguments: "{}" } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "toolu_1", type: "function", function: { name: "lookup", arguments: "{}" } }],
+      },
       { role: "tool", tool_call_id: "toolu_1", content: "42" },
     ];
     const continued = build({ messages: loop, tools, reasoning_effort: "high", temperature: 0.2 }).json;
     expect(continued.thinking).toBeUndefined();
     expect(continued.temperature).toBe(0.2);
-    const fresh = build({ messages: [...loop, { role: "assistant", content: "It is 42." }, { role: "user", content: "Why?" }], tools, reasoning_effort: "high" });
+    const fresh = build({
+      messages: [...loop, { role: "assistant", content: "It is 42." }, { role: "user", content: "Why?" }],
+      tools,
+      reasoning_effort: "high",
+    });
     expect(fresh.json.thinking).toEqual({ type: "enabled", budget_tokens: 16384 });
   });
 

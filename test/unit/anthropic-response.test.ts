@@ -79,7 +79,9 @@ describe("anthropic response", () => {
   it("gives null content when the model only called tools", () => {
     const message = parse(toolOnlyMessage).choices[0]?.message;
     expect(message?.content).toBeNull();
-    expect(message?.tool_calls).toEqual([{ id: "toolu_01OnlyOne", type: "function", function: { name: "get_time", arguments: "{}" } }]);
+    expect(message?.tool_calls).toEqual([
+      { id: "toolu_01OnlyOne", type: "function", function: { name: "get_time", arguments: "{}" } },
+    ]);
   });
 
   it("turns the json_schema emulation tool back into JSON content with finish_reason stop", () => {
@@ -123,7 +125,9 @@ describe("anthropic response", () => {
     ["pause_turn", "stop"],
     ["some_future_reason", "stop"],
   ])("maps stop_reason %s to %s", (stopReason, finishReason) => {
-    expect(parse(withStopReason(stopReason, stopReason === "stop_sequence" ? "END" : null)).choices[0]?.finish_reason).toBe(finishReason);
+    expect(
+      parse(withStopReason(stopReason, stopReason === "stop_sequence" ? "END" : null)).choices[0]?.finish_reason,
+    ).toBe(finishReason);
   });
 
   it("maps a null stop_reason to a null finish_reason", () => {
@@ -164,7 +168,12 @@ describe("anthropic errors", () => {
     expect(html.message).toContain("413 Request Entity Too Large");
     const long = anthropicAdapter.parseError(502, "x".repeat(2000));
     expect(long.message).toBe("x".repeat(500));
-    expect(anthropicAdapter.parseError(503, "")).toEqual({ message: "upstream error 503", type: "upstream_error", code: null, param: null });
+    expect(anthropicAdapter.parseError(503, "")).toEqual({
+      message: "upstream error 503",
+      type: "upstream_error",
+      code: null,
+      param: null,
+    });
   });
 
   it("quotes JSON of another shape as text", () => {

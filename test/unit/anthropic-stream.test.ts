@@ -48,7 +48,12 @@ describe("anthropic stream", () => {
       chunk(id, { content: "Hello" }),
       chunk(id, { content: "! How can I help?" }),
       chunk(id, {}, "stop"),
-      usageChunk(id, { prompt_tokens: 25, completion_tokens: 15, total_tokens: 40, prompt_tokens_details: { cached_tokens: 0 } }),
+      usageChunk(id, {
+        prompt_tokens: 25,
+        completion_tokens: 15,
+        total_tokens: 40,
+        prompt_tokens_details: { cached_tokens: 0 },
+      }),
     ]);
   });
 
@@ -58,12 +63,26 @@ describe("anthropic stream", () => {
       chunk(id, { role: "assistant", content: "" }),
       chunk(id, { content: "Checking both cities." }),
       chunk(id, {
-        tool_calls: [{ index: 0, id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", type: "function", function: { name: "get_weather", arguments: "" } }],
+        tool_calls: [
+          {
+            index: 0,
+            id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6",
+            type: "function",
+            function: { name: "get_weather", arguments: "" },
+          },
+        ],
       }),
       chunk(id, { tool_calls: [{ index: 0, function: { arguments: '{"location": "San Fra' } }] }),
       chunk(id, { tool_calls: [{ index: 0, function: { arguments: 'ncisco, CA"}' } }] }),
       chunk(id, {
-        tool_calls: [{ index: 1, id: "toolu_02U2y2gK45rBnl3uOUsO8Vq7", type: "function", function: { name: "get_time", arguments: "" } }],
+        tool_calls: [
+          {
+            index: 1,
+            id: "toolu_02U2y2gK45rBnl3uOUsO8Vq7",
+            type: "function",
+            function: { name: "get_time", arguments: "" },
+          },
+        ],
       }),
       chunk(id, { tool_calls: [{ index: 1, function: { arguments: '{"timezone": "America/New_York"}' } }] }),
       chunk(id, {}, "tool_calls"),
@@ -85,7 +104,12 @@ describe("anthropic stream", () => {
       chunk(id, { reasoning_content: "27 * 53 = 1431; total 12231." }),
       chunk(id, { content: "27 × 453 = 12,231" }),
       chunk(id, {}, "stop"),
-      usageChunk(id, { prompt_tokens: 46, completion_tokens: 312, total_tokens: 358, prompt_tokens_details: { cached_tokens: 0 } }),
+      usageChunk(id, {
+        prompt_tokens: 46,
+        completion_tokens: 312,
+        total_tokens: 358,
+        prompt_tokens_details: { cached_tokens: 0 },
+      }),
     ]);
   });
 
@@ -97,7 +121,12 @@ describe("anthropic stream", () => {
       chunk(id, { content: '{"city": "Par' }),
       chunk(id, { content: 'is", "temperature_c": 18}' }),
       chunk(id, {}, "stop"),
-      usageChunk(id, { prompt_tokens: 380, completion_tokens: 27, total_tokens: 407, prompt_tokens_details: { cached_tokens: 0 } }),
+      usageChunk(id, {
+        prompt_tokens: 380,
+        completion_tokens: 27,
+        total_tokens: 407,
+        prompt_tokens_details: { cached_tokens: 0 },
+      }),
     ]);
     const content = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
     expect(JSON.parse(content)).toEqual({ city: "Paris", temperature_c: 18 });
@@ -109,7 +138,12 @@ describe("anthropic stream", () => {
       chunk(id, { role: "assistant", content: "" }),
       chunk(id, { content: "Sunny in New York." }),
       chunk(id, {}, "stop"),
-      usageChunk(id, { prompt_tokens: 2679, completion_tokens: 510, total_tokens: 3189, prompt_tokens_details: { cached_tokens: 0 } }),
+      usageChunk(id, {
+        prompt_tokens: 2679,
+        completion_tokens: 510,
+        total_tokens: 3189,
+        prompt_tokens_details: { cached_tokens: 0 },
+      }),
     ]);
   });
 
@@ -127,7 +161,12 @@ describe("anthropic stream", () => {
     expect(finish[0]?.choices[0]?.finish_reason).toBe(finishReason);
     // The finish chunk is second to last; the usage chunk closes the stream.
     expect(chunks.at(-2)).toBe(finish[0]);
-    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 10, completion_tokens: 3, total_tokens: 13, prompt_tokens_details: { cached_tokens: 0 } });
+    expect(chunks.at(-1)?.usage).toEqual({
+      prompt_tokens: 10,
+      completion_tokens: 3,
+      total_tokens: 13,
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
   });
 
   it("throws AnthropicStreamError with Anthropic's status on an error event", () => {
@@ -155,7 +194,8 @@ describe("anthropic stream", () => {
     ["something_new", 502],
   ])("gives %s stream errors status %i", (type, status) => {
     const mapper = anthropicAdapter.chat.createStreamMapper(ctx);
-    const error = () => mapper.onEvent({ event: "error", data: JSON.stringify({ type: "error", error: { type, message: "m" } }) });
+    const error = () =>
+      mapper.onEvent({ event: "error", data: JSON.stringify({ type: "error", error: { type, message: "m" } }) });
     expect(error).toThrow(expect.objectContaining({ status, type }) as Error);
   });
 
@@ -173,14 +213,16 @@ describe("anthropic stream", () => {
   it("rejects malformed events as MalformedUpstreamError", () => {
     const fresh = () => anthropicAdapter.chat.createStreamMapper(ctx);
     expect(() => fresh().onEvent({ event: "message_start", data: "{not json" })).toThrow(MalformedUpstreamError);
-    expect(() => fresh().onEvent({ event: "message_start", data: '{"type":"message_start","message":{}}' })).toThrow(MalformedUpstreamError);
+    expect(() => fresh().onEvent({ event: "message_start", data: '{"type":"message_start","message":{}}' })).toThrow(
+      MalformedUpstreamError,
+    );
     const delta = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}}';
     expect(() => fresh().onEvent({ event: "content_block_delta", data: delta })).toThrow(/before message_start/);
     const started = fresh();
     started.onEvent(parseSseText(textStream)[0] as SseEvent);
-    expect(() => started.onEvent({ data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta"}}' })).toThrow(
-      MalformedUpstreamError,
-    );
+    expect(() =>
+      started.onEvent({ data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta"}}' }),
+    ).toThrow(MalformedUpstreamError);
   });
 
   it("ignores event types Anthropic may add and anything after message_stop", () => {

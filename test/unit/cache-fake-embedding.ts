@@ -2,7 +2,11 @@
 
 /** Character trigrams of the normalised text, hashed into `dims` dimensions: near-identical wording scores near 1. */
 export function fakeEmbedding(text: string, dims = 256): number[] {
-  const t = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, "").replace(/\s+/g, " ").trim()} `;
+  const t = ` ${text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, "")
+    .replace(/\s+/g, " ")
+    .trim()} `;
   const v = new Array<number>(dims).fill(0);
   for (let i = 0; i + 3 <= t.length; i++) {
     let h = 2166136261;

@@ -10,7 +10,8 @@ const chat = (body: Record<string, unknown>): OperationRequest => ({
   body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], ...body },
 });
 const openai: ResolvedTarget = { provider: "openai", apiKey: "sk-a" };
-const hash = (request: OperationRequest, target: ResolvedTarget = openai) => exactHash(describeRequest(request, target));
+const hash = (request: OperationRequest, target: ResolvedTarget = openai) =>
+  exactHash(describeRequest(request, target));
 
 describe("canonical JSON", () => {
   it("sorts object keys at every depth and keeps array order", () => {
@@ -22,7 +23,10 @@ describe("canonical JSON", () => {
 describe("exact key", () => {
   it("does not depend on JSON key order", async () => {
     const a = chat({ temperature: 0, max_tokens: 5 });
-    const b: OperationRequest = { operation: "chat", body: { max_tokens: 5, temperature: 0, messages: [{ content: "Hi", role: "user" }], model: "gpt-4o-mini" } };
+    const b: OperationRequest = {
+      operation: "chat",
+      body: { max_tokens: 5, temperature: 0, messages: [{ content: "Hi", role: "user" }], model: "gpt-4o-mini" },
+    };
     expect(await hash(a)).toBe(await hash(b));
   });
 
@@ -37,7 +41,14 @@ describe("exact key", () => {
     const variants = [
       hash(chat({ model: "gpt-4o" })),
       hash(chat({ temperature: 0.5 })),
-      hash(chat({ messages: [{ role: "system", content: "Be rude." }, { role: "user", content: "Hi" }] })),
+      hash(
+        chat({
+          messages: [
+            { role: "system", content: "Be rude." },
+            { role: "user", content: "Hi" },
+          ],
+        }),
+      ),
       hash(chat({ tools: [{ type: "function", function: { name: "f" } }] })),
       hash(chat({}), { provider: "groq", apiKey: "sk-a" }),
       hash(chat({}), { provider: "openai", apiKey: "sk-a", customHost: "https://proxy.allowed.test/v1" }),

@@ -18,12 +18,20 @@ type Chunk = Omit<OpenAI.ChatCompletionChunk, "choices"> & {
   obfuscation?: string;
 };
 
-const head = { id: "chatcmpl-f", object: "chat.completion.chunk", created: 1_727_000_000, model: "gpt-4o-2024-08-06", service_tier: "default", system_fingerprint: "fp_f" } as const;
+const head = {
+  id: "chatcmpl-f",
+  object: "chat.completion.chunk",
+  created: 1_727_000_000,
+  model: "gpt-4o-2024-08-06",
+  service_tier: "default",
+  system_fingerprint: "fp_f",
+} as const;
 const chunk = (delta: Delta, extra: Partial<OpenAI.ChatCompletionChunk.Choice> = {}): Chunk => ({
   ...head,
   choices: [{ index: 0, delta, logprobs: null, finish_reason: null, ...extra }],
 });
-const sseOf = (items: unknown[]) => items.map((item) => `data: ${JSON.stringify(item)}\n\n`).join("") + "data: [DONE]\n\n";
+const sseOf = (items: unknown[]) =>
+  items.map((item) => `data: ${JSON.stringify(item)}\n\n`).join("") + "data: [DONE]\n\n";
 const assemble = (chunks: unknown[]) => assembleStream("chat", parseSseText(sseOf(chunks)))?.body;
 const replayChunks = (body: unknown, includeUsage = false) =>
   parseSseText(replayStream("chat", body, { includeUsage, usage }) ?? "")
@@ -62,7 +70,10 @@ describe("replaying every field of a stored answer", () => {
     const chunks = replayChunks(refusal, true);
     for (const c of chunks) expect(c).toMatchObject({ service_tier: "default", system_fingerprint: "fp_f" });
     const refusalChunk = chunks.find((c) => c.choices[0]?.delta.refusal);
-    expect(refusalChunk?.choices[0]?.logprobs).toEqual({ content: null, refusal: refusal.choices[0]?.logprobs?.refusal });
+    expect(refusalChunk?.choices[0]?.logprobs).toEqual({
+      content: null,
+      refusal: refusal.choices[0]?.logprobs?.refusal,
+    });
     expect(assemble(chunks)).toEqual(refusal);
   });
 
@@ -73,8 +84,14 @@ describe("replaying every field of a stored answer", () => {
     choice.message.content = "Partly.";
     choice.logprobs = { content: [logprob("Part"), logprob("ly.")], refusal: [logprob("No")] };
     const chunks = replayChunks(both);
-    expect(chunks.find((c) => c.choices[0]?.delta.content)?.choices[0]?.logprobs).toEqual({ content: choice.logprobs.content, refusal: null });
-    expect(chunks.find((c) => c.choices[0]?.delta.refusal)?.choices[0]?.logprobs).toEqual({ content: null, refusal: choice.logprobs.refusal });
+    expect(chunks.find((c) => c.choices[0]?.delta.content)?.choices[0]?.logprobs).toEqual({
+      content: choice.logprobs.content,
+      refusal: null,
+    });
+    expect(chunks.find((c) => c.choices[0]?.delta.refusal)?.choices[0]?.logprobs).toEqual({
+      content: null,
+      refusal: choice.logprobs.refusal,
+    });
     expect(assemble(chunks)?.choices).toEqual(both.choices);
   });
 
@@ -88,7 +105,12 @@ describe("replaying every field of a stored answer", () => {
             role: "assistant",
             content: "See the link.",
             refusal: null,
-            annotations: [{ type: "url_citation", url_citation: { start_index: 0, end_index: 3, title: "Docs", url: "https://example.com" } }],
+            annotations: [
+              {
+                type: "url_citation",
+                url_citation: { start_index: 0, end_index: 3, title: "Docs", url: "https://example.com" },
+              },
+            ],
             audio: { id: "audio_1", data: "UklGRgAAAAA=", expires_at: 1_729_018_505, transcript: "See the link." },
             function_call: { name: "lookup", arguments: '{"q":"x"}' },
           },
@@ -99,7 +121,10 @@ describe("replaying every field of a stored answer", () => {
       ],
     };
     const chunks = replayChunks(body, true);
-    expect(chunks.at(-2)?.choices[0]).toMatchObject({ finish_reason: "stop", content_filter_results: body.choices[0]?.content_filter_results });
+    expect(chunks.at(-2)?.choices[0]).toMatchObject({
+      finish_reason: "stop",
+      content_filter_results: body.choices[0]?.content_filter_results,
+    });
     expect(assemble(chunks)).toEqual(body);
   });
 });
@@ -124,10 +149,16 @@ describe("assembling OpenAI's streamed fields", () => {
   });
 
   it("merges audio pieces, appends annotations, joins function_call arguments, and drops obfuscation padding", () => {
-    const citation = (url: string): OpenAI.ChatCompletionMessage.Annotation => ({ type: "url_citation", url_citation: { start_index: 0, end_index: 1, title: url, url } });
+    const citation = (url: string): OpenAI.ChatCompletionMessage.Annotation => ({
+      type: "url_citation",
+      url_citation: { start_index: 0, end_index: 1, title: url, url },
+    });
     const padded = (c: Chunk, obfuscation: string): Chunk => ({ ...c, obfuscation });
     const body = assemble([
-      padded(chunk({ role: "assistant", content: null, refusal: null, audio: { id: "audio_9", transcript: "Hel" } }), "xK2"),
+      padded(
+        chunk({ role: "assistant", content: null, refusal: null, audio: { id: "audio_9", transcript: "Hel" } }),
+        "xK2",
+      ),
       padded(chunk({ audio: { transcript: "lo." } }), "a"),
       chunk({ audio: { data: "UklGRg==" } }),
       chunk({ audio: { data: "AAAA" } }),

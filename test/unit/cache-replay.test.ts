@@ -3,16 +3,32 @@ import { parseSseText } from "../../providers/shared/sse";
 import { assembleStream } from "../../src/cache/assemble";
 import { replayStream } from "../../src/cache/replay";
 
-const head = { id: "chatcmpl-r", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini", system_fingerprint: "fp" };
-const chunk = (delta: object, finish: string | null = null, index = 0) => ({ ...head, choices: [{ index, delta, logprobs: null, finish_reason: finish }] });
+const head = {
+  id: "chatcmpl-r",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model: "gpt-4o-mini",
+  system_fingerprint: "fp",
+};
+const chunk = (delta: object, finish: string | null = null, index = 0) => ({
+  ...head,
+  choices: [{ index, delta, logprobs: null, finish_reason: finish }],
+});
 const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
-const sseOf = (items: unknown[], done = true) => items.map((item) => `data: ${JSON.stringify(item)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "");
+const sseOf = (items: unknown[], done = true) =>
+  items.map((item) => `data: ${JSON.stringify(item)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "");
 
 const toolStream = [
-  chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }] }),
+  chunk({
+    role: "assistant",
+    content: null,
+    tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }],
+  }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
-  chunk({ tool_calls: [{ index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } }] }),
+  chunk({
+    tool_calls: [{ index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } }],
+  }),
   chunk({}, "tool_calls"),
   { ...head, choices: [], usage },
 ];
@@ -54,13 +70,21 @@ describe("assembling a streamed answer", () => {
     });
     const text = assembleStream("chat", parseSseText(sseOf(textStream)));
     expect(text?.body.choices).toEqual([
-      { index: 0, logprobs: null, finish_reason: "stop", message: { role: "assistant", content: "Héllo 🌍", refusal: null, reasoning_content: "Thinking." } },
+      {
+        index: 0,
+        logprobs: null,
+        finish_reason: "stop",
+        message: { role: "assistant", content: "Héllo 🌍", refusal: null, reasoning_content: "Thinking." },
+      },
     ]);
   });
 
   it("refuses a stream without [DONE], with an error event, or with an unfinished choice", () => {
     expect(assembleStream("chat", parseSseText(sseOf(textStream, false)))).toBeNull();
-    const withError = sseOf([...textStream.slice(0, 3), { error: { message: "boom", type: "api_error", param: null, code: null } }]);
+    const withError = sseOf([
+      ...textStream.slice(0, 3),
+      { error: { message: "boom", type: "api_error", param: null, code: null } },
+    ]);
     expect(assembleStream("chat", parseSseText(withError))).toBeNull();
     expect(assembleStream("chat", parseSseText(sseOf(textStream.slice(0, -1))))).toBeNull();
     expect(assembleStream("chat", parseSseText("data: [DONE]\n\n"))).toBeNull();
@@ -79,13 +103,28 @@ describe("replaying a stored answer as SSE", () => {
     expect(frames.at(-1)).toBe("data: [DONE]");
     const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame.slice(6)));
     for (const c of chunks) {
-      expect(c).toMatchObject({ id: "chatcmpl-r", object: "chat.completion.chunk", created: 1_700_000_000, model: "gpt-4o-mini", system_fingerprint: "fp" });
+      expect(c).toMatchObject({
+        id: "chatcmpl-r",
+        object: "chat.completion.chunk",
+        created: 1_700_000_000,
+        model: "gpt-4o-mini",
+        system_fingerprint: "fp",
+      });
       expect(c).not.toHaveProperty("usage");
       expect(c.choices).toHaveLength(1);
     }
     expect(chunks.map((c) => c.choices[0].delta)).toEqual([
       { role: "assistant", content: null },
-      { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+      {
+        tool_calls: [
+          {
+            index: 0,
+            id: "call_1",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
       { tool_calls: [{ index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } }] },
       {},
     ]);
@@ -110,7 +149,13 @@ describe("replaying a stored answer as SSE", () => {
   });
 
   it("replays legacy completions", () => {
-    const body = { id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [{ index: 0, text: "Hi there", finish_reason: "length", logprobs: null }] };
+    const body = {
+      id: "cmpl-1",
+      object: "text_completion",
+      created: 1,
+      model: "gpt-3.5-turbo-instruct",
+      choices: [{ index: 0, text: "Hi there", finish_reason: "length", logprobs: null }],
+    };
     const events = parseSseText(replayStream("completions", body, { includeUsage: false, usage }) ?? "");
     expect(events.map((e) => e.data).at(-1)).toBe("[DONE]");
     expect(assembleStream("completions", events)?.body).toEqual(body);

@@ -7,7 +7,10 @@ import type { GatewayKeyRecord } from "../../src/governance/records";
 
 /** Just the part of a Hono context tenantOf reads: the request (governance's caller) and the outcome. */
 function context(outcome: Partial<RequestOutcome> = {}, key?: Pick<GatewayKeyRecord, "id" | "team">): AppContext {
-  const c = { req: { raw: new Request("http://gateway.test/v1/chat/completions") }, var: { outcome: { stream: false, ...outcome } } } as unknown as AppContext;
+  const c = {
+    req: { raw: new Request("http://gateway.test/v1/chat/completions") },
+    var: { outcome: { stream: false, ...outcome } },
+  } as unknown as AppContext;
   if (key) setCaller(c, { key: key as GatewayKeyRecord, fromAuthorization: false });
   return c;
 }
@@ -15,18 +18,31 @@ function context(outcome: Partial<RequestOutcome> = {}, key?: Pick<GatewayKeyRec
 /** The documented derivation, computed independently: changing it would orphan every passthrough entry. */
 async function expectedHmacScope(secret: string, tenant: string): Promise<string> {
   const encoder = new TextEncoder();
-  const importKey = (bytes: BufferSource) => crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = await crypto.subtle.sign("HMAC", await importKey(encoder.encode(secret)), encoder.encode("ai-gateway/cache-scope/v1"));
+  const importKey = (bytes: BufferSource) =>
+    crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const derived = await crypto.subtle.sign(
+    "HMAC",
+    await importKey(encoder.encode(secret)),
+    encoder.encode("ai-gateway/cache-scope/v1"),
+  );
   const mac = await crypto.subtle.sign("HMAC", await importKey(derived), encoder.encode(`scope:${tenant}`));
-  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 32);
+  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .slice(0, 32);
 }
 
 describe("cache tenant", () => {
   const target = { provider: "openai" as const, apiKey: "sk-1" };
 
   it("prefers the gateway key's team, then the gateway key, then the provider credential", () => {
-    expect(tenantOf(context({ gatewayKeyId: "gk_1" }, { id: "gk_1", team: "research" }), target)).toEqual({ id: "team:research", credential: false });
-    expect(tenantOf(context({ gatewayKeyId: "gk_1" }, { id: "gk_1", team: null }), target)).toEqual({ id: "key:gk_1", credential: false });
+    expect(tenantOf(context({ gatewayKeyId: "gk_1" }, { id: "gk_1", team: "research" }), target)).toEqual({
+      id: "team:research",
+      credential: false,
+    });
+    expect(tenantOf(context({ gatewayKeyId: "gk_1" }, { id: "gk_1", team: null }), target)).toEqual({
+      id: "key:gk_1",
+      credential: false,
+    });
     expect(tenantOf(context({ gatewayKeyId: "gk_2" }), target)).toEqual({ id: "key:gk_2", credential: false });
     expect(tenantOf(context(), target)).toEqual({ id: "credential:openai:sk-1", credential: true });
     expect(tenantOf(context(), { provider: "ollama" })).toEqual({ id: "anonymous", credential: false });
@@ -41,7 +57,9 @@ describe("cache tenant", () => {
     expect(scope).not.toBe(plain);
     // Stable: the same secret gives the same scope in any isolate (VAULT_KEY first, else ADMIN_TOKEN).
     expect(scope).toBe(await expectedHmacScope(vault.VAULT_KEY, credential.id));
-    expect(await scopeId(credential, { ADMIN_TOKEN: "admin-token" })).toBe(await expectedHmacScope("admin-token", credential.id));
+    expect(await scopeId(credential, { ADMIN_TOKEN: "admin-token" })).toBe(
+      await expectedHmacScope("admin-token", credential.id),
+    );
     expect(await scopeId({ id: "credential:openai:sk-2", credential: true }, vault)).not.toBe(scope);
     // Without any server secret, the documented fallback: plain SHA-256.
     expect(await scopeId(credential, {})).toBe(plain);

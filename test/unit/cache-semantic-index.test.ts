@@ -22,7 +22,11 @@ function fakeVectorize() {
       const filter = options?.filter ?? {};
       const matches = [...vectors.values()]
         .filter((stored) => Object.entries(filter).every(([field, value]) => stored.metadata?.[field] === value))
-        .map((stored) => ({ id: stored.id, metadata: stored.metadata, score: cosine(Array.from(vector), Array.from(stored.values)) }))
+        .map((stored) => ({
+          id: stored.id,
+          metadata: stored.metadata,
+          score: cosine(Array.from(vector), Array.from(stored.values)),
+        }))
         .sort((a, b) => b.score - a.score)
         .slice(0, options?.topK ?? 5);
       return { matches, count: matches.length };
@@ -37,7 +41,12 @@ function fakeVectorize() {
 }
 
 const unit = (values: number[]) => normalise(values) ?? new Float32Array();
-const partition = (scope: string): SemanticPartition => ({ namespace: "default", model: "gpt-4o-mini", scope, context: "c".repeat(64) });
+const partition = (scope: string): SemanticPartition => ({
+  namespace: "default",
+  model: "gpt-4o-mini",
+  scope,
+  context: "c".repeat(64),
+});
 const HASH = "a".repeat(64);
 
 const realNow = cacheRuntime.now;
@@ -48,7 +57,9 @@ afterEach(() => {
 describe("choosing the semantic index", () => {
   it("uses KV buckets unless a Vectorize index is bound as SEMANTIC_INDEX", () => {
     expect(semanticIndexFor({ CACHE: env.CACHE })).toBeInstanceOf(KvSemanticIndex);
-    expect(semanticIndexFor({ CACHE: env.CACHE, SEMANTIC_INDEX: fakeVectorize().binding })).toBeInstanceOf(VectorizeSemanticIndex);
+    expect(semanticIndexFor({ CACHE: env.CACHE, SEMANTIC_INDEX: fakeVectorize().binding })).toBeInstanceOf(
+      VectorizeSemanticIndex,
+    );
   });
 });
 
@@ -64,7 +75,12 @@ describe("the Vectorize semantic index", () => {
     expect(first.id).toMatch(/^[0-9a-f]{64}$/);
     expect(second.id).toBe(first.id); // the same question stored again replaces its vector
     expect(first.values).toBe(vector);
-    expect(first.metadata).toEqual({ partition: expect.stringMatching(/^[0-9a-f]{48}$/), hash: HASH, createdAt: 1_000, expiresAt: 2_000 });
+    expect(first.metadata).toEqual({
+      partition: expect.stringMatching(/^[0-9a-f]{48}$/),
+      hash: HASH,
+      createdAt: 1_000,
+      expiresAt: 2_000,
+    });
     expect(fake.vectors.size).toBe(1);
   });
 
@@ -77,7 +93,9 @@ describe("the Vectorize semantic index", () => {
     const match = await index.search(partition("tenant-a"), Promise.resolve(near), 0.95);
     expect(match).toEqual({ hash: HASH, score: expect.closeTo(1, 3) });
     const stored = fake.upserts[0]?.[0]?.metadata?.partition;
-    expect(fake.queries).toEqual([{ vector: Array.from(near), options: { topK: 1, filter: { partition: stored }, returnMetadata: "all" } }]);
+    expect(fake.queries).toEqual([
+      { vector: Array.from(near), options: { topK: 1, filter: { partition: stored }, returnMetadata: "all" } },
+    ]);
     expect(await index.search(partition("tenant-a"), Promise.resolve(unit([0, 1, 0])), 0.95)).toBeNull();
   });
 
@@ -98,7 +116,10 @@ describe("the Vectorize semantic index", () => {
   });
 
   it("treats a query slower than the read timeout as no match", async () => {
-    const index = new VectorizeSemanticIndex({ query: () => new Promise<never>(() => {}), upsert: async () => ({ mutationId: "m" }) });
+    const index = new VectorizeSemanticIndex({
+      query: () => new Promise<never>(() => {}),
+      upsert: async () => ({ mutationId: "m" }),
+    });
     const timeout = cacheRuntime.readTimeoutMs;
     cacheRuntime.readTimeoutMs = 5;
     try {

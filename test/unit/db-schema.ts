@@ -21,14 +21,29 @@ export function describeMigrationsMatch(title: string, tables: SQLiteTable[]): v
       const config = getTableConfig(table);
       it(`table ${config.name}`, async () => {
         const { results } = await env.DB.prepare(`PRAGMA table_info(${config.name})`).all<ColumnInfo>();
-        const actual = results.map((c) => ({ name: c.name, type: c.type.toLowerCase(), notNull: c.notnull === 1 || c.pk > 0 }));
+        const actual = results.map((c) => ({
+          name: c.name,
+          type: c.type.toLowerCase(),
+          notNull: c.notnull === 1 || c.pk > 0,
+        }));
         // A primary key column (single or composite) is NOT NULL whether or not the schema says so.
-        const inPrimaryKey = (column: (typeof config.columns)[number]) => column.primary || config.primaryKeys.some((pk) => pk.columns.includes(column));
-        const expected = config.columns.map((c) => ({ name: c.name, type: c.getSQLType(), notNull: c.notNull || inPrimaryKey(c) }));
+        const inPrimaryKey = (column: (typeof config.columns)[number]) =>
+          column.primary || config.primaryKeys.some((pk) => pk.columns.includes(column));
+        const expected = config.columns.map((c) => ({
+          name: c.name,
+          type: c.getSQLType(),
+          notNull: c.notNull || inPrimaryKey(c),
+        }));
         expect(byName(actual)).toEqual(byName(expected));
 
-        const indexes = await env.DB.prepare(`PRAGMA index_list(${config.name})`).all<{ name: string; unique: number; origin: string }>();
-        const declared = indexes.results.filter((i) => i.origin === "c").map((i) => ({ name: i.name, unique: i.unique === 1 }));
+        const indexes = await env.DB.prepare(`PRAGMA index_list(${config.name})`).all<{
+          name: string;
+          unique: number;
+          origin: string;
+        }>();
+        const declared = indexes.results
+          .filter((i) => i.origin === "c")
+          .map((i) => ({ name: i.name, unique: i.unique === 1 }));
         const inSchema = config.indexes.map((i) => ({ name: i.config.name, unique: i.config.unique }));
         expect(byName(declared)).toEqual(byName(inSchema));
       });

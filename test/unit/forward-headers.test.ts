@@ -21,7 +21,15 @@ describe("parseForwardList", () => {
   });
 
   it("refuses what is not a list of header names, naming the header", () => {
-    for (const value of ["x-a, bad name", "x-a,,x-b", "x-a:", '["x-a"', "[1]", '{"a":1}', Array.from({ length: 33 }, (_, i) => `x-${i}`).join(",")]) {
+    for (const value of [
+      "x-a, bad name",
+      "x-a,,x-b",
+      "x-a:",
+      '["x-a"',
+      "[1]",
+      '{"a":1}',
+      Array.from({ length: 33 }, (_, i) => `x-${i}`).join(","),
+    ]) {
       const error = rejection(value);
       expect(error.status, value).toBe(400);
       expect(error.param, value).toBe("x-portkey-forward-headers");
@@ -63,7 +71,10 @@ describe("forwardedHeaders", () => {
   });
 
   it("adds the target provider's own headers, x-portkey-* spelling first, and only for that provider", () => {
-    expect(forwardedHeaders(client, [], "anthropic")).toEqual({ "anthropic-beta": "a,b", "anthropic-version": "2024-01-01" });
+    expect(forwardedHeaders(client, [], "anthropic")).toEqual({
+      "anthropic-beta": "a,b",
+      "anthropic-version": "2024-01-01",
+    });
     expect(forwardedHeaders(client, [], "openai")).toEqual({ "openai-organization": "org-1" });
     expect(forwardedHeaders(client, [], "azure-openai")).toBeUndefined();
     expect(forwardedHeaders(client, [], "google")).toBeUndefined();
@@ -79,11 +90,21 @@ describe("withForwardedHeaders", () => {
   const call = {
     url: "https://api.anthropic.com/v1/messages",
     body: "{}",
-    headers: { "content-type": "application/json", "x-api-key": "sk-adapter", "anthropic-version": "2023-06-01", "anthropic-beta": "own-beta" },
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": "sk-adapter",
+      "anthropic-version": "2023-06-01",
+      "anthropic-beta": "own-beta",
+    },
   };
 
   it("adds new headers, keeps the adapter's credential, replaces the version and joins beta flags", () => {
-    const merged = withForwardedHeaders(call, { "x-trace": "1", "x-api-key": "sk-client", "anthropic-version": "2024-01-01", "anthropic-beta": "b1,b2" });
+    const merged = withForwardedHeaders(call, {
+      "x-trace": "1",
+      "x-api-key": "sk-client",
+      "anthropic-version": "2024-01-01",
+      "anthropic-beta": "b1,b2",
+    });
     expect(merged.headers).toEqual({
       "content-type": "application/json",
       "x-api-key": "sk-adapter",

@@ -30,12 +30,22 @@ describe("google embeddings request", () => {
       dimensions: 768,
       user: "u-1",
     });
-    expect(call.url).toBe("https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents");
+    expect(call.url).toBe(
+      "https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents",
+    );
     expect(call.headers).toEqual({ "content-type": "application/json", "x-goog-api-key": "AIza-test-key" });
     expect(json).toEqual({
       requests: [
-        { model: "models/gemini-embedding-001", content: { parts: [{ text: "first text" }] }, outputDimensionality: 768 },
-        { model: "models/gemini-embedding-001", content: { parts: [{ text: "second text" }] }, outputDimensionality: 768 },
+        {
+          model: "models/gemini-embedding-001",
+          content: { parts: [{ text: "first text" }] },
+          outputDimensionality: 768,
+        },
+        {
+          model: "models/gemini-embedding-001",
+          content: { parts: [{ text: "second text" }] },
+          outputDimensionality: 768,
+        },
       ],
     });
   });
@@ -88,7 +98,11 @@ describe("google embeddings response", () => {
   });
 
   it("uses usage when Google reports it", () => {
-    const response = embeddings().parseResponse({ ...batchEmbed, usageMetadata: { promptTokenCount: 6, totalTokenCount: 6 } }, ctx, floatRequest);
+    const response = embeddings().parseResponse(
+      { ...batchEmbed, usageMetadata: { promptTokenCount: 6, totalTokenCount: 6 } },
+      ctx,
+      floatRequest,
+    );
     expect(response.usage).toEqual({ prompt_tokens: 6, total_tokens: 6 });
   });
 

@@ -41,7 +41,10 @@ describe("google chat request: url and headers", () => {
   });
 
   it("uses a custom host (trailing slash tolerated) and omits the key header without a key", () => {
-    const { call } = build({ messages: [user("hi")] }, { provider: "google", customHost: "https://gw.allowed.test/v1beta/" });
+    const { call } = build(
+      { messages: [user("hi")] },
+      { provider: "google", customHost: "https://gw.allowed.test/v1beta/" },
+    );
     expect(call.url).toBe("https://gw.allowed.test/v1beta/models/gemini-2.5-flash:generateContent");
     expect(call.headers).toEqual({ "content-type": "application/json" });
   });
@@ -119,9 +122,13 @@ describe("google chat request: messages", () => {
       build({ messages: [user([{ type: "image_url", image_url: { url: "data:image/svg+xml,<svg/>" } }])] }),
     );
     expect(notBase64.param).toBe("messages[0].content[0].image_url.url");
-    const fileId = unsupported(() => build({ messages: [user("x"), user([{ type: "file", file: { file_id: "file-abc" } }])] }));
+    const fileId = unsupported(() =>
+      build({ messages: [user("x"), user([{ type: "file", file: { file_id: "file-abc" } }])] }),
+    );
     expect(fileId.param).toBe("messages[1].content[0].file");
-    const ftp = unsupported(() => build({ messages: [user([{ type: "image_url", image_url: { url: "ftp://x/y.png" } }])] }));
+    const ftp = unsupported(() =>
+      build({ messages: [user([{ type: "image_url", image_url: { url: "ftp://x/y.png" } }])] }),
+    );
     expect(ftp.param).toBe("messages[0].content[0].image_url.url");
   });
 });
@@ -154,7 +161,10 @@ describe("google chat request: tools", () => {
   it("declares functions with a schema cleaned to Gemini's subset", () => {
     const { json } = build({
       messages: [user("weather?")],
-      tools: [weatherTool, { type: "function", function: { name: "now", parameters: { type: "object", properties: {} } } }],
+      tools: [
+        weatherTool,
+        { type: "function", function: { name: "now", parameters: { type: "object", properties: {} } } },
+      ],
     });
     expect(json.tools).toEqual([
       {
@@ -186,9 +196,17 @@ describe("google chat request: tools", () => {
     ["auto", { mode: "AUTO" }],
     ["none", { mode: "NONE" }],
     ["required", { mode: "ANY" }],
-    [{ type: "function", function: { name: "get_weather" } }, { mode: "ANY", allowedFunctionNames: ["get_weather"] }],
+    [
+      { type: "function", function: { name: "get_weather" } },
+      { mode: "ANY", allowedFunctionNames: ["get_weather"] },
+    ],
   ])("maps tool_choice %j", (toolChoice, functionCallingConfig) => {
-    const { json } = build({ messages: [user("x")], tools: [weatherTool], tool_choice: toolChoice, parallel_tool_calls: false });
+    const { json } = build({
+      messages: [user("x")],
+      tools: [weatherTool],
+      tool_choice: toolChoice,
+      parallel_tool_calls: false,
+    });
     expect(json.toolConfig).toEqual({ functionCallingConfig });
   });
 
@@ -216,7 +234,9 @@ describe("google chat request: tools", () => {
   ];
 
   it("replays parallel calls and answers them by name in one user turn", () => {
-    const { json } = build({ messages: [...history, { role: "assistant", content: "21°C and 14:05." }, user("thanks")] });
+    const { json } = build({
+      messages: [...history, { role: "assistant", content: "21°C and 14:05." }, user("thanks")],
+    });
     expect(json.contents).toEqual([
       { role: "user", parts: [{ text: "Weather in Paris and the time in London?" }] },
       {
@@ -269,14 +289,24 @@ describe("google chat request: tools", () => {
   it("refuses arguments that are not a JSON object, naming the field", () => {
     const call = (args: string) => [
       user("x"),
-      { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: args } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: args } }],
+      },
     ];
-    expect(unsupported(() => build({ messages: call("{oops") })).param).toBe("messages[1].tool_calls[0].function.arguments");
-    expect(unsupported(() => build({ messages: call("[1]") })).param).toBe("messages[1].tool_calls[0].function.arguments");
+    expect(unsupported(() => build({ messages: call("{oops") })).param).toBe(
+      "messages[1].tool_calls[0].function.arguments",
+    );
+    expect(unsupported(() => build({ messages: call("[1]") })).param).toBe(
+      "messages[1].tool_calls[0].function.arguments",
+    );
   });
 
   it("refuses a tool result whose call cannot be found (no function name)", () => {
-    const error = unsupported(() => build({ messages: [user("x"), { role: "tool", tool_call_id: "call_zz", content: "1" }] }));
+    const error = unsupported(() =>
+      build({ messages: [user("x"), { role: "tool", tool_call_id: "call_zz", content: "1" }] }),
+    );
     expect(error.param).toBe("messages[1].tool_call_id");
     expect(error.message).toContain("call_zz");
   });
@@ -321,7 +351,12 @@ describe("google chat request: generationConfig", () => {
     expect(build({ messages: [user("x")], response_format: { type: "json_object" } }).json.generationConfig).toEqual({
       responseMimeType: "application/json",
     });
-    const schema = { type: "object", properties: { a: { type: "string" } }, additionalProperties: false, required: ["a"] };
+    const schema = {
+      type: "object",
+      properties: { a: { type: "string" } },
+      additionalProperties: false,
+      required: ["a"],
+    };
     const { json } = build({
       messages: [user("x")],
       response_format: { type: "json_schema", json_schema: { name: "thing", strict: true, schema } },
@@ -336,6 +371,8 @@ describe("google chat request: generationConfig", () => {
     ["medium", { thinkingBudget: 8192, includeThoughts: true }],
     ["high", { thinkingBudget: 24576, includeThoughts: true }],
   ])("maps reasoning_effort %s to a thinking budget", (effort, thinkingConfig) => {
-    expect(build({ messages: [user("x")], reasoning_effort: effort }).json.generationConfig).toEqual({ thinkingConfig });
+    expect(build({ messages: [user("x")], reasoning_effort: effort }).json.generationConfig).toEqual({
+      thinkingConfig,
+    });
   });
 });

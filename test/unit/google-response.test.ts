@@ -85,7 +85,9 @@ describe("google chat response", () => {
 
   it("keeps Gemini's own function call id and defaults missing args to {}", () => {
     const response = parse({
-      candidates: [{ content: { parts: [{ functionCall: { id: "fc-1", name: "ping" } }] }, finishReason: "STOP", index: 0 }],
+      candidates: [
+        { content: { parts: [{ functionCall: { id: "fc-1", name: "ping" } }] }, finishReason: "STOP", index: 0 },
+      ],
     });
     expect(response.choices[0]?.message.tool_calls).toEqual([
       { id: "fc-1", type: "function", function: { name: "ping", arguments: "{}" } },
@@ -118,7 +120,9 @@ describe("google chat response", () => {
     ["FINISH_REASON_UNSPECIFIED", "stop"],
     ["SOMETHING_NEW", "stop"],
   ])("maps finishReason %s to %s", (finishReason, expected) => {
-    const response = parse({ candidates: [{ content: { parts: [{ text: "x" }], role: "model" }, finishReason, index: 0 }] });
+    const response = parse({
+      candidates: [{ content: { parts: [{ text: "x" }], role: "model" }, finishReason, index: 0 }],
+    });
     expect(response.choices[0]?.finish_reason).toBe(expected);
   });
 

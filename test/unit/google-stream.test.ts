@@ -152,7 +152,9 @@ describe("google stream mapper", () => {
   });
 
   it("uses the context's id and model when Google sends none, and zero usage without usageMetadata", () => {
-    const events = [{ data: '{"candidates": [{"content": {"parts": [{"text": "ok"}],"role": "model"},"finishReason": "STOP"}]}' }];
+    const events = [
+      { data: '{"candidates": [{"content": {"parts": [{"text": "ok"}],"role": "model"},"finishReason": "STOP"}]}' },
+    ];
     const chunks = run(events);
     expect(chunks.map((c) => [c.id, c.model])).toEqual([
       ["chatcmpl-fallback", "requested-model"],
@@ -165,7 +167,9 @@ describe("google stream mapper", () => {
   it("throws IncompleteStreamError from end() when no finishReason arrived", () => {
     const mapper = googleAdapter.chat.createStreamMapper(ctx);
     const chunks = parseSseText(cutStream).flatMap((event) => mapper.onEvent(event));
-    expect(chunks).toEqual([expectedChunk("8RNTaeDjC9jMz7IPkcq8mQg", "gemini-2.5-flash", { role: "assistant", content: "Once upon a" })]);
+    expect(chunks).toEqual([
+      expectedChunk("8RNTaeDjC9jMz7IPkcq8mQg", "gemini-2.5-flash", { role: "assistant", content: "Once upon a" }),
+    ]);
     expect(() => mapper.end()).toThrow(IncompleteStreamError);
     expect(() => googleAdapter.chat.createStreamMapper(ctx).end()).toThrow(IncompleteStreamError);
   });
@@ -232,7 +236,8 @@ describe("google stream mapper", () => {
       if (done) break;
       events.push(value);
     }
-    const strip = (chunks: ChatCompletionChunk[]) => chunks.map((c) => c.choices[0]?.delta.content ?? c.usage?.total_tokens);
+    const strip = (chunks: ChatCompletionChunk[]) =>
+      chunks.map((c) => c.choices[0]?.delta.content ?? c.usage?.total_tokens);
     expect(strip(run(events))).toEqual(strip(run(parseSseText(textStream))));
     expect(events).toHaveLength(3);
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../schema/pricing";
-import { DEFAULT_OUTPUT_TOKENS, hasOutputLimit, MEDIA_PART_TOKENS, outputTokens, promptTokens, promptTokensBound } from "../../src/governance/estimate";
+import {
+  DEFAULT_OUTPUT_TOKENS,
+  hasOutputLimit,
+  MEDIA_PART_TOKENS,
+  outputTokens,
+  promptTokens,
+  promptTokensBound,
+} from "../../src/governance/estimate";
 
 describe("admission estimates", () => {
   it("chat prompt: every text the model reads, plus message framing", () => {
@@ -8,8 +15,18 @@ describe("admission estimates", () => {
       model: "m",
       messages: [
         { role: "system", content: "Be terse." },
-        { role: "user", content: [{ type: "text", text: "What is in this picture?" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] },
-        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is in this picture?" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }],
+        },
       ],
       tools: [{ type: "function", function: { name: "f" } }],
     };
@@ -33,7 +50,14 @@ describe("admission estimates", () => {
   it("completions and embeddings: text, lists of text, and token arrays (counted exactly)", () => {
     expect(promptTokens("completions", { prompt: "abcdefgh" })).toBe(2);
     expect(promptTokens("embeddings", { input: ["abcd", "abcd"] })).toBe(2);
-    expect(promptTokens("embeddings", { input: [[1, 2, 3], [4, 5]] })).toBe(5);
+    expect(
+      promptTokens("embeddings", {
+        input: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      }),
+    ).toBe(5);
   });
 
   it("never throws on a body that validation will refuse later", () => {
@@ -58,4 +82,3 @@ describe("admission estimates", () => {
     expect(hasOutputLimit("completions", {})).toBe(true);
   });
 });
-

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { LocalLease } from "../../src/governance/limits/lease";
 import { LEASE_SHARE, leaseSize, MAX_LEASE_REQUESTS } from "../../src/governance/limits/lease-size";
-import { admit, EMPTY_LEDGER, renewLease, settle, snapshot, type AdmitInput, type LedgerState, type Limits } from "../../src/governance/limits/ledger";
+import {
+  admit,
+  EMPTY_LEDGER,
+  renewLease,
+  settle,
+  snapshot,
+  type AdmitInput,
+  type LedgerState,
+  type Limits,
+} from "../../src/governance/limits/ledger";
 import { BUCKET_MS, WINDOW_MS } from "../../src/governance/limits/window";
 
 /** Leases with an injected clock: when the limiter grants one, how big, and how the isolate spends and returns it. */
@@ -13,17 +22,37 @@ const WINDOW = 1_000;
 let counter = 0;
 function ask(limits: Partial<Limits>, extra: Partial<AdmitInput> = {}): AdmitInput {
   counter += 1;
-  return { id: `l${counter}`, limits: { ...NO_LIMITS, ...limits }, tokens: 100, costUsd: 0.001, ttlMs: 600_000, leaseWindowMs: WINDOW, ...extra };
+  return {
+    id: `l${counter}`,
+    limits: { ...NO_LIMITS, ...limits },
+    tokens: 100,
+    costUsd: 0.001,
+    ttlMs: 600_000,
+    leaseWindowMs: WINDOW,
+    ...extra,
+  };
 }
 
 describe("lease size (limiter side)", () => {
   it("takes at most 1/8 of the room under each limit, capped, and none below 2 requests' worth", () => {
-    expect(leaseSize({ requests: 1_000, tokens: null, nano: null }, 100, 0, T0)?.grant).toMatchObject({ size: MAX_LEASE_REQUESTS, requests: 64, tokens: null, nano: null });
+    expect(leaseSize({ requests: 1_000, tokens: null, nano: null }, 100, 0, T0)?.grant).toMatchObject({
+      size: MAX_LEASE_REQUESTS,
+      requests: 64,
+      tokens: null,
+      nano: null,
+    });
     expect(leaseSize({ requests: 80, tokens: null, nano: null }, 100, 0, T0)?.grant.size).toBe(80 / LEASE_SHARE);
     // tokens: 10_000 left, 100 per request -> 100 requests of room -> 12 requests' lease
-    expect(leaseSize({ requests: null, tokens: 10_000, nano: null }, 100, 0, T0)?.grant).toMatchObject({ size: 12, tokens: 1_200, requests: null });
+    expect(leaseSize({ requests: null, tokens: 10_000, nano: null }, 100, 0, T0)?.grant).toMatchObject({
+      size: 12,
+      tokens: 1_200,
+      requests: null,
+    });
     // budget: room for 31 requests -> 3; for 15 -> none (1 < 2)
-    expect(leaseSize({ requests: null, tokens: null, nano: 31_000 }, 100, 1_000, T0)?.grant).toMatchObject({ size: 3, nano: 3_000 });
+    expect(leaseSize({ requests: null, tokens: null, nano: 31_000 }, 100, 1_000, T0)?.grant).toMatchObject({
+      size: 3,
+      nano: 3_000,
+    });
     expect(leaseSize({ requests: null, tokens: null, nano: 15_999 }, 100, 1_000, T0)).toBeNull();
     // the tightest limit decides
     expect(leaseSize({ requests: 10_000, tokens: 4_000, nano: 10 ** 12 }, 100, 1_000, T0)?.grant.size).toBe(5);
@@ -34,7 +63,10 @@ describe("leases in the ledger", () => {
   it("admit grants a lease far from the limits, counted whole in the window and the budget", () => {
     const limits = { rpm: 1_000, budgetUsd: 10 };
     const { state, result } = admit(EMPTY_LEDGER, ask(limits), T0);
-    expect(result).toMatchObject({ ok: true, lease: { size: 64, requests: 64, nano: 64 * 1_000_000, admitUntil: T0 + WINDOW } });
+    expect(result).toMatchObject({
+      ok: true,
+      lease: { size: 64, requests: 64, nano: 64 * 1_000_000, admitUntil: T0 + WINDOW },
+    });
     const usage = snapshot(state, { ...NO_LIMITS, ...limits }, T0);
     expect(usage).toMatchObject({ requests: 64, tokens: 6_400, reservedUsd: 0.064, inFlight: 1 });
   });
@@ -56,7 +88,10 @@ describe("leases in the ledger", () => {
     expect(leased).toBeLessThanOrEqual(1_000_000_000);
     // what is left is too little to lease (under 16 requests' worth), so the last requests are admitted exactly
     expect(1_000_000_000 - leased).toBeLessThan(16 * 1_000_000);
-    expect(admit(state, { ...ask(limits), leaseWindowMs: undefined, costUsd: (1_000_000_000 - leased) / 1e9 }, T0 + 300).result.ok).toBe(true);
+    expect(
+      admit(state, { ...ask(limits), leaseWindowMs: undefined, costUsd: (1_000_000_000 - leased) / 1e9 }, T0 + 300)
+        .result.ok,
+    ).toBe(true);
   });
 
   it("closing a lease replaces the reservation with what its requests really used", () => {
@@ -64,7 +99,13 @@ describe("leases in the ledger", () => {
     const first = ask(limits);
     let state = admit(EMPTY_LEDGER, first, T0).state;
     state = settle(state, { id: first.id, costUsd: 0.0042, tokens: 420, requests: 7, period: "none" }, T0 + 2_000);
-    expect(snapshot(state, limits, T0 + 2_000)).toMatchObject({ requests: 7, tokens: 420, spentUsd: 0.0042, reservedUsd: 0, inFlight: 0 });
+    expect(snapshot(state, limits, T0 + 2_000)).toMatchObject({
+      requests: 7,
+      tokens: 420,
+      spentUsd: 0.0042,
+      reservedUsd: 0,
+      inFlight: 0,
+    });
   });
 
   it("counts a lease in the bucket where its admission ends, so the window is never looser than exact", () => {

@@ -49,7 +49,9 @@ describe("requests per minute (sliding window)", () => {
     expect(run(state, request({ rpm: 2 }), T0 + 45_000).ok).toBe(false);
     const later = run(state, request({ rpm: 2 }), T0 + 61_000);
     expect(later.ok).toBe(true); // the T0 request left, the T0+30s one is still in
-    expect(run(later.state, request({ rpm: 2 }), T0 + 62_000).denial?.retryAfterMs).toBe(30_000 + WINDOW_MS + BUCKET_MS - 62_000);
+    expect(run(later.state, request({ rpm: 2 }), T0 + 62_000).denial?.retryAfterMs).toBe(
+      30_000 + WINDOW_MS + BUCKET_MS - 62_000,
+    );
   });
 
   it("a request that never reached a provider is refunded at settlement", () => {
@@ -97,9 +99,19 @@ describe("budget reservations", () => {
     const first = request(budget(1), { costUsd: 0.6 });
     let state = run(EMPTY_LEDGER, first, T0).state;
     const held = run(state, request(budget(1), { costUsd: 0.6 }), T0 + 1);
-    expect(held.denial).toMatchObject({ limit: "budget", reason: "in_flight", reservedUsd: 0.6, used: 0, retryAfterMs: 1_000 });
+    expect(held.denial).toMatchObject({
+      limit: "budget",
+      reason: "in_flight",
+      reservedUsd: 0.6,
+      used: 0,
+      retryAfterMs: 1_000,
+    });
     state = settle(state, { id: first.id, costUsd: 0.25, tokens: 5, requests: 1, period: "none" }, T0 + 2);
-    expect(snapshot(state, { ...NO_LIMITS, budgetUsd: 1 }, T0 + 3)).toMatchObject({ spentUsd: 0.25, reservedUsd: 0, inFlight: 0 });
+    expect(snapshot(state, { ...NO_LIMITS, budgetUsd: 1 }, T0 + 3)).toMatchObject({
+      spentUsd: 0.25,
+      reservedUsd: 0,
+      inFlight: 0,
+    });
     expect(run(state, request(budget(1), { costUsd: 0.6 }), T0 + 4).ok).toBe(true);
   });
 
@@ -114,11 +126,18 @@ describe("budget reservations", () => {
     const lifetime = request(budget(1), { costUsd: 1 });
     let spent = run(EMPTY_LEDGER, lifetime, T0).state;
     spent = settle(spent, { id: lifetime.id, costUsd: 1, tokens: 1, requests: 1, period: "none" }, T0 + 1);
-    expect(run(spent, request(budget(1), { costUsd: 0.01 }), T0 + 2).denial).toMatchObject({ reason: "exhausted", retryAfterMs: null, resetsAt: null });
+    expect(run(spent, request(budget(1), { costUsd: 0.01 }), T0 + 2).denial).toMatchObject({
+      reason: "exhausted",
+      retryAfterMs: null,
+      resetsAt: null,
+    });
   });
 
   it("a request dearer than the whole budget is refused outright", () => {
-    expect(run(EMPTY_LEDGER, request(budget(0.5), { costUsd: 0.51 }), T0).denial).toMatchObject({ reason: "too_large", retryAfterMs: null });
+    expect(run(EMPTY_LEDGER, request(budget(0.5), { costUsd: 0.51 }), T0).denial).toMatchObject({
+      reason: "too_large",
+      retryAfterMs: null,
+    });
   });
 
   it("resets on the UTC period boundary", () => {
@@ -168,7 +187,9 @@ describe("limits from isolates with stale key records", () => {
     expect(stale.ok).toBe(true);
     state = settle(stale.state, { id: fresh.id, costUsd: 0.4, tokens: 1, requests: 1, period: "monthly" }, T0 + 4);
     expect(snapshot(state, v1, T0 + 4)).toMatchObject({ spentUsd: 0.4, period: "weekly:2026-11-16" });
-    expect(run(state, request(v1, { costUsd: 0.2 }), T0 + 5).denial).toMatchObject({ limit: "budget", reason: "in_flight" });
+    expect(run(state, request(v1, { costUsd: 0.2 }), T0 + 5).denial).toMatchObject({
+      limit: "budget",
+      reason: "in_flight",
+    });
   });
 });
-

@@ -53,15 +53,28 @@ describe("allowlists", () => {
     const facts = { path: "config.targets[1]", provider: "openai" as const, model: "gpt-4o", virtualKey: undefined };
     const byModel = refusal(() => checkTarget(key({ allowedModels: ["gpt-4o-mini"] }), facts));
     expect(byModel).toMatchObject({ status: 403, code: "model_not_allowed" });
-    expect(byModel.message).toBe('config.targets[1]: model "gpt-4o" is not allowed for gateway key "team-a" (allowed: gpt-4o-mini)');
-    expect(refusal(() => checkTarget(key({ allowedProviders: ["anthropic"] }), facts)).code).toBe("provider_not_allowed");
-    expect(refusal(() => checkTarget(key({ allowedVirtualKeys: ["openai-prod"] }), facts)).code).toBe("virtual_key_required");
-    expect(refusal(() => checkTarget(key(), { ...facts, path: null, virtualKey: vk })).message).toMatch(/^model "gpt-4o" is not allowed for virtual key "openai-prod"/);
+    expect(byModel.message).toBe(
+      'config.targets[1]: model "gpt-4o" is not allowed for gateway key "team-a" (allowed: gpt-4o-mini)',
+    );
+    expect(refusal(() => checkTarget(key({ allowedProviders: ["anthropic"] }), facts)).code).toBe(
+      "provider_not_allowed",
+    );
+    expect(refusal(() => checkTarget(key({ allowedVirtualKeys: ["openai-prod"] }), facts)).code).toBe(
+      "virtual_key_required",
+    );
+    expect(refusal(() => checkTarget(key(), { ...facts, path: null, virtualKey: vk })).message).toMatch(
+      /^model "gpt-4o" is not allowed for virtual key "openai-prod"/,
+    );
   });
 
   it("passes what is allowed, and leaves a missing model to body validation", () => {
     const facts = { path: null, provider: "openai" as const, model: "gpt-4o-mini", virtualKey: vk };
-    expect(() => checkTarget(key({ allowedModels: ["gpt-4o*"], allowedProviders: ["openai"], allowedVirtualKeys: ["openai-prod"] }), facts)).not.toThrow();
+    expect(() =>
+      checkTarget(
+        key({ allowedModels: ["gpt-4o*"], allowedProviders: ["openai"], allowedVirtualKeys: ["openai-prod"] }),
+        facts,
+      ),
+    ).not.toThrow();
     expect(() => checkTarget(null, facts)).not.toThrow();
     expect(() => checkTarget(key({ allowedModels: ["x"] }), { ...facts, model: undefined })).not.toThrow();
   });

@@ -10,7 +10,10 @@ const KEY_B = "VKAie_sJ8OMW3B-uA3-XH8v4I0OeeAfWY45fx388eD0"; // URL-safe, unpadd
 const env = (vars: Partial<Env>) => vars as Env;
 
 async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GatewayError);
   return error as GatewayError;
 }
@@ -32,7 +35,16 @@ describe("vault", () => {
     const keys = await vaultKeys(env({ VAULT_KEY: KEY_A }));
     const sealed = await seal(keys.current, "secret", "row-1");
     expect((await rejection(open(keys, sealed, "row-2", "test"))).code).toBe("vault_decrypt_failed");
-    const tampered = { ...sealed, ciphertext: btoa(String.fromCharCode(...atob(sealed.ciphertext).split("").map((c, i) => (i === 0 ? c.charCodeAt(0) ^ 1 : c.charCodeAt(0))))) };
+    const tampered = {
+      ...sealed,
+      ciphertext: btoa(
+        String.fromCharCode(
+          ...atob(sealed.ciphertext)
+            .split("")
+            .map((c, i) => (i === 0 ? c.charCodeAt(0) ^ 1 : c.charCodeAt(0))),
+        ),
+      ),
+    };
     expect((await rejection(open(keys, tampered, "row-1", "test"))).status).toBe(503);
   });
 
@@ -43,7 +55,7 @@ describe("vault", () => {
     expect(rotated.current.id).not.toBe(old.current.id);
     expect(rotated.previous?.id).toBe(old.current.id);
     expect(await open(rotated, sealed, "row-1", "test")).toBe("secret");
-    const error = await rejection(open(await vaultKeys(env({ VAULT_KEY: KEY_B })), sealed, "row-1", "virtual key \"x\""));
+    const error = await rejection(open(await vaultKeys(env({ VAULT_KEY: KEY_B })), sealed, "row-1", 'virtual key "x"'));
     expect(error.code).toBe("vault_key_missing");
     expect(error.message).toContain(old.current.id);
   });
@@ -57,7 +69,10 @@ describe("vault", () => {
   it("masks hints and parses stored credentials strictly", () => {
     expect(secretHint("sk-proj-abcdefghijklmnop1234")).toBe("****1234");
     expect(secretHint("short-key")).toBe("****");
-    expect(parseCredential('{"api_key":"k","custom_host":"https://h","junk":1}')).toEqual({ api_key: "k", custom_host: "https://h" });
+    expect(parseCredential('{"api_key":"k","custom_host":"https://h","junk":1}')).toEqual({
+      api_key: "k",
+      custom_host: "https://h",
+    });
     expect(() => parseCredential('{"custom_host":"https://h"}')).toThrow();
   });
 });

@@ -21,7 +21,12 @@ function fakeQueue(failures = 0) {
   return { queue, calls };
 }
 
-const event = (id: string, bytes = 100): OutgoingEvent => ({ id, traceId: `t-${id}`, text: JSON.stringify({ id }), bytes });
+const event = (id: string, bytes = 100): OutgoingEvent => ({
+  id,
+  traceId: `t-${id}`,
+  text: JSON.stringify({ id }),
+  bytes,
+});
 
 describe("log batches", () => {
   it("events that arrive within the window share one sendBatch, sent by the request that opened it", async () => {

@@ -38,7 +38,9 @@ describe("buildEvent clips to the schema's limits", () => {
         servedModel: long,
         streamError: `upstream said caller-secret-123456 ${long}`,
         user: long,
-        attempts: [{ target: "config", provider: "openai", model: long, retry: 0, status: 502, latencyMs: 5, error: long }],
+        attempts: [
+          { target: "config", provider: "openai", model: long, retry: 0, status: 502, latencyMs: 5, error: long },
+        ],
       },
       { method: "M".repeat(40), path: `/v1/${long}` },
     );
@@ -65,8 +67,24 @@ describe("fitted: the event always fits one queue message", () => {
     // Control characters: JSON escapes each to 6 bytes, the worst case for the message size.
     const huge = "\u0001".repeat(20_000);
     const metadata = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`${i}${"k".repeat(2000)}`, huge]));
-    const attempts = Array.from({ length: 100 }, () => ({ target: huge, provider: "openai" as const, model: huge, retry: 0, status: 500, latencyMs: 1, error: huge }));
-    const event = built({ metadata, attempts, user: huge, gatewayKeyId: huge, virtualKeyId: huge, lastUsedOptionIndex: huge, finishReason: huge });
+    const attempts = Array.from({ length: 100 }, () => ({
+      target: huge,
+      provider: "openai" as const,
+      model: huge,
+      retry: 0,
+      status: 500,
+      latencyMs: 1,
+      error: huge,
+    }));
+    const event = built({
+      metadata,
+      attempts,
+      user: huge,
+      gatewayKeyId: huge,
+      virtualKeyId: huge,
+      lastUsedOptionIndex: huge,
+      finishReason: huge,
+    });
     expect(bytes(event)).toBeGreaterThan(MAX_EVENT_BYTES);
     const fitted = fit(event).event;
     expect(bytes(fitted)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
@@ -81,7 +99,18 @@ describe("conformEvent: the consumer repairs what it can instead of dropping the
     const odd: LogEvent = {
       ...event,
       path: `/v1/${"p".repeat(5000)}`,
-      attempts: Array.from({ length: 150 }, () => ({ target: "config", provider: "openai", model: null, retry: 0, status: 500, start_ms: null, latency_ms: 1, error: null, skipped: null, cached: false })),
+      attempts: Array.from({ length: 150 }, () => ({
+        target: "config",
+        provider: "openai",
+        model: null,
+        retry: 0,
+        status: 500,
+        start_ms: null,
+        latency_ms: 1,
+        error: null,
+        skipped: null,
+        cached: false,
+      })),
     };
     expect(logEventSchema.safeParse(odd).success).toBe(false);
     const conformed = conformEvent(odd);

@@ -27,7 +27,15 @@ function event(traceparent: ReturnType<typeof parseTraceparent> = null) {
       usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
       metadata: { team: "search" },
       attempts: [
-        { target: "config.targets[0]", provider: "anthropic", model: "claude-sonnet-4-5", retry: 0, status: 529, latencyMs: 100, error: "overloaded" },
+        {
+          target: "config.targets[0]",
+          provider: "anthropic",
+          model: "claude-sonnet-4-5",
+          retry: 0,
+          status: 529,
+          latencyMs: 100,
+          error: "overloaded",
+        },
         { target: "config.targets[1]", provider: "openai", model: "gpt-4o", retry: 0, status: 200, latencyMs: 150 },
       ],
     },
@@ -67,7 +75,13 @@ describe("OTLP spans", () => {
     if (!request || !first || !second) throw new Error("spans missing");
     // A UUID trace id maps to itself, so the id the caller saw finds the trace.
     expect(request.traceId).toBe("b7ad6b7169284d6aa8f12f9a4e6d3c21");
-    expect(request).toMatchObject({ name: "chat gpt-4o-2024-08-06", kind: 2, status: { code: 0 }, startTimeUnixNano: "1800000000000000000", endTimeUnixNano: "1800000000400000000" });
+    expect(request).toMatchObject({
+      name: "chat gpt-4o-2024-08-06",
+      kind: 2,
+      status: { code: 0 },
+      startTimeUnixNano: "1800000000000000000",
+      endTimeUnixNano: "1800000000400000000",
+    });
     expect(request.parentSpanId).toBeUndefined();
     expect(attrs(request.attributes)).toMatchObject({
       "gen_ai.system": "openai",
@@ -80,11 +94,20 @@ describe("OTLP spans", () => {
       "ai_gateway.metadata.team": "search",
     });
     expect(attrs(request.attributes)["gen_ai.response.finish_reasons"]).toEqual({ values: [{ stringValue: "stop" }] });
-    for (const child of [first, second]) expect(child).toMatchObject({ traceId: request.traceId, parentSpanId: request.spanId, kind: 3 });
+    for (const child of [first, second])
+      expect(child).toMatchObject({ traceId: request.traceId, parentSpanId: request.spanId, kind: 3 });
     // Without recorded offsets tries are laid end to end: 0-100 ms, 100-250 ms.
-    expect([first.startTimeUnixNano, first.endTimeUnixNano, second.endTimeUnixNano]).toEqual(["1800000000000000000", "1800000000100000000", "1800000000250000000"]);
+    expect([first.startTimeUnixNano, first.endTimeUnixNano, second.endTimeUnixNano]).toEqual([
+      "1800000000000000000",
+      "1800000000100000000",
+      "1800000000250000000",
+    ]);
     expect(first.status).toEqual({ code: 2, message: "overloaded" });
-    expect(attrs(first.attributes)).toMatchObject({ "gen_ai.system": "anthropic", "gen_ai.request.model": "claude-sonnet-4-5", "error.type": "529" });
+    expect(attrs(first.attributes)).toMatchObject({
+      "gen_ai.system": "anthropic",
+      "gen_ai.request.model": "claude-sonnet-4-5",
+      "error.type": "529",
+    });
     expect(new Set(spans.map((s) => s.spanId)).size).toBe(3);
     for (const span of spans) expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -108,7 +131,11 @@ describe("OTLP spans", () => {
     const attempts = base.attempts.map((a, i) => (i === 1 ? { ...a, cached: true } : a));
     const hit = { ...base, attempts, cache_status: "HIT", cache_saved_usd: 0.0042, cache_key: "rc1:ns:abc" };
     const [request, provider, cached] = await spansOf(hit, null);
-    expect(attrs(request?.attributes ?? [])).toMatchObject({ "ai_gateway.cache_status": "HIT", "ai_gateway.cache_saved_usd": 0.0042, "ai_gateway.cache_key": "rc1:ns:abc" });
+    expect(attrs(request?.attributes ?? [])).toMatchObject({
+      "ai_gateway.cache_status": "HIT",
+      "ai_gateway.cache_saved_usd": 0.0042,
+      "ai_gateway.cache_key": "rc1:ns:abc",
+    });
     expect([provider?.kind, cached?.kind]).toEqual([3, 1]);
     expect(attrs(cached?.attributes ?? [])["ai_gateway.cached"]).toBe(true);
     expect(attrs(provider?.attributes ?? [])["ai_gateway.cached"]).toBeUndefined();
@@ -116,7 +143,10 @@ describe("OTLP spans", () => {
 
   it("wraps spans in resourceSpans / scopeSpans with a service name", async () => {
     const payload = tracesPayload(await spansOf(event(), null));
-    expect(payload.resourceSpans[0]?.resource.attributes).toContainEqual({ key: "service.name", value: { stringValue: "ai-gateway" } });
+    expect(payload.resourceSpans[0]?.resource.attributes).toContainEqual({
+      key: "service.name",
+      value: { stringValue: "ai-gateway" },
+    });
     expect(payload.resourceSpans[0]?.scopeSpans[0]?.spans).toHaveLength(3);
   });
 });

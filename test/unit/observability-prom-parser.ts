@@ -71,7 +71,8 @@ export function parsePrometheus(text: string): Exposition {
     if (line.startsWith("# HELP ")) continue;
     if (line.startsWith("# TYPE ")) {
       const [name, type] = line.slice(7).split(" ");
-      if (!name || !NAME.test(name) || !["counter", "gauge", "histogram", "summary", "untyped"].includes(type ?? "")) throw new Error(`bad TYPE: ${line}`);
+      if (!name || !NAME.test(name) || !["counter", "gauge", "histogram", "summary", "untyped"].includes(type ?? ""))
+        throw new Error(`bad TYPE: ${line}`);
       if (types.has(name)) throw new Error(`TYPE declared twice: ${name}`);
       types.set(name, type ?? "");
       continue;
@@ -87,5 +88,7 @@ export function parsePrometheus(text: string): Exposition {
 
 /** The samples named `name` whose labels include `labels`. */
 export function select(exposition: Exposition, name: string, labels: Record<string, string>): Sample[] {
-  return exposition.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return exposition.samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }

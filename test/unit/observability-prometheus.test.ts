@@ -30,7 +30,21 @@ describe("Prometheus exposition", () => {
     expect(select(parsed, "ai_gateway_cost_usd_total", labels)[0]?.value).toBe(0.0125);
     const buckets = select(parsed, "ai_gateway_request_duration_seconds_bucket", labels);
     expect(buckets.map((b) => [b.labels.le, b.value])).toEqual([
-      ["0.005", 1], ["0.01", 1], ["0.025", 1], ["0.05", 2], ["0.1", 2], ["0.25", 4], ["0.5", 4], ["1", 4], ["2.5", 4], ["5", 4], ["10", 4], ["30", 4], ["60", 4], ["120", 4], ["+Inf", 5],
+      ["0.005", 1],
+      ["0.01", 1],
+      ["0.025", 1],
+      ["0.05", 2],
+      ["0.1", 2],
+      ["0.25", 4],
+      ["0.5", 4],
+      ["1", 4],
+      ["2.5", 4],
+      ["5", 4],
+      ["10", 4],
+      ["30", 4],
+      ["60", 4],
+      ["120", 4],
+      ["+Inf", 5],
     ]);
     expect(select(parsed, "ai_gateway_request_duration_seconds_count", labels)[0]?.value).toBe(5);
     expect(select(parsed, "ai_gateway_request_duration_seconds_sum", labels)[0]?.value).toBe(2.6);

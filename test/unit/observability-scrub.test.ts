@@ -7,7 +7,12 @@ import { buildEvent } from "../../src/observability/build";
 describe("secrets never reach a log", () => {
   const headers: Record<string, string> = {
     authorization: "Bearer gw-live-key-1234567890",
-    "x-portkey-config": JSON.stringify({ targets: [{ provider: "openai", api_key: "custom-format-secret-42" }, { targets: [{ aws_secret_access_key: "AWSSECRETKEYVALUE" }] }] }),
+    "x-portkey-config": JSON.stringify({
+      targets: [
+        { provider: "openai", api_key: "custom-format-secret-42" },
+        { targets: [{ aws_secret_access_key: "AWSSECRETKEYVALUE" }] },
+      ],
+    }),
   };
   const secrets = secretsOf((name) => headers[name]);
 
@@ -17,7 +22,12 @@ describe("secrets never reach a log", () => {
 
   it("adds the credentials the gateway used on the caller's behalf (a virtual key's provider key)", () => {
     expect(secretsOf(() => undefined, ["vault-provider-key-0001", "short"])).toEqual(["vault-provider-key-0001"]);
-    expect(scrub("refused vault-provider-key-0001", secretsOf(() => undefined, ["vault-provider-key-0001"]))).toBe(`refused ${REDACTED}`);
+    expect(
+      scrub(
+        "refused vault-provider-key-0001",
+        secretsOf(() => undefined, ["vault-provider-key-0001"]),
+      ),
+    ).toBe(`refused ${REDACTED}`);
   });
 
   it("replaces known secrets wherever they appear, and well-known key shapes", () => {
@@ -28,7 +38,15 @@ describe("secrets never reach a log", () => {
       header: "Authorization: Bearer abcdefghijklmnop",
     });
     const out = scrub(text, secrets);
-    for (const secret of ["gw-live-key", "custom-format-secret", "sk-proj-ABC", "AIzaSy", "abcdefghijklmnop", '"anything"']) expect(out).not.toContain(secret);
+    for (const secret of [
+      "gw-live-key",
+      "custom-format-secret",
+      "sk-proj-ABC",
+      "AIzaSy",
+      "abcdefghijklmnop",
+      '"anything"',
+    ])
+      expect(out).not.toContain(secret);
     expect(out).toContain(`"api_key":"${REDACTED}"`);
     expect(JSON.parse(out)).toBeTypeOf("object");
   });

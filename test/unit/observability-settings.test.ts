@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { periodStartOf } from "../../src/observability/budget-source";
 import { retryDelay } from "../../src/observability/consumer";
 import { quantile } from "../../src/observability/histogram";
-import { alertThresholds, analyticsMetadataKey, bodyMaxBytes, otlpHeaders, otlpTracesUrl } from "../../src/observability/settings";
+import {
+  alertThresholds,
+  analyticsMetadataKey,
+  bodyMaxBytes,
+  otlpHeaders,
+  otlpTracesUrl,
+} from "../../src/observability/settings";
 
 const env = (vars: Partial<Record<keyof Env, string>>) => vars as unknown as Env;
 
@@ -13,13 +19,19 @@ describe("observability settings", () => {
   });
 
   it("reads OTLP headers as k=v pairs with %-decoding, and appends /v1/traces to the endpoint", () => {
-    expect(otlpHeaders(env({ OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20abc, x-team = obs ,broken" }))).toEqual({
-      Authorization: "Basic abc",
-      "x-team": "obs",
-    });
+    expect(otlpHeaders(env({ OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20abc, x-team = obs ,broken" }))).toEqual(
+      {
+        Authorization: "Basic abc",
+        "x-team": "obs",
+      },
+    );
     expect(otlpTracesUrl(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "" }))).toBeNull();
-    expect(otlpTracesUrl(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example/" }))).toBe("https://otel.example/v1/traces");
-    expect(otlpTracesUrl(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example/v1/traces" }))).toBe("https://otel.example/v1/traces");
+    expect(otlpTracesUrl(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example/" }))).toBe(
+      "https://otel.example/v1/traces",
+    );
+    expect(otlpTracesUrl(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example/v1/traces" }))).toBe(
+      "https://otel.example/v1/traces",
+    );
   });
 
   it("clamps the body limit and validates the metadata key", () => {

@@ -54,7 +54,10 @@ describe("costOf", () => {
     // Exactly at the threshold is still the base tier.
     expect(costOf(price, { prompt_tokens: 128000, completion_tokens: 0 })).toMatchObject({ usd: 0.16, tier: "base" });
     // Above it: 200000 * 2.5e-6 + 1000 * 1.5e-5 = 0.5 + 0.015.
-    expect(costOf(price, { prompt_tokens: 200000, completion_tokens: 1000 })).toMatchObject({ usd: 0.515, tier: "long" });
+    expect(costOf(price, { prompt_tokens: 200000, completion_tokens: 1000 })).toMatchObject({
+      usd: 0.515,
+      tier: "long",
+    });
   });
 
   it("falls back to the input rate for cache tokens when the model lists no cache rate", () => {

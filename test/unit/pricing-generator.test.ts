@@ -12,7 +12,9 @@ import { PROVIDER_IDS } from "../../schema/provider-ids";
 
 // A catalog entry the way Portkey-AI/models writes it (cents per token).
 function payg(rates: Record<string, number>): { pricing_config: { pay_as_you_go: Record<string, { price: number }> } } {
-  return { pricing_config: { pay_as_you_go: Object.fromEntries(Object.entries(rates).map(([k, price]) => [k, { price }])) } };
+  return {
+    pricing_config: { pay_as_you_go: Object.fromEntries(Object.entries(rates).map(([k, price]) => [k, { price }])) },
+  };
 }
 
 const zeroDefault = payg({ request_token: 0, response_token: 0 });
@@ -29,7 +31,12 @@ describe("buildPriceTable (the generator's pure transform)", () => {
     const sample: Record<string, CatalogJson> = {
       openai: {
         default: zeroDefault,
-        "gpt-x": payg({ request_token: 0.00025, response_token: 0.001, cache_read_input_token: 0.000125, cache_write_input_token: 0 }),
+        "gpt-x": payg({
+          request_token: 0.00025,
+          response_token: 0.001,
+          cache_read_input_token: 0.000125,
+          cache_write_input_token: 0,
+        }),
         "plain-x": payg({ request_token: 0.00005, response_token: 0.00015 }),
         "write-only": payg({ request_token: 0.0003, response_token: 0.0015, cache_write_input_token: 0.000375 }),
         "embed-x": payg({ request_token: 0.000002 }),
@@ -107,7 +114,9 @@ describe("buildPriceTable (the generator's pure transform)", () => {
   });
 
   it("rejects a price that is not a non-negative number", () => {
-    expect(() => buildPriceTable({ openai: { bad: payg({ request_token: -1, response_token: 0 }) } })).toThrow(/openai\/bad/);
+    expect(() => buildPriceTable({ openai: { bad: payg({ request_token: -1, response_token: 0 }) } })).toThrow(
+      /openai\/bad/,
+    );
   });
 
   it("serialises to JSON that parses back to the same table", () => {
@@ -122,7 +131,12 @@ describe("buildPriceTable (the generator's pure transform)", () => {
 describe("the committed prices.generated.json", () => {
   it("carries the catalog header", () => {
     expect(generated.header).toEqual(CATALOG_HEADER);
-    expect(generated.header).toMatchObject({ source: "Portkey-AI/models", commit: "f654307", date: "2026-08-21", license: "MIT" });
+    expect(generated.header).toMatchObject({
+      source: "Portkey-AI/models",
+      commit: "f654307",
+      date: "2026-08-21",
+      license: "MIT",
+    });
   });
 
   it("has a table for every provider the generator maps, and every mapped id is a gateway provider or a planned one", () => {

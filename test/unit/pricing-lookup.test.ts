@@ -24,11 +24,19 @@ describe("priceFor", () => {
 
   it("prefers an exact dated id over the alias when the catalog prices it differently", () => {
     // gpt-4o-2024-05-13 is 0.0005/0.0015 cents, unlike gpt-4o.
-    expect(priceFor("openai", "gpt-4o-2024-05-13")).toMatchObject({ model: "gpt-4o-2024-05-13", input: 0.000005, output: 0.000015 });
+    expect(priceFor("openai", "gpt-4o-2024-05-13")).toMatchObject({
+      model: "gpt-4o-2024-05-13",
+      input: 0.000005,
+      output: 0.000015,
+    });
   });
 
   it("strips an OpenAI date suffix the table does not list", () => {
-    expect(priceFor("openai", "gpt-4o-mini-2099-01-01")).toMatchObject({ model: "gpt-4o-mini", input: 1.5e-7, output: 6e-7 });
+    expect(priceFor("openai", "gpt-4o-mini-2099-01-01")).toMatchObject({
+      model: "gpt-4o-mini",
+      input: 1.5e-7,
+      output: 6e-7,
+    });
   });
 
   it("strips an Anthropic date suffix the table does not list", () => {
@@ -47,7 +55,10 @@ describe("priceFor", () => {
       input: 0.00000125,
       output: 0.00001,
       cacheRead: 1.25e-7,
-      longContext: { above: 128000, rates: { input: 0.0000025, output: 0.000015, cacheRead: 2.5e-7, cacheWrite: null } },
+      longContext: {
+        above: 128000,
+        rates: { input: 0.0000025, output: 0.000015, cacheRead: 2.5e-7, cacheWrite: null },
+      },
     });
   });
 
@@ -79,7 +90,10 @@ describe("priceFor", () => {
   });
 
   it("prices openrouter vendor/model from OpenRouter's table first, then the vendor's", () => {
-    expect(priceFor("openrouter", "anthropic/claude-haiku-4.5")).toMatchObject({ provider: "openrouter", input: 0.000001 });
+    expect(priceFor("openrouter", "anthropic/claude-haiku-4.5")).toMatchObject({
+      provider: "openrouter",
+      input: 0.000001,
+    });
     // Not in OpenRouter's table: Anthropic's own claude-haiku-4-5 (0.0001/0.0005 cents).
     expect(priceFor("openrouter", "anthropic/claude-haiku-4-5")).toMatchObject({
       provider: "anthropic",

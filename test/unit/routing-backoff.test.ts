@@ -84,11 +84,14 @@ describe("retry decisions", () => {
 
   it("retries the default codes and network errors, nothing else", () => {
     expect(DEFAULT_RETRY_STATUS_CODES).toEqual([429, 500, 502, 503, 504]);
-    for (const status of DEFAULT_RETRY_STATUS_CODES) expect(decideRetry(failure(status), policy, 0, 60_000, zero).retry).toBe(true);
+    for (const status of DEFAULT_RETRY_STATUS_CODES)
+      expect(decideRetry(failure(status), policy, 0, 60_000, zero).retry).toBe(true);
     for (const status of [400, 401, 403, 404, 408, 422, 501]) {
       expect(decideRetry(failure(status), policy, 0, 60_000, zero)).toEqual({ retry: false, reason: "not_retryable" });
     }
-    expect(decideRetry(failure(502, { network: true }), { attempts: 1, on_status_codes: [429] }, 0, 60_000, zero).retry).toBe(true);
+    expect(
+      decideRetry(failure(502, { network: true }), { attempts: 1, on_status_codes: [429] }, 0, 60_000, zero).retry,
+    ).toBe(true);
     expect(decideRetry(failure(500), { attempts: 1, on_status_codes: [429] }, 0, 60_000, zero).retry).toBe(false);
   });
 
@@ -96,12 +99,18 @@ describe("retry decisions", () => {
     expect(decideRetry(failure(500), policy, 2, 60_000, zero).retry).toBe(true);
     expect(decideRetry(failure(500), policy, 3, 60_000, zero)).toEqual({ retry: false, reason: "attempts_exhausted" });
     expect(decideRetry(failure(500), undefined, 0, 60_000, zero)).toEqual({ retry: false, reason: "no_retry_config" });
-    expect(decideRetry(failure(500), { attempts: 0 }, 0, 60_000, zero)).toEqual({ retry: false, reason: "no_retry_config" });
+    expect(decideRetry(failure(500), { attempts: 0 }, 0, 60_000, zero)).toEqual({
+      retry: false,
+      reason: "no_retry_config",
+    });
   });
 
   it("waits Retry-After only when use_retry_after_header is set", () => {
     const limited = failure(429, { retryAfterMs: 5_000 });
-    expect(decideRetry(limited, { attempts: 1, use_retry_after_header: true }, 0, 60_000, almostOne)).toEqual({ retry: true, delayMs: 5_000 });
+    expect(decideRetry(limited, { attempts: 1, use_retry_after_header: true }, 0, 60_000, almostOne)).toEqual({
+      retry: true,
+      delayMs: 5_000,
+    });
     const jittered = decideRetry(limited, { attempts: 1 }, 0, 60_000, almostOne);
     expect(jittered.retry && jittered.delayMs).toBe(backoffDelay(1, almostOne));
   });
@@ -113,7 +122,10 @@ describe("retry decisions", () => {
 
   it("moves on instead of sleeping past the deadline", () => {
     const limited = failure(429, { retryAfterMs: 30_000 });
-    expect(decideRetry(limited, { attempts: 3, use_retry_after_header: true }, 0, 29_999, zero)).toEqual({ retry: false, reason: "deadline" });
+    expect(decideRetry(limited, { attempts: 3, use_retry_after_header: true }, 0, 29_999, zero)).toEqual({
+      retry: false,
+      reason: "deadline",
+    });
     expect(decideRetry(limited, { attempts: 3, use_retry_after_header: true }, 0, 30_001, zero).retry).toBe(true);
     expect(decideRetry(failure(500), policy, 2, 100, almostOne)).toEqual({ retry: false, reason: "deadline" });
   });

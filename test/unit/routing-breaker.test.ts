@@ -13,7 +13,8 @@ import {
 const settings = { failureThreshold: 3, windowMs: 10_000, cooldownMs: 5_000 };
 
 /** Apply failures at the given times (an injected clock). */
-const failAt = (state: BreakerState, ...times: number[]) => times.reduce((s, t) => recordFailure(s, t, settings), state);
+const failAt = (state: BreakerState, ...times: number[]) =>
+  times.reduce((s, t) => recordFailure(s, t, settings), state);
 
 describe("breaker state machine", () => {
   it("stays closed below the threshold and opens at it", () => {

@@ -10,7 +10,10 @@ const input: ConditionInput = {
     temperature: 0.2,
     stream: false,
     user: null,
-    messages: [{ role: "system", content: "be brief" }, { role: "user", content: "hello" }],
+    messages: [
+      { role: "system", content: "be brief" },
+      { role: "user", content: "hello" },
+    ],
     response_format: { type: "json_object" },
   },
 };
@@ -94,9 +97,18 @@ describe("operators", () => {
     expect(q({ $and: [{ "metadata.plan": "paid" }, { "params.max_tokens": { $gt: 500 } }] })).toBe(false);
     expect(q({ $or: [{ "metadata.plan": "free" }, { "params.stream": false }] })).toBe(true);
     expect(q({ $or: [{ "metadata.plan": "free" }, { "params.stream": true }] })).toBe(false);
-    expect(q({ $or: [{ $and: [{ "metadata.plan": "paid" }, { "metadata.seats": { $gt: 100 } }] }, { "metadata.region": { $regex: "^eu" } }] })).toBe(true);
+    expect(
+      q({
+        $or: [
+          { $and: [{ "metadata.plan": "paid" }, { "metadata.seats": { $gt: 100 } }] },
+          { "metadata.region": { $regex: "^eu" } },
+        ],
+      }),
+    ).toBe(true);
     expect(q({ "metadata.plan": "paid", "params.model": "o3" })).toBe(false);
-    expect(q({ "metadata.plan": "paid", "params.model": "gpt-4o-mini", $or: [{ "metadata.beta": "true" }] })).toBe(true);
+    expect(q({ "metadata.plan": "paid", "params.model": "gpt-4o-mini", $or: [{ "metadata.beta": "true" }] })).toBe(
+      true,
+    );
   });
 });
 

@@ -34,14 +34,18 @@ function harness(config: unknown, script: Script, options: HarnessOptions = {}) 
           leaf: {
             path: node.path,
             provider: node.leaf.node.provider ?? "openai",
-            routed: { target: { provider: node.leaf.node.provider ?? "openai" }, overrideParams: node.leaf.settings.overrideParams },
+            routed: {
+              target: { provider: node.leaf.node.provider ?? "openai" },
+              overrideParams: node.leaf.settings.overrideParams,
+            },
             ...(node.leaf.settings.retry ? { retry: node.leaf.settings.retry } : {}),
             breaker: { key: node.path, settings: node.leaf.settings.breaker },
           },
         }
       : { ...node, children: node.children.map(toLeaves) };
   const breaker: BreakerView = {
-    phase: (key): BreakerPhase => (options.open?.includes(key) ? "open" : options.halfOpen?.includes(key) ? "half_open" : "closed"),
+    phase: (key): BreakerPhase =>
+      options.open?.includes(key) ? "open" : options.halfOpen?.includes(key) ? "half_open" : "closed",
     report: (key, _settings, success) => void reports.push([key, success]),
   };
   const deps: EngineDeps = {
@@ -53,11 +57,13 @@ function harness(config: unknown, script: Script, options: HarnessOptions = {}) 
       // What src/cache answers on a HIT: a response marked as served from cache.
       if (reply === "cached") return markServedFromCache(new Response("from cache"));
       if (reply === "network") throw new GatewayError(502, "unreachable", { code: "upstream_unreachable" });
-      if (typeof reply === "object") throw new GatewayError(429, "limited", { headers: { "retry-after": reply.retryAfter } });
+      if (typeof reply === "object")
+        throw new GatewayError(429, "limited", { headers: { "retry-after": reply.retryAfter } });
       if (reply !== 200) throw new GatewayError(reply as 500, `failed ${reply} (timeout ${timeoutMs})`);
       return new Response("ok");
     },
-    modelOf: (leaf) => (typeof leaf.routed.overrideParams?.model === "string" ? leaf.routed.overrideParams.model : undefined),
+    modelOf: (leaf) =>
+      typeof leaf.routed.overrideParams?.model === "string" ? leaf.routed.overrideParams.model : undefined,
     breaker,
     conditionInput: { metadata: { plan: "paid" }, params: { model: "m" } },
     now: () => clock,
@@ -75,19 +81,52 @@ function harness(config: unknown, script: Script, options: HarnessOptions = {}) 
 const two = (extra: Record<string, unknown> = {}) => ({
   strategy: { mode: "fallback" },
   ...extra,
-  targets: [{ provider: "anthropic", override_params: { model: "claude" } }, { provider: "openai", override_params: { model: "gpt" } }],
+  targets: [
+    { provider: "anthropic", override_params: { model: "claude" } },
+    { provider: "openai", override_params: { model: "gpt" } },
+  ],
 });
 
 describe("engine", () => {
   it("keeps the full trail: path, provider, model, retry, status, latency, error", async () => {
-    const { engine, tree, sleeps } = harness(two({ retry: { attempts: 1 } }), { "config.targets[0]": [500, 503] }, { latencyMs: 25 });
+    const { engine, tree, sleeps } = harness(
+      two({ retry: { attempts: 1 } }),
+      { "config.targets[0]": [500, 503] },
+      { latencyMs: 25 },
+    );
     const result = await engine.run(tree);
     expect(result).toMatchObject({ path: "config.targets[1]", retries: 0 });
     const backoff = sleeps[0] ?? 0;
     expect(engine.trail).toEqual([
-      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 500, latencyMs: 25, startedAt: 0, error: "failed 500 (timeout 600000)" },
-      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 1, status: 503, latencyMs: 25, startedAt: 25 + backoff, error: expect.stringMatching(/^failed 503/) },
-      { target: "config.targets[1]", provider: "openai", model: "gpt", retry: 0, status: 200, latencyMs: 25, startedAt: 50 + backoff },
+      {
+        target: "config.targets[0]",
+        provider: "anthropic",
+        model: "claude",
+        retry: 0,
+        status: 500,
+        latencyMs: 25,
+        startedAt: 0,
+        error: "failed 500 (timeout 600000)",
+      },
+      {
+        target: "config.targets[0]",
+        provider: "anthropic",
+        model: "claude",
+        retry: 1,
+        status: 503,
+        latencyMs: 25,
+        startedAt: 25 + backoff,
+        error: expect.stringMatching(/^failed 503/),
+      },
+      {
+        target: "config.targets[1]",
+        provider: "openai",
+        model: "gpt",
+        retry: 0,
+        status: 200,
+        latencyMs: 25,
+        startedAt: 50 + backoff,
+      },
     ]);
   });
 
@@ -101,8 +140,15 @@ describe("engine", () => {
   });
 
   it("records when each try started, on the clock of the request's start; skipped targets have no start", async () => {
-    const config = { strategy: { mode: "fallback" }, targets: [{ provider: "openai", retry: { attempts: 2 } }, { provider: "anthropic" }, { provider: "openai" }] };
-    const { engine, tree, sleeps } = harness(config, { "config.targets[0]": [500, 500, 500] }, { latencyMs: 7, open: ["config.targets[1]"] });
+    const config = {
+      strategy: { mode: "fallback" },
+      targets: [{ provider: "openai", retry: { attempts: 2 } }, { provider: "anthropic" }, { provider: "openai" }],
+    };
+    const { engine, tree, sleeps } = harness(
+      config,
+      { "config.targets[0]": [500, 500, 500] },
+      { latencyMs: 7, open: ["config.targets[1]"] },
+    );
     await engine.run(tree);
     const [first = 0, second = 0] = sleeps;
     expect(engine.trail.map((r) => [r.target, r.startedAt])).toEqual([
@@ -115,12 +161,25 @@ describe("engine", () => {
   });
 
   it("keeps a cache hit away from the breaker: a half-open target stays half-open, and the trail says cached", async () => {
-    const { engine, tree, reports, calls } = harness(two(), { "config.targets[0]": ["cached"] }, { halfOpen: ["config.targets[0]"] });
+    const { engine, tree, reports, calls } = harness(
+      two(),
+      { "config.targets[0]": ["cached"] },
+      { halfOpen: ["config.targets[0]"] },
+    );
     expect(await engine.run(tree)).toMatchObject({ path: "config.targets[0]", retries: 0 });
     expect(calls).toEqual(["config.targets[0]"]);
     expect(reports).toEqual([]);
     expect(engine.trail).toEqual([
-      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 200, latencyMs: 10, startedAt: 0, cached: true },
+      {
+        target: "config.targets[0]",
+        provider: "anthropic",
+        model: "claude",
+        retry: 0,
+        status: 200,
+        latencyMs: 10,
+        startedAt: 0,
+        cached: true,
+      },
     ]);
 
     // The same target answering from the provider is a real probe: that success is reported.
@@ -140,17 +199,31 @@ describe("engine", () => {
     const { engine, tree, calls } = harness(two(), {}, { open: ["config.targets[0]"] });
     expect((await engine.run(tree)).path).toBe("config.targets[1]");
     expect(calls).toEqual(["config.targets[1]"]);
-    expect(engine.trail[0]).toEqual({ target: "config.targets[0]", provider: "anthropic", retry: 0, latencyMs: 0, skipped: "circuit_open" });
+    expect(engine.trail[0]).toEqual({
+      target: "config.targets[0]",
+      provider: "anthropic",
+      retry: 0,
+      latencyMs: 0,
+      skipped: "circuit_open",
+    });
   });
 
   it("clips each attempt's timeout to the remaining deadline", async () => {
-    const { engine, tree } = harness(two({ request_timeout: 50_000 }), { "config.targets[0]": [500], "config.targets[1]": [500] }, { deadlineMs: 30_000 });
+    const { engine, tree } = harness(
+      two({ request_timeout: 50_000 }),
+      { "config.targets[0]": [500], "config.targets[1]": [500] },
+      { deadlineMs: 30_000 },
+    );
     await expect(engine.run(tree)).rejects.toThrow("failed 500 (timeout 29990)");
   });
 
   it("moves on rather than sleeping past the deadline, and skips what the deadline leaves no room for", async () => {
     const config = two({ retry: { attempts: 5, use_retry_after_header: true } });
-    const { engine, tree, sleeps, calls } = harness(config, { "config.targets[0]": [{ status: 429, retryAfter: "100" }] }, { deadlineMs: 60_000 });
+    const { engine, tree, sleeps, calls } = harness(
+      config,
+      { "config.targets[0]": [{ status: 429, retryAfter: "100" }] },
+      { deadlineMs: 60_000 },
+    );
     expect((await engine.run(tree)).path).toBe("config.targets[1]");
     expect(sleeps).toEqual([]);
     expect(calls).toEqual(["config.targets[0]", "config.targets[1]"]);
@@ -161,7 +234,10 @@ describe("engine", () => {
   });
 
   it("sleeps the jittered backoff between retries", async () => {
-    const { engine, tree, sleeps } = harness({ provider: "openai", retry: { attempts: 3 } }, { config: [500, 500, 200] });
+    const { engine, tree, sleeps } = harness(
+      { provider: "openai", retry: { attempts: 3 } },
+      { config: [500, 500, 200] },
+    );
     expect(await engine.run(tree)).toMatchObject({ path: "config", retries: 2 });
     expect(sleeps).toHaveLength(2);
     expect(sleeps[0]).toBeLessThan(250);
@@ -172,7 +248,10 @@ describe("engine", () => {
     const config = {
       strategy: { mode: "fallback" },
       targets: [
-        { strategy: { mode: "conditional", conditions: [{ query: { "metadata.plan": "free" }, then: "a" }] }, targets: [{ provider: "openai", name: "a" }] },
+        {
+          strategy: { mode: "conditional", conditions: [{ query: { "metadata.plan": "free" }, then: "a" }] },
+          targets: [{ provider: "openai", name: "a" }],
+        },
         { provider: "openai" },
       ],
     };
@@ -183,17 +262,41 @@ describe("engine", () => {
 });
 
 describe("engine: open circuits are a last resort, never a refusal", () => {
-  const fallback = (targets: unknown[], strategy: Record<string, unknown> = {}) => ({ strategy: { mode: "fallback", ...strategy }, targets });
+  const fallback = (targets: unknown[], strategy: Record<string, unknown> = {}) => ({
+    strategy: { mode: "fallback", ...strategy },
+    targets,
+  });
   const openai = { provider: "openai" };
 
   it("tries an open-circuit target once every healthy one failed, and the trail shows the skip and the real try", async () => {
-    const { engine, tree, calls, reports } = harness(two(), { "config.targets[0]": [500] }, { open: ["config.targets[1]"] });
+    const { engine, tree, calls, reports } = harness(
+      two(),
+      { "config.targets[0]": [500] },
+      { open: ["config.targets[1]"] },
+    );
     expect(await engine.run(tree)).toMatchObject({ path: "config.targets[1]", retries: 0 });
     expect(calls).toEqual(["config.targets[0]", "config.targets[1]"]);
     expect(engine.trail).toEqual([
-      { target: "config.targets[0]", provider: "anthropic", model: "claude", retry: 0, status: 500, latencyMs: 10, startedAt: 0, error: "failed 500 (timeout 600000)" },
+      {
+        target: "config.targets[0]",
+        provider: "anthropic",
+        model: "claude",
+        retry: 0,
+        status: 500,
+        latencyMs: 10,
+        startedAt: 0,
+        error: "failed 500 (timeout 600000)",
+      },
       { target: "config.targets[1]", provider: "openai", retry: 0, latencyMs: 0, skipped: "circuit_open" },
-      { target: "config.targets[1]", provider: "openai", model: "gpt", retry: 0, status: 200, latencyMs: 10, startedAt: 10 },
+      {
+        target: "config.targets[1]",
+        provider: "openai",
+        model: "gpt",
+        retry: 0,
+        status: 200,
+        latencyMs: 10,
+        startedAt: 10,
+      },
     ]);
     // The last-resort try is a real one: its outcome reaches the breaker like any other.
     expect(reports).toEqual([
@@ -205,7 +308,11 @@ describe("engine: open circuits are a last resort, never a refusal", () => {
   it("tries every healthy target first, then the open ones in config order; the last error is the answer", async () => {
     const config = fallback([openai, openai, openai, openai]);
     const script = { "config.targets[1]": [500], "config.targets[2]": [502], "config.targets[3]": [503] };
-    const { engine, tree, calls } = harness(config, { ...script, "config.targets[0]": [504] }, { open: ["config.targets[0]", "config.targets[2]"] });
+    const { engine, tree, calls } = harness(
+      config,
+      { ...script, "config.targets[0]": [504] },
+      { open: ["config.targets[0]", "config.targets[2]"] },
+    );
     await expect(engine.run(tree)).rejects.toMatchObject({ status: 502 });
     expect(calls).toEqual(["config.targets[1]", "config.targets[3]", "config.targets[0]", "config.targets[2]"]);
     expect(engine.trail.map((r) => [r.target, r.skipped ?? r.status])).toEqual([
@@ -219,18 +326,30 @@ describe("engine: open circuits are a last resort, never a refusal", () => {
   });
 
   it("does not reach the open targets when a healthy one answers, nor when a status stops the fallback", async () => {
-    const answered = harness(fallback([openai, openai, openai]), { "config.targets[1]": [500] }, { open: ["config.targets[0]"] });
+    const answered = harness(
+      fallback([openai, openai, openai]),
+      { "config.targets[1]": [500] },
+      { open: ["config.targets[0]"] },
+    );
     expect((await answered.engine.run(answered.tree)).path).toBe("config.targets[2]");
     expect(answered.calls).toEqual(["config.targets[1]", "config.targets[2]"]);
 
     // on_status_codes excludes 400: the fallback stops there, as it would with no breaker at all.
-    const stopped = harness(fallback([openai, openai], { on_status_codes: [503] }), { "config.targets[1]": [400] }, { open: ["config.targets[0]"] });
+    const stopped = harness(
+      fallback([openai, openai], { on_status_codes: [503] }),
+      { "config.targets[1]": [400] },
+      { open: ["config.targets[0]"] },
+    );
     await expect(stopped.engine.run(stopped.tree)).rejects.toMatchObject({ status: 400 });
     expect(stopped.calls).toEqual(["config.targets[1]"]);
   });
 
   it("leaves no time to open targets once the deadline passed", async () => {
-    const late = harness(two(), { "config.targets[0]": [500] }, { deadlineMs: 5, latencyMs: 10, open: ["config.targets[1]"] });
+    const late = harness(
+      two(),
+      { "config.targets[0]": [500] },
+      { deadlineMs: 5, latencyMs: 10, open: ["config.targets[1]"] },
+    );
     await expect(late.engine.run(late.tree)).rejects.toMatchObject({ status: 500 });
     expect(late.calls).toEqual(["config.targets[0]"]);
     expect(late.engine.trail.map((r) => r.skipped ?? r.status)).toEqual([500, "circuit_open", "deadline"]);
@@ -238,14 +357,22 @@ describe("engine: open circuits are a last resort, never a refusal", () => {
 
   it("nested: each fallback settles its own open targets before its parent moves on", async () => {
     const config = fallback([fallback([openai, openai]), openai]);
-    const { engine, tree, calls } = harness(config, { "config.targets[0].targets[0]": [500] }, { open: ["config.targets[0].targets[1]"] });
+    const { engine, tree, calls } = harness(
+      config,
+      { "config.targets[0].targets[0]": [500] },
+      { open: ["config.targets[0].targets[1]"] },
+    );
     expect((await engine.run(tree)).path).toBe("config.targets[0].targets[1]");
     expect(calls).toEqual(["config.targets[0].targets[0]", "config.targets[0].targets[1]"]);
 
     // A whole subtree behind open circuits is passed over, then tried (its own targets in order) as a last resort.
-    const down = harness(config, { "config.targets[1]": [500], "config.targets[0].targets[0]": [503] }, {
-      open: ["config.targets[0].targets[0]", "config.targets[0].targets[1]"],
-    });
+    const down = harness(
+      config,
+      { "config.targets[1]": [500], "config.targets[0].targets[0]": [503] },
+      {
+        open: ["config.targets[0].targets[0]", "config.targets[0].targets[1]"],
+      },
+    );
     expect((await down.engine.run(down.tree)).path).toBe("config.targets[0].targets[1]");
     expect(down.calls).toEqual(["config.targets[1]", "config.targets[0].targets[0]", "config.targets[0].targets[1]"]);
   });
@@ -261,13 +388,26 @@ describe("engine: open circuits are a last resort, never a refusal", () => {
 
   it("health follows what a node would route to: a conditional's choice, loadbalance's weighted targets", async () => {
     const conditional = {
-      strategy: { mode: "conditional", conditions: [{ query: { "metadata.plan": "paid" }, then: "paid" }], default: "free" },
-      targets: [{ ...openai, name: "paid" }, { ...openai, name: "free" }],
+      strategy: {
+        mode: "conditional",
+        conditions: [{ query: { "metadata.plan": "paid" }, then: "paid" }],
+        default: "free",
+      },
+      targets: [
+        { ...openai, name: "paid" },
+        { ...openai, name: "free" },
+      ],
     };
     // The chosen target is open (the other one is healthy but never chosen): the conditional waits its turn.
     const chosenOpen = harness(fallback([conditional, openai]), {}, { open: ["config.targets[0].targets[0]"] });
     expect((await chosenOpen.engine.run(chosenOpen.tree)).path).toBe("config.targets[1]");
-    expect(chosenOpen.engine.trail[0]).toEqual({ target: "config.targets[0].targets[0]", provider: "openai", retry: 0, latencyMs: 0, skipped: "circuit_open" });
+    expect(chosenOpen.engine.trail[0]).toEqual({
+      target: "config.targets[0].targets[0]",
+      provider: "openai",
+      retry: 0,
+      latencyMs: 0,
+      skipped: "circuit_open",
+    });
     expect(chosenOpen.engine.trail).toHaveLength(2); // the target the conditional would not choose is not in the trail
 
     const otherOpen = harness(fallback([conditional, openai]), {}, { open: ["config.targets[0].targets[1]"] });
@@ -280,7 +420,11 @@ describe("engine: open circuits are a last resort, never a refusal", () => {
   });
 
   it("the failure summary lists each target once, where its last try happened", async () => {
-    const { engine, tree } = harness(two(), { "config.targets[0]": [500], "config.targets[1]": [503] }, { open: ["config.targets[0]"] });
+    const { engine, tree } = harness(
+      two(),
+      { "config.targets[0]": [500], "config.targets[1]": [503] },
+      { open: ["config.targets[0]"] },
+    );
     const error = await engine.run(tree).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     const summary = summariseFailure(engine.trail, error as GatewayError, {});

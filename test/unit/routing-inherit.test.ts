@@ -55,13 +55,24 @@ describe("inheritance", () => {
   it("merges override_params shallowly from the root down, the deeper key winning", () => {
     const tree = plan(config);
     expect(leaf(tree, "config.targets[0]").settings.overrideParams).toEqual({ model: "child", temperature: 0.5 });
-    expect(leaf(tree, "config.targets[1].targets[0]").settings.overrideParams).toEqual({ model: "parent", temperature: 0.5, top_p: 0.9 });
-    expect(leaf(tree, "config.targets[1].targets[1]").settings.overrideParams).toEqual({ model: "parent", temperature: 1, top_p: 0.9 });
+    expect(leaf(tree, "config.targets[1].targets[0]").settings.overrideParams).toEqual({
+      model: "parent",
+      temperature: 0.5,
+      top_p: 0.9,
+    });
+    expect(leaf(tree, "config.targets[1].targets[1]").settings.overrideParams).toEqual({
+      model: "parent",
+      temperature: 1,
+      top_p: 0.9,
+    });
   });
 
   it("merges cb_config field by field over the defaults and the parent's", () => {
     const tree = plan(config);
-    expect(leaf(tree, "config.targets[0]").settings.breaker).toEqual({ ...DEFAULT_BREAKER_SETTINGS, failureThreshold: 3 });
+    expect(leaf(tree, "config.targets[0]").settings.breaker).toEqual({
+      ...DEFAULT_BREAKER_SETTINGS,
+      failureThreshold: 3,
+    });
     expect(leaf(tree, "config.targets[1].targets[1]").settings.breaker).toEqual({
       ...DEFAULT_BREAKER_SETTINGS,
       failureThreshold: 3,
@@ -79,7 +90,11 @@ describe("inheritance", () => {
       ["config.targets[1].targets[0]", 3],
       ["config.targets[1].targets[1]", 1],
     ]);
-    expect(leavesOf(tree).map((l) => l.path)).toEqual(["config.targets[0]", "config.targets[1].targets[0]", "config.targets[1].targets[1]"]);
+    expect(leavesOf(tree).map((l) => l.path)).toEqual([
+      "config.targets[0]",
+      "config.targets[1].targets[0]",
+      "config.targets[1].targets[1]",
+    ]);
   });
 
   it("treats a config without targets as one leaf at `config`, and nothing at all as an empty leaf", () => {
@@ -88,6 +103,10 @@ describe("inheritance", () => {
     expect(leaf(single, "config").settings.retry).toEqual({ attempts: 1 });
     const empty = buildPlan({});
     expect(empty).toMatchObject({ kind: "leaf", path: "config", weight: 1 });
-    expect(leaf(empty, "config").settings).toEqual({ overrideParams: {}, hooks: {}, breaker: DEFAULT_BREAKER_SETTINGS });
+    expect(leaf(empty, "config").settings).toEqual({
+      overrideParams: {},
+      hooks: {},
+      breaker: DEFAULT_BREAKER_SETTINGS,
+    });
   });
 });

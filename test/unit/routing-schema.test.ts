@@ -35,7 +35,14 @@ describe("valid configs", () => {
       },
       targets: [
         { name: "smart", provider: "anthropic", api_key: "k", before_request_hooks: [{ id: "x" }] },
-        { name: "cheap", provider: "azure-openai", api_key: "k", azure_resource_name: "r", azure_deployment_id: "d", azure_api_version: "v" },
+        {
+          name: "cheap",
+          provider: "azure-openai",
+          api_key: "k",
+          azure_resource_name: "r",
+          azure_deployment_id: "d",
+          azure_api_version: "v",
+        },
       ],
     };
     const parsed = configSchema.parse(conditional);
@@ -56,8 +63,12 @@ describe("valid configs", () => {
 describe("messages", () => {
   it("reads like a sentence, never like zod's defaults", () => {
     expect(message({ provider: "openai", weight: "heavy" })).toBe("config.weight: expected a number, got a string");
-    expect(message({ provider: "openai", retry: { attempts: -1 } })).toBe("config.retry.attempts: expected a number >= 0");
-    expect(message({ provider: "openai", override_params: [] })).toBe("config.override_params: expected an object, got an array");
+    expect(message({ provider: "openai", retry: { attempts: -1 } })).toBe(
+      "config.retry.attempts: expected a number >= 0",
+    );
+    expect(message({ provider: "openai", override_params: [] })).toBe(
+      "config.override_params: expected an object, got an array",
+    );
     expect(message({ provider: "openai", retry: { attempts: 1, use_retry_after_header: "yes" } })).toBe(
       "config.retry.use_retry_after_header: expected a boolean, got a string",
     );
@@ -66,10 +77,15 @@ describe("messages", () => {
 
   it("points inside queries with bracketed field names", () => {
     const config = {
-      strategy: { mode: "conditional", conditions: [{ query: { $or: [{ "params.max_tokens": { $gt: [1] } }] }, then: "a" }] },
+      strategy: {
+        mode: "conditional",
+        conditions: [{ query: { $or: [{ "params.max_tokens": { $gt: [1] } }] }, then: "a" }],
+      },
       targets: [{ provider: "openai", name: "a" }],
     };
-    expect(message(config)).toBe('config.strategy.conditions[0].query.$or[0]["params.max_tokens"].$gt: expected a number or a string');
+    expect(message(config)).toBe(
+      'config.strategy.conditions[0].query.$or[0]["params.max_tokens"].$gt: expected a number or a string',
+    );
   });
 
   it("refuses empty queries and operator objects, deep nesting, and too many $regex", () => {
@@ -77,14 +93,20 @@ describe("messages", () => {
       strategy: { mode: "conditional", conditions: [{ query, then: "a" }] },
       targets: [{ provider: "openai", name: "a" }],
     });
-    expect(message(wrap({}))).toBe("config.strategy.conditions[0].query: expected at least one field (metadata.* or params.*) or $and/$or");
+    expect(message(wrap({}))).toBe(
+      "config.strategy.conditions[0].query: expected at least one field (metadata.* or params.*) or $and/$or",
+    );
     expect(message(wrap({ "metadata.a": {} }))).toMatch(/query\["metadata\.a"\]: expected at least one operator/);
-    expect(message(wrap({ "metadata.a": ["x"] }))).toMatch(/expected a value or an operator object \(use \$in for a list\)$/);
+    expect(message(wrap({ "metadata.a": ["x"] }))).toMatch(
+      /expected a value or an operator object \(use \$in for a list\)$/,
+    );
     expect(message(wrap({ $xor: [] }))).toMatch(/query\.\$xor: unknown operator/);
     let deep: Record<string, unknown> = { "metadata.a": "1" };
     for (let i = 0; i < 9; i++) deep = { $and: [deep] };
     expect(message(wrap(deep))).toMatch(/nested deeper than 8 levels of \$and\/\$or$/);
-    const regexes = Array.from({ length: MAX_REGEX_PER_CONFIG + 1 }, (_, i) => ({ [`metadata.k${i}`]: { $regex: "^a" } }));
+    const regexes = Array.from({ length: MAX_REGEX_PER_CONFIG + 1 }, (_, i) => ({
+      [`metadata.k${i}`]: { $regex: "^a" },
+    }));
     expect(message(wrap({ $or: regexes }))).toBe(`config: more than ${MAX_REGEX_PER_CONFIG} $regex operators`);
     expect(message(wrap({ $or: regexes.slice(1) }))).toBeNull();
   });

@@ -18,7 +18,9 @@ describe("weighted load balancing", () => {
   it("honours weights within 0.015 over 10,000 decisions (seeded random)", () => {
     for (const seed of [1, 42, 2024]) {
       const observed = shares(healthy(5, 3, 2, 0), 10_000, seed);
-      [0.5, 0.3, 0.2, 0].forEach((expected, i) => expect(Math.abs((observed[i] ?? 0) - expected)).toBeLessThanOrEqual(0.015));
+      [0.5, 0.3, 0.2, 0].forEach((expected, i) =>
+        expect(Math.abs((observed[i] ?? 0) - expected)).toBeLessThanOrEqual(0.015),
+      );
     }
   });
 

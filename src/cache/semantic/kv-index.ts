@@ -32,7 +32,12 @@ const pending = new Map<string, { items: SemanticItem[]; written: Promise<void> 
 export function mergeBucket(bucket: Bucket, added: readonly SemanticItem[], now: number): Bucket {
   const fresh = new Set(added.map((item) => item.hash));
   const kept = bucket.items.filter((item) => item.e > now && !fresh.has(item.h));
-  const incoming = added.map((item) => ({ h: item.hash, q: toBase64(quantise(item.vector)), t: item.createdAt, e: item.expiresAt }));
+  const incoming = added.map((item) => ({
+    h: item.hash,
+    q: toBase64(quantise(item.vector)),
+    t: item.createdAt,
+    e: item.expiresAt,
+  }));
   const items = [...kept, ...incoming].sort((a, b) => a.t - b.t).slice(-MAX_BUCKET_ITEMS);
   return { v: 1, items };
 }
@@ -44,9 +49,15 @@ export class KvSemanticIndex implements SemanticIndex {
     return partitionPrefix(BUCKET_PREFIX, partition).then((prefix) => prefix + partition.context);
   }
 
-  async search(partition: SemanticPartition, vector: Promise<Float32Array | null>, threshold: number): Promise<SemanticMatch | null> {
+  async search(
+    partition: SemanticPartition,
+    vector: Promise<Float32Array | null>,
+    threshold: number,
+  ): Promise<SemanticMatch | null> {
     // A bucket slower than the read timeout reads as empty: no semantic match, the request goes on as a MISS.
-    const bucket = this.key(partition).then((key) => within(readBucket(this.kv, key), cacheRuntime.readTimeoutMs, EMPTY_BUCKET));
+    const bucket = this.key(partition).then((key) =>
+      within(readBucket(this.kv, key), cacheRuntime.readTimeoutMs, EMPTY_BUCKET),
+    );
     const [query, { items }] = await Promise.all([vector, bucket]);
     if (!query) return null;
     const now = cacheRuntime.now();

@@ -34,6 +34,10 @@ export interface SemanticIndex {
    * The closest live item at or above `threshold`. `vector` may still be on its way (the embedding call): an
    * implementation starts its own read at once so the two overlap.
    */
-  search(partition: SemanticPartition, vector: Promise<Float32Array | null>, threshold: number): Promise<SemanticMatch | null>;
+  search(
+    partition: SemanticPartition,
+    vector: Promise<Float32Array | null>,
+    threshold: number,
+  ): Promise<SemanticMatch | null>;
   add(partition: SemanticPartition, item: SemanticItem): Promise<void>;
 }

@@ -24,7 +24,11 @@ const partitionIdOf = async (partition: SemanticPartition): Promise<string> =>
 export class VectorizeSemanticIndex implements SemanticIndex {
   constructor(private readonly index: VectorizeBinding) {}
 
-  async search(partition: SemanticPartition, vector: Promise<Float32Array | null>, threshold: number): Promise<SemanticMatch | null> {
+  async search(
+    partition: SemanticPartition,
+    vector: Promise<Float32Array | null>,
+    threshold: number,
+  ): Promise<SemanticMatch | null> {
     const [query, id] = await Promise.all([vector, partitionIdOf(partition)]);
     if (!query) return null;
     const result = await within(
@@ -47,7 +51,11 @@ export class VectorizeSemanticIndex implements SemanticIndex {
     // question again replaces it (upsert) instead of piling up copies.
     const vectorId = await hashOf({ partition: id, hash: item.hash });
     await this.index.upsert([
-      { id: vectorId, values: item.vector, metadata: { partition: id, hash: item.hash, createdAt: item.createdAt, expiresAt: item.expiresAt } },
+      {
+        id: vectorId,
+        values: item.vector,
+        metadata: { partition: id, hash: item.hash, createdAt: item.createdAt, expiresAt: item.expiresAt },
+      },
     ]);
   }
 }

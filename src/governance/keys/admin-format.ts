@@ -30,4 +30,3 @@ export const looksLikeAdminKey = (token: string): boolean => token.startsWith(AD
 const KEY_SHAPE = /^agk_admin_[A-Za-z0-9_-]{43}$/;
 /** Exactly what generateAdminKey makes: only such tokens are worth a lookup. */
 export const isAdminKeyShaped = (token: string): boolean => KEY_SHAPE.test(token);
-

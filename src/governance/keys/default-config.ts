@@ -40,15 +40,25 @@ function findSecret(value: unknown, path: string): string | null {
 export async function checkDefaultConfig(db: Db, value: string | Record<string, unknown>): Promise<DefaultConfig> {
   if (typeof value === "string") {
     const ref = parseConfigRef(value);
-    if (!ref || !(await findConfig(db, ref))) throw badRequest(`${PARAM}: no saved config with id or slug ${JSON.stringify(value)}`, PARAM, "config_not_found");
+    if (!ref || !(await findConfig(db, ref)))
+      throw badRequest(`${PARAM}: no saved config with id or slug ${JSON.stringify(value)}`, PARAM, "config_not_found");
     return { ref: value };
   }
   const result = parseRoutingConfig(value, PARAM);
   if (!result.success) throw badRequest(result.message, PARAM, "invalid_config");
   const secret = findSecret(value, PARAM);
-  if (secret) throw badRequest(`${secret}: a default config may not hold credentials; store the provider key as a virtual key and use virtual_key`, secret, "invalid_config");
+  if (secret)
+    throw badRequest(
+      `${secret}: a default config may not hold credentials; store the provider key as a virtual key and use virtual_key`,
+      secret,
+      "invalid_config",
+    );
   if (new TextEncoder().encode(JSON.stringify(value)).byteLength > MAX_CONFIG_BYTES) {
-    throw badRequest(`${PARAM}: larger than ${MAX_CONFIG_BYTES} bytes; save it as a config and reference it by slug`, PARAM, "config_too_large");
+    throw badRequest(
+      `${PARAM}: larger than ${MAX_CONFIG_BYTES} bytes; save it as a config and reference it by slug`,
+      PARAM,
+      "config_too_large",
+    );
   }
   return { inline: value };
 }

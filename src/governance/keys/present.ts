@@ -1,7 +1,8 @@
 import type { DefaultConfig, GatewayKeyRow } from "../../../schema/db/keys";
 
 /** The admin API's view of a gateway key: everything but the secret, which only create and rotate return (once). */
-const presentDefault = (config: DefaultConfig | null) => (config === null ? null : "ref" in config ? config.ref : config.inline);
+const presentDefault = (config: DefaultConfig | null) =>
+  config === null ? null : "ref" in config ? config.ref : config.inline;
 
 export function presentGatewayKey(row: GatewayKeyRow) {
   return {

@@ -25,26 +25,50 @@ export async function requireGatewayKey(db: Db, id: string, forWrite = false): P
   const row = await findGatewayKey(db, id);
   if (!row) throw gatewayKeyNotFound(id);
   if (forWrite && row.status === "deleted") {
-    throw new GatewayError(409, `gateway key ${JSON.stringify(id)} is deleted and can no longer change`, { code: "gateway_key_deleted" });
+    throw new GatewayError(409, `gateway key ${JSON.stringify(id)} is deleted and can no longer change`, {
+      code: "gateway_key_deleted",
+    });
   }
   return row;
 }
 
 function futureDate(date: Date | null | undefined): Date | null | undefined {
-  if (date && date.getTime() <= Date.now()) throw badRequest("expires_at: must be in the future (to stop a key now, disable it)", "expires_at", "invalid_request");
+  if (date && date.getTime() <= Date.now())
+    throw badRequest(
+      "expires_at: must be in the future (to stop a key now, disable it)",
+      "expires_at",
+      "invalid_request",
+    );
   return date;
 }
 
 /** The write and its audit row in one batch. */
-async function commit(db: Db, row: GatewayKeyRow, write: BatchItem<"sqlite">, actor: string, action: string, details: AuditDetails) {
-  await db.batch([write, auditInsert(db, { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details })]);
+async function commit(
+  db: Db,
+  row: GatewayKeyRow,
+  write: BatchItem<"sqlite">,
+  actor: string,
+  action: string,
+  details: AuditDetails,
+) {
+  await db.batch([
+    write,
+    auditInsert(db, { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details }),
+  ]);
 }
 
 /**
  * A change to an existing key: applied only while the key is not deleted (a racing edit cannot revive a deleted
  * key), audited only if it applied, and 409 otherwise.
  */
-async function commitChange(db: Db, row: GatewayKeyRow, set: Partial<GatewayKeyRow>, actor: string, action: string, details: AuditDetails) {
+async function commitChange(
+  db: Db,
+  row: GatewayKeyRow,
+  set: Partial<GatewayKeyRow>,
+  actor: string,
+  action: string,
+  details: AuditDetails,
+) {
   const write = db
     .update(gatewayKeys)
     .set({ ...set, updatedAt: row.updatedAt })
@@ -52,10 +76,15 @@ async function commitChange(db: Db, row: GatewayKeyRow, set: Partial<GatewayKeyR
     .returning({ id: gatewayKeys.id });
   const event = { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details };
   const [updated] = await db.batch([write, auditInsertIf(db, event, updatedTo("gateway_keys", row.id, row.updatedAt))]);
-  if (updated.length === 0) throw new GatewayError(409, `gateway key ${row.id} was deleted`, { code: "api_key_deleted" });
+  if (updated.length === 0)
+    throw new GatewayError(409, `gateway key ${row.id} was deleted`, { code: "api_key_deleted" });
 }
 
-export async function createGatewayKey(db: Db, actor: string, body: CreateGatewayKeyBody): Promise<{ row: GatewayKeyRow; secret: string }> {
+export async function createGatewayKey(
+  db: Db,
+  actor: string,
+  body: CreateGatewayKeyBody,
+): Promise<{ row: GatewayKeyRow; secret: string }> {
   const defaultConfig = body.default_config == null ? null : await checkDefaultConfig(db, body.default_config);
   const { secret, hash, prefix } = await generateGatewayKey();
   const now = new Date();
@@ -88,7 +117,12 @@ export async function createGatewayKey(db: Db, actor: string, body: CreateGatewa
   return { row, secret };
 }
 
-export async function updateGatewayKey(db: Db, actor: string, current: GatewayKeyRow, body: PatchGatewayKeyBody): Promise<GatewayKeyRow> {
+export async function updateGatewayKey(
+  db: Db,
+  actor: string,
+  current: GatewayKeyRow,
+  body: PatchGatewayKeyBody,
+): Promise<GatewayKeyRow> {
   const changes: Partial<GatewayKeyRow> = { updatedAt: new Date() };
   if (body.name !== undefined) changes.name = body.name;
   if (body.user !== undefined) changes.user = body.user;
@@ -97,7 +131,8 @@ export async function updateGatewayKey(db: Db, actor: string, current: GatewayKe
   if (body.allowed_models !== undefined) changes.allowedModels = body.allowed_models;
   if (body.allowed_providers !== undefined) changes.allowedProviders = body.allowed_providers;
   if (body.allowed_virtual_keys !== undefined) changes.allowedVirtualKeys = body.allowed_virtual_keys;
-  if (body.default_config !== undefined) changes.defaultConfig = body.default_config === null ? null : await checkDefaultConfig(db, body.default_config);
+  if (body.default_config !== undefined)
+    changes.defaultConfig = body.default_config === null ? null : await checkDefaultConfig(db, body.default_config);
   if (body.rpm !== undefined) changes.rpm = body.rpm;
   if (body.tpm !== undefined) changes.tpm = body.tpm;
   if (body.budget_usd !== undefined) changes.budgetUsd = body.budget_usd;
@@ -112,19 +147,35 @@ export async function updateGatewayKey(db: Db, actor: string, current: GatewayKe
 }
 
 /** disable / enable / delete: a status change. Deleting keeps the row so logs stay attributable. */
-export async function setGatewayKeyStatus(db: Db, actor: string, current: GatewayKeyRow, status: GatewayKeyRow["status"], action: string) {
+export async function setGatewayKeyStatus(
+  db: Db,
+  actor: string,
+  current: GatewayKeyRow,
+  status: GatewayKeyRow["status"],
+  action: string,
+) {
   const row: GatewayKeyRow = { ...current, status, updatedAt: new Date() };
-  await commitChange(db, row, { status }, actor, action, { key_prefix: current.keyPrefix, previous_status: current.status });
+  await commitChange(db, row, { status }, actor, action, {
+    key_prefix: current.keyPrefix,
+    previous_status: current.status,
+  });
   invalidateGatewayKey(current.keyHash);
   return row;
 }
 
 /** A new secret for the same key (same id, limits and spend); the old secret stops working at once. */
-export async function rotateGatewayKey(db: Db, actor: string, current: GatewayKeyRow): Promise<{ row: GatewayKeyRow; secret: string }> {
+export async function rotateGatewayKey(
+  db: Db,
+  actor: string,
+  current: GatewayKeyRow,
+): Promise<{ row: GatewayKeyRow; secret: string }> {
   const { secret, hash, prefix } = await generateGatewayKey();
   const now = new Date();
   const row: GatewayKeyRow = { ...current, keyHash: hash, keyPrefix: prefix, rotatedAt: now, updatedAt: now };
-  await commitChange(db, row, { keyHash: hash, keyPrefix: prefix, rotatedAt: now }, actor, "rotate", { key_prefix: prefix, previous_key_prefix: current.keyPrefix });
+  await commitChange(db, row, { keyHash: hash, keyPrefix: prefix, rotatedAt: now }, actor, "rotate", {
+    key_prefix: prefix,
+    previous_key_prefix: current.keyPrefix,
+  });
   invalidateGatewayKey(current.keyHash);
   invalidateGatewayKey(hash);
   return { row, secret };

@@ -22,8 +22,9 @@ const MAX_TTL_MS = 24 * 3_600_000;
 
 const count = (value: number): number => (Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
 const usd = (value: number): number => (Number.isFinite(value) && value > 0 ? value : 0);
-const limit = (value: number | null): number | null => (value === null || !Number.isFinite(value) || value < 0 ? null : value);
-const period = (value: string): BudgetPeriod => (BUDGET_PERIODS.find((p) => p === value) ?? "none");
+const limit = (value: number | null): number | null =>
+  value === null || !Number.isFinite(value) || value < 0 ? null : value;
+const period = (value: string): BudgetPeriod => BUDGET_PERIODS.find((p) => p === value) ?? "none";
 
 const MAX_LEASE_WINDOW_MS = 10_000;
 const leaseWindow = (ms: number): number => Math.min(MAX_LEASE_WINDOW_MS, Math.max(1, count(ms)));
@@ -42,7 +43,13 @@ function saneAdmit(input: AdmitInput): AdmitInput {
 
 /** RPC arguments come from our own Worker, but a bad number must not poison a ledger that outlives the request. */
 function saneLimits(limits: Limits): Limits {
-  return { rpm: limit(limits.rpm), tpm: limit(limits.tpm), budgetUsd: limit(limits.budgetUsd), period: period(limits.period), version: count(limits.version ?? 0) };
+  return {
+    rpm: limit(limits.rpm),
+    tpm: limit(limits.tpm),
+    budgetUsd: limit(limits.budgetUsd),
+    period: period(limits.period),
+    version: count(limits.version ?? 0),
+  };
 }
 
 /**
@@ -95,7 +102,11 @@ export class GovernanceLimiter extends DurableObject<Env> {
 
   /** A fresh lease for an isolate whose lease runs low (null near a limit: then requests go one by one). */
   async renew(input: AdmitInput & { leaseWindowMs: number }): Promise<LeaseGrant | null> {
-    const { state, lease } = renewLease(this.load(), { ...saneAdmit(input), leaseWindowMs: leaseWindow(input.leaseWindowMs) }, Date.now());
+    const { state, lease } = renewLease(
+      this.load(),
+      { ...saneAdmit(input), leaseWindowMs: leaseWindow(input.leaseWindowMs) },
+      Date.now(),
+    );
     if (lease) await this.store(state);
     return lease;
   }

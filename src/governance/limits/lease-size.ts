@@ -26,7 +26,12 @@ export interface LeaseGrant {
 }
 
 /** `tokens`, `nano`: what one request like the asking one reserves. Null when the key is too close to a limit. */
-export function leaseSize(room: Headroom, tokens: number, nano: number, admitUntil: number): { grant: LeaseGrant; reserved: Amount } | null {
+export function leaseSize(
+  room: Headroom,
+  tokens: number,
+  nano: number,
+  admitUntil: number,
+): { grant: LeaseGrant; reserved: Amount } | null {
   let size = MAX_LEASE_REQUESTS;
   const fit = (left: number | null, need: number) => {
     if (left !== null && need > 0) size = Math.min(size, Math.floor(left / (need * LEASE_SHARE)));

@@ -47,7 +47,11 @@ export class LocalLease {
   take(need: Need, now: number): boolean {
     const { left } = this;
     if (now >= this.admitUntil) return false;
-    if ((left.requests !== null && left.requests < 1) || (left.tokens !== null && left.tokens < need.tokens) || (left.nano !== null && left.nano < need.nano)) {
+    if (
+      (left.requests !== null && left.requests < 1) ||
+      (left.tokens !== null && left.tokens < need.tokens) ||
+      (left.nano !== null && left.nano < need.nano)
+    ) {
       return false;
     }
     if (left.requests !== null) left.requests -= 1;
@@ -71,9 +75,15 @@ export class LocalLease {
 
   /** Time to ask for the next lease: some limit is below RENEW_BELOW of the grant, or admission ends soon. */
   runningLow(now: number, windowMs: number): boolean {
-    const low = (left: number | null, granted: number | null) => left !== null && granted !== null && left < granted * RENEW_BELOW;
+    const low = (left: number | null, granted: number | null) =>
+      left !== null && granted !== null && left < granted * RENEW_BELOW;
     const { left, grant } = this;
-    return this.admitUntil - now < windowMs * RENEW_BELOW || low(left.requests, grant.requests) || low(left.tokens, grant.tokens) || low(left.nano, grant.nano);
+    return (
+      this.admitUntil - now < windowMs * RENEW_BELOW ||
+      low(left.requests, grant.requests) ||
+      low(left.tokens, grant.tokens) ||
+      low(left.nano, grant.nano)
+    );
   }
 
   /** Stop admitting: a newer lease took over. Requests in flight still finish under this one. */

@@ -60,12 +60,23 @@ function closeIfDone(ctx: LeaseContext, subject: Subject, lease: LocalLease, per
   ctx.waitUntil(
     limiterStub(ctx.env, subject)
       .settle(settlement)
-      .catch((error: unknown) => console.warn("could not close a governance lease; the limiter's alarm releases it", error instanceof Error ? error.message : error)),
+      .catch((error: unknown) =>
+        console.warn(
+          "could not close a governance lease; the limiter's alarm releases it",
+          error instanceof Error ? error.message : error,
+        ),
+      ),
   );
 }
 
 /** Make `grant` the subject's current lease (the previous one stops admitting) and close it when its window ends. */
-export function installLease(ctx: LeaseContext, subject: Subject, limits: Limits, id: string, grant: LeaseGrant): LocalLease {
+export function installLease(
+  ctx: LeaseContext,
+  subject: Subject,
+  limits: Limits,
+  id: string,
+  grant: LeaseGrant,
+): LocalLease {
   const lease = new LocalLease(id, limitsKey(limits), grant);
   const holder = holderOf(subject);
   const previous = holder.current;
@@ -88,13 +99,22 @@ export function installLease(ctx: LeaseContext, subject: Subject, limits: Limits
 function renew(ctx: LeaseContext, subject: Subject, limits: Limits, holder: Holder, need: RequestNeed): void {
   holder.renewing = true;
   const id = crypto.randomUUID();
-  const asked = limiterStub(ctx.env, subject).renew({ id, limits, tokens: need.tokens, costUsd: need.costUsd, ttlMs: RESERVATION_TTL_MS, leaseWindowMs: LEASE_WINDOW_MS });
+  const asked = limiterStub(ctx.env, subject).renew({
+    id,
+    limits,
+    tokens: need.tokens,
+    costUsd: need.costUsd,
+    ttlMs: RESERVATION_TTL_MS,
+    leaseWindowMs: LEASE_WINDOW_MS,
+  });
   ctx.waitUntil(
     asked
       .then((grant) => {
         if (grant) installLease(ctx, subject, limits, id, grant);
       })
-      .catch((error: unknown) => console.warn("could not renew a governance lease", error instanceof Error ? error.message : error))
+      .catch((error: unknown) =>
+        console.warn("could not renew a governance lease", error instanceof Error ? error.message : error),
+      )
       .finally(() => (holder.renewing = false)),
   );
 }

@@ -13,7 +13,8 @@ import { add, bucketOf, leavesAt, prune, totals, waitFor, type Window } from "./
  */
 export const NANO_PER_USD = 1_000_000_000;
 /** Reservations round up, so a reservation never undershoots the worst case it stands for. */
-export const reserveNano = (usd: number): number => Math.max(0, Math.ceil(Number((usd * NANO_PER_USD).toPrecision(12))));
+export const reserveNano = (usd: number): number =>
+  Math.max(0, Math.ceil(Number((usd * NANO_PER_USD).toPrecision(12))));
 export const toNano = (usd: number): number => Math.max(0, Math.round(usd * NANO_PER_USD));
 export const toUsd = (nano: number): number => nano / NANO_PER_USD;
 
@@ -103,7 +104,8 @@ export type AdmitResult = { ok: true; lease?: LeaseGrant } | { ok: false; denial
 /** A budget denied only by reservations clears as requests in flight settle: retry soon. */
 export const IN_FLIGHT_RETRY_MS = 1_000;
 
-const reservedNano = (state: LedgerState): number => Object.values(state.reservations).reduce((sum, r) => sum + r.nano, 0);
+const reservedNano = (state: LedgerState): number =>
+  Object.values(state.reservations).reduce((sum, r) => sum + r.nano, 0);
 
 /** Drop reservations past their expiry: their requests died unsettled. Their tokens stay counted in the window. */
 export function expire(state: LedgerState, now: number): LedgerState {
@@ -136,44 +138,93 @@ function checkBudget(state: LedgerState, input: AdmitInput, budgetUsd: number, n
   const reserved = reservedNano(state);
   if (state.spentNano + reserved + cost <= budget) return null;
   const resetsAt = periodAt(state.limits?.period ?? input.limits.period, now).resetsAt;
-  const base = { limit: "budget" as const, limitValue: budgetUsd, used: toUsd(state.spentNano), needed: toUsd(cost), reservedUsd: toUsd(reserved), resetsAt };
+  const base = {
+    limit: "budget" as const,
+    limitValue: budgetUsd,
+    used: toUsd(state.spentNano),
+    needed: toUsd(cost),
+    reservedUsd: toUsd(reserved),
+    resetsAt,
+  };
   if (cost > budget) return { ...base, reason: "too_large", retryAfterMs: null };
   if (state.spentNano + cost <= budget) return { ...base, reason: "in_flight", retryAfterMs: IN_FLIGHT_RETRY_MS };
   return { ...base, reason: "exhausted", retryAfterMs: resetsAt === null ? null : resetsAt - now };
 }
 
 /** Admit a request (count it, reserve its tokens and worst-case cost) or say which limit refuses it. */
-export function admit(previous: LedgerState, input: AdmitInput, now: number): { state: LedgerState; result: AdmitResult } {
+export function admit(
+  previous: LedgerState,
+  input: AdmitInput,
+  now: number,
+): { state: LedgerState; result: AdmitResult } {
   const limits = currentLimits(previous, input.limits);
   const state = refresh(previous, limits, now);
   const used = totals(state.window);
   if (limits.rpm !== null && used.requests + 1 > limits.rpm) {
     const retryAfterMs = waitFor(state.window, now, used.requests + 1 - limits.rpm, (b) => b.requests);
-    return { state, result: { ok: false, denial: { limit: "rpm", retryAfterMs, limitValue: limits.rpm, used: used.requests, needed: 1 } } };
+    return {
+      state,
+      result: {
+        ok: false,
+        denial: { limit: "rpm", retryAfterMs, limitValue: limits.rpm, used: used.requests, needed: 1 },
+      },
+    };
   }
   if (limits.tpm !== null && used.tokens + input.tokens > limits.tpm) {
-    const retryAfterMs = input.tokens > limits.tpm ? null : waitFor(state.window, now, used.tokens + input.tokens - limits.tpm, (b) => b.tokens);
-    return { state, result: { ok: false, denial: { limit: "tpm", retryAfterMs, limitValue: limits.tpm, used: used.tokens, needed: input.tokens } } };
+    const retryAfterMs =
+      input.tokens > limits.tpm
+        ? null
+        : waitFor(state.window, now, used.tokens + input.tokens - limits.tpm, (b) => b.tokens);
+    return {
+      state,
+      result: {
+        ok: false,
+        denial: { limit: "tpm", retryAfterMs, limitValue: limits.tpm, used: used.tokens, needed: input.tokens },
+      },
+    };
   }
   if (limits.budgetUsd !== null) {
     const denial = checkBudget(state, input, limits.budgetUsd, now);
     if (denial) return { state, result: { ok: false, denial } };
   }
-  const lease = input.leaseWindowMs === undefined ? null : leaseSize(headroom(state, limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
-  if (!lease) return { state: reserve(state, input.id, { requests: 1, tokens: input.tokens, nano: reserveNano(input.costUsd) }, now, now + input.ttlMs), result: { ok: true } };
-  return { state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs), result: { ok: true, lease: lease.grant } };
+  const lease =
+    input.leaseWindowMs === undefined
+      ? null
+      : leaseSize(headroom(state, limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
+  if (!lease)
+    return {
+      state: reserve(
+        state,
+        input.id,
+        { requests: 1, tokens: input.tokens, nano: reserveNano(input.costUsd) },
+        now,
+        now + input.ttlMs,
+      ),
+      result: { ok: true },
+    };
+  return {
+    state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs),
+    result: { ok: true, lease: lease.grant },
+  };
 }
 
 /**
  * A lease for an isolate that already holds one running low: room for several more requests like the last one,
  * or null when the key is too close to a limit for leasing to be safe (requests then go one by one, exactly).
  */
-export function renewLease(previous: LedgerState, input: Omit<AdmitInput, "leaseWindowMs"> & { leaseWindowMs: number }, now: number) {
+export function renewLease(
+  previous: LedgerState,
+  input: Omit<AdmitInput, "leaseWindowMs"> & { leaseWindowMs: number },
+  now: number,
+) {
   const limits = currentLimits(previous, input.limits);
   const state = refresh(previous, limits, now);
   const lease = leaseSize(headroom(state, limits), input.tokens, reserveNano(input.costUsd), now + input.leaseWindowMs);
   if (!lease) return { state, lease: null };
-  return { state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs), lease: lease.grant };
+  return {
+    state: reserve(state, input.id, lease.reserved, lease.grant.admitUntil, now + input.ttlMs),
+    lease: lease.grant,
+  };
 }
 
 /** What is left under each limit (null: unlimited). */
@@ -217,14 +268,23 @@ export interface Settlement {
  */
 export function settle(previous: LedgerState, settlement: Settlement, now: number): LedgerState {
   // Charged to the ledger's current period: a settlement from an isolate with a stale key record must not switch it.
-  const state = refresh(previous, previous.limits ?? { rpm: null, tpm: null, budgetUsd: null, period: settlement.period }, now);
+  const state = refresh(
+    previous,
+    previous.limits ?? { rpm: null, tpm: null, budgetUsd: null, period: settlement.period },
+    now,
+  );
   const reservation = state.reservations[settlement.id];
   const spentNano = state.spentNano + toNano(settlement.costUsd);
   if (!reservation) return { ...state, spentNano };
   const { [settlement.id]: _settled, ...reservations } = state.reservations;
   const inWindow = leavesAt(reservation.bucket) > now;
   const window = inWindow
-    ? add(state.window, reservation.bucket, settlement.requests - reservation.requests, Math.round(settlement.tokens) - reservation.tokens)
+    ? add(
+        state.window,
+        reservation.bucket,
+        settlement.requests - reservation.requests,
+        Math.round(settlement.tokens) - reservation.tokens,
+      )
     : state.window;
   return { ...state, window, spentNano, reservations };
 }

@@ -42,7 +42,8 @@ const current = new Map<BudgetPeriod, PeriodWindow & { startsAt: number }>();
 export function periodAt(period: BudgetPeriod, now: number): PeriodWindow {
   if (period === "none") return LIFETIME;
   const cached = current.get(period);
-  if (cached && cached.resetsAt !== null && now >= cached.startsAt && now < cached.resetsAt) return { key: cached.key, resetsAt: cached.resetsAt };
+  if (cached && cached.resetsAt !== null && now >= cached.startsAt && now < cached.resetsAt)
+    return { key: cached.key, resetsAt: cached.resetsAt };
   const fresh = compute(period, now);
   current.set(period, fresh);
   return { key: fresh.key, resetsAt: fresh.resetsAt };

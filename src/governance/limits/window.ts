@@ -22,7 +22,8 @@ export type Window = readonly Bucket[];
 export const bucketOf = (now: number): number => Math.floor(now / BUCKET_MS) * BUCKET_MS;
 
 /** When a bucket stops counting. */
-export const leavesAt = (bucket: Bucket | number): number => (typeof bucket === "number" ? bucket : bucket.start) + BUCKET_MS + WINDOW_MS;
+export const leavesAt = (bucket: Bucket | number): number =>
+  (typeof bucket === "number" ? bucket : bucket.start) + BUCKET_MS + WINDOW_MS;
 
 export function prune(window: Window, now: number): Window {
   const first = window.findIndex((bucket) => leavesAt(bucket) > now);
@@ -47,7 +48,9 @@ export function add(window: Window, start: number, requests: number, tokens: num
     return [...window, bucket].sort((a, b) => a.start - b.start);
   }
   return window.map((bucket, i) =>
-    i === index ? { start, requests: Math.max(0, bucket.requests + requests), tokens: Math.max(0, bucket.tokens + tokens) } : bucket,
+    i === index
+      ? { start, requests: Math.max(0, bucket.requests + requests), tokens: Math.max(0, bucket.tokens + tokens) }
+      : bucket,
   );
 }
 
@@ -55,7 +58,12 @@ export function add(window: Window, start: number, requests: number, tokens: num
  * Milliseconds until at least `excess` units (requests or tokens, as `measure` picks) have left the window, or null
  * when even an empty window would not free that much.
  */
-export function waitFor(window: Window, now: number, excess: number, measure: (bucket: Bucket) => number): number | null {
+export function waitFor(
+  window: Window,
+  now: number,
+  excess: number,
+  measure: (bucket: Bucket) => number,
+): number | null {
   if (excess <= 0) return 0;
   let freed = 0;
   for (const bucket of window) {

@@ -31,11 +31,18 @@ export async function seal(key: VaultKey, plaintext: string, boundTo: string): P
 export function keyFor(keys: VaultKeys, keyId: string, what: string): VaultKey {
   if (keys.current.id === keyId) return keys.current;
   if (keys.previous?.id === keyId) return keys.previous;
-  const known = [`VAULT_KEY is ${keys.current.id}`, keys.previous ? `VAULT_KEY_PREVIOUS is ${keys.previous.id}` : "VAULT_KEY_PREVIOUS is unset"];
-  throw new GatewayError(503, `${what} was encrypted under vault key ${keyId}, which is not configured (${known.join(", ")})`, {
-    type: "api_error",
-    code: "vault_key_missing",
-  });
+  const known = [
+    `VAULT_KEY is ${keys.current.id}`,
+    keys.previous ? `VAULT_KEY_PREVIOUS is ${keys.previous.id}` : "VAULT_KEY_PREVIOUS is unset",
+  ];
+  throw new GatewayError(
+    503,
+    `${what} was encrypted under vault key ${keyId}, which is not configured (${known.join(", ")})`,
+    {
+      type: "api_error",
+      code: "vault_key_missing",
+    },
+  );
 }
 
 export async function open(keys: VaultKeys, sealed: Sealed, boundTo: string, what: string): Promise<string> {

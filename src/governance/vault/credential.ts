@@ -11,7 +11,12 @@ export interface ProviderCredential {
   azure_api_version?: string;
 }
 
-export const CREDENTIAL_OPTIONS = ["custom_host", "azure_resource_name", "azure_deployment_id", "azure_api_version"] as const;
+export const CREDENTIAL_OPTIONS = [
+  "custom_host",
+  "azure_resource_name",
+  "azure_deployment_id",
+  "azure_api_version",
+] as const;
 export type CredentialOption = (typeof CREDENTIAL_OPTIONS)[number];
 
 /** Names of the options set, for the admin API (which shows that an option is set, not its value). */

@@ -35,7 +35,10 @@ async function importKey(name: string, raw: string): Promise<VaultKey> {
     bytes = new Uint8Array();
   }
   if (bytes.byteLength !== KEY_BYTES) {
-    throw vaultError(`${name} must be the base64 encoding of ${KEY_BYTES} random bytes (openssl rand -base64 32)`, "vault_key_invalid");
+    throw vaultError(
+      `${name} must be the base64 encoding of ${KEY_BYTES} random bytes (openssl rand -base64 32)`,
+      "vault_key_invalid",
+    );
   }
   const material = new Uint8Array(ID_DOMAIN.byteLength + bytes.byteLength);
   material.set(ID_DOMAIN);
@@ -63,7 +66,10 @@ function cachedImport(name: string, raw: string): Promise<VaultKey> {
 export async function vaultKeys(env: Env): Promise<VaultKeys> {
   const current = env.VAULT_KEY?.trim();
   if (!current) {
-    throw vaultError("the virtual key vault is disabled: set the VAULT_KEY secret (wrangler secret put VAULT_KEY)", "vault_unavailable");
+    throw vaultError(
+      "the virtual key vault is disabled: set the VAULT_KEY secret (wrangler secret put VAULT_KEY)",
+      "vault_unavailable",
+    );
   }
   const previous = env.VAULT_KEY_PREVIOUS?.trim();
   const [currentKey, previousKey] = await Promise.all([

@@ -35,24 +35,47 @@ export function checkCredential(provider: ProviderId, input: CredentialInput, en
       throw badRequest(error.message, "custom_host", error.code);
     }
   }
-  if (input.azure_resource_name) credential.azure_resource_name = checkedUrlField(input.azure_resource_name, "azure_resource_name", "azureResourceName");
-  if (input.azure_deployment_id) credential.azure_deployment_id = checkedUrlField(input.azure_deployment_id, "azure_deployment_id", "azureDeploymentId");
-  if (input.azure_api_version) credential.azure_api_version = checkedUrlField(input.azure_api_version, "azure_api_version", "azureApiVersion");
+  if (input.azure_resource_name)
+    credential.azure_resource_name = checkedUrlField(
+      input.azure_resource_name,
+      "azure_resource_name",
+      "azureResourceName",
+    );
+  if (input.azure_deployment_id)
+    credential.azure_deployment_id = checkedUrlField(
+      input.azure_deployment_id,
+      "azure_deployment_id",
+      "azureDeploymentId",
+    );
+  if (input.azure_api_version)
+    credential.azure_api_version = checkedUrlField(input.azure_api_version, "azure_api_version", "azureApiVersion");
   if (provider === "azure-openai" && !credential.azure_resource_name && !credential.custom_host) {
-    throw badRequest("azure_resource_name: required for azure-openai (or a custom_host)", "azure_resource_name", "invalid_request");
+    throw badRequest(
+      "azure_resource_name: required for azure-openai (or a custom_host)",
+      "azure_resource_name",
+      "invalid_request",
+    );
   }
   if (provider === "custom" && !credential.custom_host) {
     throw badRequest("custom_host: required for the custom provider", "custom_host", "invalid_request");
   }
-  if (provider !== "azure-openai" && (credential.azure_resource_name || credential.azure_deployment_id || credential.azure_api_version)) {
-    throw badRequest(`azure_* options only apply to azure-openai, not ${provider}`, "azure_resource_name", "invalid_request");
+  if (
+    provider !== "azure-openai" &&
+    (credential.azure_resource_name || credential.azure_deployment_id || credential.azure_api_version)
+  ) {
+    throw badRequest(
+      `azure_* options only apply to azure-openai, not ${provider}`,
+      "azure_resource_name",
+      "invalid_request",
+    );
   }
   return credential;
 }
 
 /** Rotation: the new key, with each option either given (a value, or null to remove it) or kept from the old credential. */
 export function mergeCredential(stored: ProviderCredential, input: CredentialInput): CredentialInput {
-  const pick = (name: Exclude<keyof CredentialInput, "api_key">) => (input[name] === undefined ? stored[name] : input[name]);
+  const pick = (name: Exclude<keyof CredentialInput, "api_key">) =>
+    input[name] === undefined ? stored[name] : input[name];
   return {
     api_key: input.api_key,
     custom_host: pick("custom_host"),

@@ -24,15 +24,28 @@ const RESOURCE = "virtual_key";
 
 export async function requireVirtualKey(db: Db, idOrSlug: string, forWrite = false): Promise<VirtualKeyRow> {
   const row = await findVirtualKey(db, idOrSlug);
-  if (!row) throw new GatewayError(404, `virtual key ${JSON.stringify(idOrSlug)} not found`, { code: "virtual_key_not_found" });
+  if (!row)
+    throw new GatewayError(404, `virtual key ${JSON.stringify(idOrSlug)} not found`, { code: "virtual_key_not_found" });
   if (forWrite && row.status === "deleted") {
-    throw new GatewayError(409, `virtual key ${JSON.stringify(idOrSlug)} is deleted and can no longer change`, { code: "virtual_key_deleted" });
+    throw new GatewayError(409, `virtual key ${JSON.stringify(idOrSlug)} is deleted and can no longer change`, {
+      code: "virtual_key_deleted",
+    });
   }
   return row;
 }
 
-async function commit(db: Db, row: VirtualKeyRow, write: BatchItem<"sqlite">, actor: string, action: string, details: AuditDetails) {
-  await db.batch([write, auditInsert(db, { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details })]);
+async function commit(
+  db: Db,
+  row: VirtualKeyRow,
+  write: BatchItem<"sqlite">,
+  actor: string,
+  action: string,
+  details: AuditDetails,
+) {
+  await db.batch([
+    write,
+    auditInsert(db, { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details }),
+  ]);
   invalidateVirtualKey(row.slug);
 }
 
@@ -40,7 +53,14 @@ async function commit(db: Db, row: VirtualKeyRow, write: BatchItem<"sqlite">, ac
  * A change to an existing virtual key: applied only while it is not deleted (a racing enable cannot revive a key
  * whose secret was wiped), audited only if it applied, and 409 otherwise.
  */
-async function commitChange(db: Db, row: VirtualKeyRow, set: Partial<VirtualKeyRow>, actor: string, action: string, details: AuditDetails) {
+async function commitChange(
+  db: Db,
+  row: VirtualKeyRow,
+  set: Partial<VirtualKeyRow>,
+  actor: string,
+  action: string,
+  details: AuditDetails,
+) {
   const write = db
     .update(virtualKeys)
     .set({ ...set, updatedAt: row.updatedAt })
@@ -49,7 +69,8 @@ async function commitChange(db: Db, row: VirtualKeyRow, set: Partial<VirtualKeyR
   const event = { actor, action, resourceType: RESOURCE, resourceId: row.id, at: row.updatedAt, details };
   const [updated] = await db.batch([write, auditInsertIf(db, event, updatedTo("virtual_keys", row.id, row.updatedAt))]);
   invalidateVirtualKey(row.slug);
-  if (updated.length === 0) throw new GatewayError(409, `virtual key ${JSON.stringify(row.slug)} was deleted`, { code: "virtual_key_deleted" });
+  if (updated.length === 0)
+    throw new GatewayError(409, `virtual key ${JSON.stringify(row.slug)} was deleted`, { code: "virtual_key_deleted" });
 }
 
 /** The columns a sealed credential occupies. */
@@ -66,9 +87,17 @@ async function sealedColumns(env: Env, id: string, credential: ProviderCredentia
 }
 
 const slugTaken = (slug: string) =>
-  new GatewayError(409, `slug: a virtual key with slug ${JSON.stringify(slug)} already exists`, { param: "slug", code: "virtual_key_slug_taken" });
+  new GatewayError(409, `slug: a virtual key with slug ${JSON.stringify(slug)} already exists`, {
+    param: "slug",
+    code: "virtual_key_slug_taken",
+  });
 
-export async function createVirtualKey(env: Env, db: Db, actor: string, body: CreateVirtualKeyBody): Promise<VirtualKeyRow> {
+export async function createVirtualKey(
+  env: Env,
+  db: Db,
+  actor: string,
+  body: CreateVirtualKeyBody,
+): Promise<VirtualKeyRow> {
   const credential = checkCredential(body.provider, body, env);
   if (await findVirtualKeyBySlug(db, body.slug)) throw slugTaken(body.slug);
   const id = crypto.randomUUID();
@@ -91,7 +120,12 @@ export async function createVirtualKey(env: Env, db: Db, actor: string, body: Cr
     createdBy: actor,
   };
   try {
-    const details = { slug: row.slug, provider: row.provider, vault_key_id: row.vaultKeyId, options: row.options.join(",") };
+    const details = {
+      slug: row.slug,
+      provider: row.provider,
+      vault_key_id: row.vaultKeyId,
+      options: row.options.join(","),
+    };
     await commit(db, row, db.insert(virtualKeys).values(row), actor, "create", details);
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken(body.slug); // a concurrent create of the same slug
@@ -100,7 +134,12 @@ export async function createVirtualKey(env: Env, db: Db, actor: string, body: Cr
   return row;
 }
 
-export async function updateVirtualKey(db: Db, actor: string, current: VirtualKeyRow, body: PatchVirtualKeyBody): Promise<VirtualKeyRow> {
+export async function updateVirtualKey(
+  db: Db,
+  actor: string,
+  current: VirtualKeyRow,
+  body: PatchVirtualKeyBody,
+): Promise<VirtualKeyRow> {
   const changes: Partial<VirtualKeyRow> = { updatedAt: new Date() };
   if (body.name !== undefined) changes.name = body.name;
   if (body.allowed_models !== undefined) changes.allowedModels = body.allowed_models;
@@ -113,7 +152,13 @@ export async function updateVirtualKey(db: Db, actor: string, current: VirtualKe
   return row;
 }
 
-export async function setVirtualKeyStatus(db: Db, actor: string, current: VirtualKeyRow, status: "active" | "disabled", action: string) {
+export async function setVirtualKeyStatus(
+  db: Db,
+  actor: string,
+  current: VirtualKeyRow,
+  status: "active" | "disabled",
+  action: string,
+) {
   const row: VirtualKeyRow = { ...current, status, updatedAt: new Date() };
   await commitChange(db, row, { status }, actor, action, { slug: row.slug, previous_status: current.status });
   return row;
@@ -121,8 +166,16 @@ export async function setVirtualKeyStatus(db: Db, actor: string, current: Virtua
 
 /** Delete destroys the secret (ciphertext and IV are wiped) and frees the slug; the row stays for attribution. */
 export async function deleteVirtualKey(db: Db, actor: string, current: VirtualKeyRow): Promise<VirtualKeyRow> {
-  const row: VirtualKeyRow = { ...current, status: "deleted", secretCiphertext: null, secretIv: null, updatedAt: new Date() };
-  await commitChange(db, row, { status: "deleted", secretCiphertext: null, secretIv: null }, actor, "delete", { slug: row.slug });
+  const row: VirtualKeyRow = {
+    ...current,
+    status: "deleted",
+    secretCiphertext: null,
+    secretIv: null,
+    updatedAt: new Date(),
+  };
+  await commitChange(db, row, { status: "deleted", secretCiphertext: null, secretIv: null }, actor, "delete", {
+    slug: row.slug,
+  });
   return row;
 }
 
@@ -132,13 +185,18 @@ const OPTION_FIELDS = ["custom_host", "azure_resource_name", "azure_deployment_i
  * The options a rotation keeps. When the body sets every option (null for none) nothing needs decrypting, which is
  * the way out for a key whose old ciphertext can no longer be opened (its vault key was lost).
  */
-async function storedCredential(env: Env, current: VirtualKeyRow, body: RotateVirtualKeyBody): Promise<ProviderCredential> {
+async function storedCredential(
+  env: Env,
+  current: VirtualKeyRow,
+  body: RotateVirtualKeyBody,
+): Promise<ProviderCredential> {
   if (OPTION_FIELDS.every((name) => body[name] !== undefined)) return { api_key: "" };
   try {
     return await decryptCredential(env, current);
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
-    const hint = "to replace it anyway, send every option explicitly (custom_host, azure_resource_name, azure_deployment_id, azure_api_version; null for none)";
+    const hint =
+      "to replace it anyway, send every option explicitly (custom_host, azure_resource_name, azure_deployment_id, azure_api_version; null for none)";
     throw new GatewayError(error.status, `${error.message}; ${hint}`, { type: error.type, code: error.code });
   }
 }
@@ -148,8 +206,15 @@ async function storedCredential(env: Env, current: VirtualKeyRow, body: RotateVi
  * current VAULT_KEY with a fresh IV. The update is conditional on the old IV, so a concurrent rotate or re-encrypt
  * cannot be silently overwritten (409).
  */
-export async function rotateVirtualKey(env: Env, db: Db, actor: string, current: VirtualKeyRow, body: RotateVirtualKeyBody): Promise<VirtualKeyRow> {
-  if (!isProviderId(current.provider)) throw new Error(`virtual key ${current.id} has unknown provider ${current.provider}`);
+export async function rotateVirtualKey(
+  env: Env,
+  db: Db,
+  actor: string,
+  current: VirtualKeyRow,
+  body: RotateVirtualKeyBody,
+): Promise<VirtualKeyRow> {
+  if (!isProviderId(current.provider))
+    throw new Error(`virtual key ${current.id} has unknown provider ${current.provider}`);
   const stored = await storedCredential(env, current, body);
   const credential = checkCredential(current.provider, mergeCredential(stored, body), env);
   const now = new Date();
@@ -158,14 +223,27 @@ export async function rotateVirtualKey(env: Env, db: Db, actor: string, current:
   const write = db
     .update(virtualKeys)
     .set({ ...columns, rotatedAt: now, updatedAt: now })
-    .where(and(eq(virtualKeys.id, current.id), current.secretIv === null ? undefined : eq(virtualKeys.secretIv, current.secretIv)))
+    .where(
+      and(
+        eq(virtualKeys.id, current.id),
+        current.secretIv === null ? undefined : eq(virtualKeys.secretIv, current.secretIv),
+      ),
+    )
     .returning({ id: virtualKeys.id });
   const details = { slug: row.slug, vault_key_id: row.vaultKeyId, options: row.options.join(",") };
-  const audit = auditInsertIf(db, { actor, action: "rotate", resourceType: RESOURCE, resourceId: row.id, at: now, details }, holdsIv(row.id, columns.secretIv));
+  const audit = auditInsertIf(
+    db,
+    { actor, action: "rotate", resourceType: RESOURCE, resourceId: row.id, at: now, details },
+    holdsIv(row.id, columns.secretIv),
+  );
   const [updated] = await db.batch([write, audit]);
   invalidateVirtualKey(row.slug);
   if (updated.length === 0) {
-    throw new GatewayError(409, `virtual key ${JSON.stringify(current.slug)} changed concurrently; fetch it and retry`, { code: "virtual_key_conflict" });
+    throw new GatewayError(
+      409,
+      `virtual key ${JSON.stringify(current.slug)} changed concurrently; fetch it and retry`,
+      { code: "virtual_key_conflict" },
+    );
   }
   return row;
 }

@@ -44,7 +44,9 @@ export function breakerView(
     waitUntil(
       call
         .then((state) => remember(key, state, now()))
-        .catch((error: unknown) => console.warn("circuit breaker unavailable", error instanceof Error ? error.message : error))
+        .catch((error: unknown) =>
+          console.warn("circuit breaker unavailable", error instanceof Error ? error.message : error),
+        )
         .finally(done),
     );
   };

@@ -17,7 +17,8 @@ async function sha256Hex(text: string): Promise<string> {
  */
 export async function breakerKey(target: ResolvedTarget, model: unknown): Promise<string> {
   const azure = target.azure;
-  const base = target.customHost ?? (azure ? `azure:${azure.resourceName ?? ""}/${azure.deploymentId ?? ""}` : "default");
+  const base =
+    target.customHost ?? (azure ? `azure:${azure.resourceName ?? ""}/${azure.deploymentId ?? ""}` : "default");
   const credential = target.apiKey ? (await sha256Hex(target.apiKey)).slice(0, 16) : "none";
   // Encoded, so that a "|" in a model id cannot make two different targets share a key.
   const modelPart = typeof model === "string" && model !== "" ? encodeURIComponent(model) : "-";

@@ -17,7 +17,10 @@ export interface BreakerSettings {
 /** Defaults for `strategy.cb_config`: 5 failures within 60 s open the circuit for 30 s. */
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = { failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 };
 
-export function breakerSettings(config: CircuitBreakerConfig, base: BreakerSettings = DEFAULT_BREAKER_SETTINGS): BreakerSettings {
+export function breakerSettings(
+  config: CircuitBreakerConfig,
+  base: BreakerSettings = DEFAULT_BREAKER_SETTINGS,
+): BreakerSettings {
   return {
     failureThreshold: config.failure_threshold ?? base.failureThreshold,
     windowMs: config.window_ms ?? base.windowMs,
@@ -48,7 +51,9 @@ export function recordFailure(state: BreakerState, now: number, settings: Breake
   // A failure reported while open came from a request that started before the circuit opened: nothing new.
   if (phase === "open") return state;
   if (phase === "half_open") return { openedAt: now, failures: [], version: state.version + 1 };
-  const failures = [...state.failures.filter((t) => now - t < settings.windowMs), now].slice(-settings.failureThreshold);
+  const failures = [...state.failures.filter((t) => now - t < settings.windowMs), now].slice(
+    -settings.failureThreshold,
+  );
   if (failures.length >= settings.failureThreshold) return { openedAt: now, failures: [], version: state.version + 1 };
   return { openedAt: null, failures, version: state.version + 1 };
 }

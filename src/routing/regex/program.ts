@@ -28,7 +28,9 @@ class Emitter {
 
   private push(instruction: Instruction): number {
     if (this.program.length >= MAX_REGEX_PROGRAM_SIZE) {
-      throw new RegexSyntaxError(`pattern is too complex (more than ${MAX_REGEX_PROGRAM_SIZE} steps once repetitions are expanded)`);
+      throw new RegexSyntaxError(
+        `pattern is too complex (more than ${MAX_REGEX_PROGRAM_SIZE} steps once repetitions are expanded)`,
+      );
     }
     this.program.push(instruction);
     return this.program.length - 1;
@@ -95,7 +97,8 @@ function inSet(set: CharSet, unit: number): boolean {
   return false;
 }
 
-const isWord = (input: string, index: number) => index >= 0 && index < input.length && inSet(WORD, input.charCodeAt(index));
+const isWord = (input: string, index: number) =>
+  index >= 0 && index < input.length && inSet(WORD, input.charCodeAt(index));
 
 function holds(assertion: Assertion, input: string, pos: number, fullLength: number): boolean {
   switch (assertion) {
@@ -175,7 +178,10 @@ export function compileSafeRegex(pattern: string): CompiledRegex {
     // Anything JavaScript itself rejects is refused with its own explanation first.
     new RegExp(pattern);
   } catch (error) {
-    return { ok: false, reason: `invalid regular expression (${error instanceof Error ? error.message : "syntax error"})` };
+    return {
+      ok: false,
+      reason: `invalid regular expression (${error instanceof Error ? error.message : "syntax error"})`,
+    };
   }
   try {
     const emitter = new Emitter();
