@@ -6,9 +6,10 @@
  *   entry      src/index.ts, src/app.ts
  *   http       src/routes/, src/admin/ (routes, validation, presentation), src/middleware/
  *   pipeline   src/pipeline/ (the steps of a /v1 request)
- *   domains    src/observability/, src/cache/, src/governance/, src/configs/, src/routing/, guardrails/
- *              (ordered: a domain may import the domains after it in this list, never one before it)
- *   storage    src/storage/ (D1 helpers, pagination, the audit writer)
+ *   domains    src/observability/, src/cache/, src/governance/, src/configs/, src/routing/
+ *              (ordered: a domain may import the domains after it in this list, never one before it), and
+ *              guardrails/ (checks, registry, runner: they import only the kernel, schema and providers)
+ *   storage    src/storage/ (D1 helpers, pagination, the audit writer), src/vault/ (AES-GCM sealing of credentials)
  *   kernel     src/lib/, src/*.ts (errors, context, settings): used by every layer
  *   contract   schema/, providers/
  *
@@ -55,16 +56,16 @@ module.exports = {
       comment: "The domains are called by the pipeline, never the other way round.",
       severity: "error",
       from: {
-        path: "^(src/(observability|cache|governance|configs|routing|storage|lib)/|guardrails/|schema/|providers/)",
+        path: "^(src/(observability|cache|governance|configs|routing|storage|vault|lib)/|guardrails/|schema/|providers/)",
       },
       to: { path: "^src/pipeline/" },
     },
     ...domainOrder,
     {
       name: "storage-and-kernel-stay-low",
-      comment: "Storage helpers and the kernel know nothing of the domains.",
+      comment: "Storage helpers, the vault and the kernel know nothing of the domains.",
       severity: "error",
-      from: { path: "^src/(storage|lib)/" },
+      from: { path: "^src/(storage|vault|lib)/" },
       to: { path: "^(src/(observability|cache|governance|configs|routing)/|guardrails/)" },
     },
     {
@@ -73,6 +74,20 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(?!index\\.ts|app\\.ts)[^/]+\\.ts$" },
       to: { path: "^(src/[^/]+/|guardrails/)", pathNot: "^src/lib/" },
+    },
+    {
+      name: "kernel-does-not-reach-up",
+      comment: "src/lib/ sits under storage and the vault: it imports only kernel files, schema and providers.",
+      severity: "error",
+      from: { path: "^src/lib/" },
+      to: { path: "^src/(storage|vault)/" },
+    },
+    {
+      name: "guardrails-stand-alone",
+      comment: "guardrails/ holds pure checks and their runner: the pipeline calls them, they call no domain.",
+      severity: "error",
+      from: { path: "^guardrails/" },
+      to: { path: "^src/", pathNot: "^src/(lib/|errors\\.ts$|context\\.ts$)" },
     },
     {
       name: "contract-is-self-contained",

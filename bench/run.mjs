@@ -56,7 +56,7 @@ for (const arg of args) if (!known.has(arg)) throw new Error(`unknown option ${a
 const quick = args.has("--quick");
 const direct = !args.has("--entry");
 const profiling = args.has("--profile");
-// Only a full run in the default hosting mode is the reference (bench/results/latest.json, shown in the README);
+// Only a full run in the default hosting mode is the reference (bench/results/latest.json, shown in docs/benchmark.md);
 // smoke runs and --entry runs go to bench/build (git-ignored).
 const resultsFile =
   quick || !direct

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { checkQuery, isPlainObject, type Report } from "../src/routing/query-check";
+import { checkQuery, isPlainObject, type Report } from "./query/check";
 import { PROVIDER_IDS } from "./provider-ids";
 import { urlFieldSchema } from "./url-fields";
 

@@ -3,20 +3,17 @@ import { admin } from "./admin";
 import { metrics } from "./admin/metrics";
 import type { AppEnv } from "./context";
 import { GatewayError, toGatewayError } from "./errors";
-import { gatewayAuth } from "./governance/auth";
-import { requestContext, serverTiming } from "./middleware/request-context";
-import { requestLogger } from "./observability/middleware";
+import { requestContext } from "./middleware/request-context";
+import { v1Middleware } from "./pipeline";
 import { health } from "./routes/health";
 import { v1 } from "./routes/v1";
 
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestContext());
-// Right after requestContext: one log event for every /v1 request, whatever stops it later (auth, limits, 404).
-app.use("/v1/*", requestLogger());
-app.use("/v1/*", serverTiming());
-// Every /v1 request needs a gateway key unless PASSTHROUGH_MODE is "true" (src/governance/auth.ts).
-app.use("/v1/*", gatewayAuth());
+// Right after requestContext: logging (one event per /v1 request, whatever stops it later), Server-Timing and
+// authentication, in that order (src/pipeline/index.ts).
+app.use("/v1/*", ...v1Middleware());
 app.route("/", health);
 app.route("/v1", v1);
 app.route("/admin", admin);
@@ -34,9 +31,7 @@ app.onError((error, c) => {
   const gatewayError = toGatewayError(error);
   const outcome = c.var.outcome;
   if (outcome) {
-    outcome.status = gatewayError.status;
-    outcome.errorType = gatewayError.type;
-    outcome.errorMessage = gatewayError.message;
+    outcome.error = { status: gatewayError.status, type: gatewayError.type, message: gatewayError.message };
   }
   return c.json(gatewayError.toBody(), gatewayError.status, gatewayError.extraHeaders);
 });

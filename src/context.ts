@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ProviderId } from "../schema/provider-ids";
 import type { Usage } from "../schema/openai-response";
+import type { Settings } from "./settings";
 
 /** One try of one target (or a target passed over), as the routing engine saw it. */
 export interface AttemptRecord {
@@ -27,72 +28,136 @@ export interface AttemptRecord {
 }
 
 /**
- * What happened to one request, filled in as the pipeline runs. The request logger (a later issue) reads it once
- * the response is done; nothing here is sent to the client.
+ * Routing: which provider and model served the request, and how. Written by src/pipeline (parse.ts and models.ts:
+ * requestedModel; resolve-targets.ts, models.ts, attempt.ts: provider, stream; attempt.ts and stream.ts:
+ * servedModel; route.ts: attempts; respond.ts: lastUsedOptionIndex, retryAttemptCount; upstreamMs through
+ * lib/fetch-upstream.ts and upstream-models.ts, which time the call into the record they are handed).
+ * The one other writer is a cache hit (src/cache/respond.ts), which stands in for the provider call it saves and
+ * fills provider, servedModel and stream exactly as that call would have, so the log shows what was served.
  */
-export interface RequestOutcome {
+export interface RouteOutcome {
   provider?: ProviderId;
   requestedModel?: string;
   servedModel?: string;
+  /** The client asked for (and got) SSE. */
   stream: boolean;
-  /** Status the client saw (for streams: the HTTP status, with `streamError` set if it broke later). */
-  status?: number;
-  errorType?: string;
-  errorMessage?: string;
-  usage?: Usage;
-  finishReason?: string | null;
-  /** Set when an upstream stream broke after the first byte went out. */
-  streamError?: string;
-  /** Milliseconds from the first upstream fetch to its response headers. */
-  upstreamMs?: number;
-  /** Milliseconds from the request's arrival to the first byte of a streamed answer. */
-  firstTokenMs?: number;
-  /** Resolves when the response body (stream included) has been fully sent or has failed. */
-  done?: Promise<void>;
-  /** Every try of every target, in order (routing engine). */
+  /** Every try of every target, in order (routing engine's trail). */
   attempts?: AttemptRecord[];
   /** Config path of the target that answered (or was tried last). */
   lastUsedOptionIndex?: string;
   /** Retries on that target. */
   retryAttemptCount?: number;
-  /** The caller's x-portkey-metadata, validated. */
-  metadata?: Record<string, string>;
-  /** Governance: the gateway key and the virtual key that served the request (ids only, never secrets). */
+  /** Milliseconds from the first upstream fetch to its response headers (also the Server-Timing `upstream`). */
+  upstreamMs?: number;
+}
+
+/**
+ * The answer's accounting. Written by whoever produced the answer: src/pipeline/attempt.ts (JSON) or
+ * src/pipeline/stream.ts (SSE chunks), or on a hit src/cache/respond.ts (the stored entry's usage) in the
+ * provider call's stead. Read by the logger (cost, tokens), governance settlement and the cache store.
+ */
+export interface AnswerOutcome {
+  usage?: Usage;
+  finishReason?: string | null;
+}
+
+/**
+ * The streamed body's life. Written by src/pipeline/stream.ts (the SSE translator), with two exceptions: a cache
+ * hit replayed as SSE sets firstTokenMs (src/cache/respond.ts, as for usage), and the logger sets `error` when it
+ * gives up waiting for `done` (src/observability/middleware.ts: the stream is then not known to be complete, which
+ * also keeps the cache from storing it).
+ */
+export interface StreamOutcome {
+  /** Resolves when the response body (stream included) has been fully sent or has failed. Unset for JSON answers. */
+  done?: Promise<void>;
+  /** Milliseconds from the request's arrival to the first byte of a streamed answer. */
+  firstTokenMs?: number;
+  /**
+   * The text of a streamed answer (choices' delta content, concatenated, capped), so a stream that carried no
+   * usage can still be estimated.
+   */
+  streamedText?: string;
+  /** Set when an upstream stream broke (or the client left) after the first byte went out. */
+  error?: string;
+}
+
+/** The response cache's part. Written by src/cache/index.ts only. */
+export interface CacheOutcome {
+  /** As sent in x-portkey-cache-status. */
+  status?: "HIT" | "MISS" | "SEMANTIC HIT" | "REFRESH" | "DISABLED";
+  /** The KV key of the exact entry this request read or wrote (no secret in it); POST /admin/cache/invalidate takes it. */
+  key?: string;
+  /**
+   * On a HIT or SEMANTIC HIT, what the answer would have cost (the stored usage at today's list price of the model
+   * that produced it; 0 when unpriced). Unset otherwise. The hit itself costs nothing.
+   */
+  savedUsd?: number;
+}
+
+/**
+ * Governance's part: ids only, never secrets. Written by src/governance (auth.ts: gatewayKeyId, user, logBodies;
+ * request.ts: user from metadata; admission.ts, and named-target.ts for GET /v1/models: virtualKeyId; every
+ * refusal of theirs: deniedBy). The one outside writer is the guardrail step's deniedBy "guardrail" (below).
+ */
+export interface GovernanceOutcome {
   gatewayKeyId?: string;
+  /** The virtual key that served the request. */
   virtualKeyId?: string;
   /** The end user: metadata `_user`, else the gateway key's user. */
   user?: string;
-  /** As sent in x-portkey-cache-status. */
-  cacheStatus?: "HIT" | "MISS" | "SEMANTIC HIT" | "REFRESH" | "DISABLED";
-  /** Set when the gateway itself refused the request before any provider call. */
-  deniedBy?: "auth" | "rate_limit" | "budget" | "guardrail" | "validation";
   /**
-   * Observability: the client's parsed JSON body (a reference, no copy), for token estimates and body logging. Read
-   * after the response only; never mutate it.
+   * Set when the gateway itself refused the request. Governance's refusals, plus "guardrail" from the guardrail
+   * step (src/pipeline/guardrail-*.ts): a guardrail verdict is a refusal decided outside governance's checks.
+   */
+  deniedBy?: "auth" | "rate_limit" | "budget" | "guardrail" | "validation";
+  /** The gateway key's own body-logging choice; undefined falls back to the LOG_BODIES var. */
+  logBodies?: boolean;
+}
+
+/** The error the client got, as an OpenAI envelope. Written by app.ts onError only. */
+export interface ErrorOutcome {
+  /** Status the client saw. */
+  status: number;
+  type: string;
+  message: string;
+}
+
+/**
+ * What happened to one request: the request logger's whole input besides the HTTP status and the headers.
+ * Created by middleware/request-context.ts with every sub-record that has no required field already present
+ * (`route`, `answer`, `stream`, `cache`, `governance`), so readers never null-check a sub-record. Each part has
+ * one owner that writes it while the request runs (see each type); anyone may read. Nothing here is sent to the
+ * client (beyond what its owner also puts on the response).
+ *
+ * The logger (observability/middleware.ts -> build.ts) reads it once, after the response body is done: it awaits
+ * `stream.done` (bounded), so usage, finish reason and stream error of a streamed answer are final by then.
+ */
+export interface RequestOutcome {
+  route: RouteOutcome;
+  answer: AnswerOutcome;
+  stream: StreamOutcome;
+  cache: CacheOutcome;
+  governance: GovernanceOutcome;
+  /** Set only when the request ended in an error response. */
+  error?: ErrorOutcome;
+  /** The caller's x-portkey-metadata, validated. Written by src/pipeline/parse.ts. */
+  metadata?: Record<string, string>;
+  /**
+   * The client's parsed JSON body (a reference, no copy), for token estimates and body logging. Written by
+   * src/pipeline/parse.ts; read after the response only; never mutate it.
    */
   requestBody?: unknown;
   /**
-   * Observability: the text of a streamed answer (choices' delta content, concatenated), so a stream that carried
-   * no usage can still be estimated. Filled by the stream translator.
-   */
-  streamedText?: string;
-  /**
-   * Governance: the gateway key's own body-logging choice; undefined falls back to the LOG_BODIES var. Read by the
-   * logger after the response, so it may be set at any point of the request.
-   */
-  logBodies?: boolean;
-  /**
-   * Cache: on a HIT or SEMANTIC HIT, what the answer would have cost (the stored usage at today's list price of
-   * the model that produced it; 0 when unpriced). Unset otherwise. The hit itself costs nothing.
-   */
-  cacheSavedUsd?: number;
-  /** Cache: the KV key of the exact entry this request read or wrote (no secret in it); POST /admin/cache/invalidate takes it. */
-  cacheKey?: string;
-  /**
    * Credentials this request used that the caller never sent (a virtual key's provider key): redacted from every
-   * error the client gets and from the request log, like the credentials the caller did send.
+   * error the client gets and from the request log, like the credentials the caller did send. Written by
+   * src/pipeline (resolve-targets.ts, models.ts) when the targets are resolved.
    */
   redact?: string[];
+}
+
+/** A fresh outcome, as every request starts with (and as a scratch record for calls that are not the request's). */
+export function emptyOutcome(): RequestOutcome {
+  return { route: { stream: false }, answer: {}, stream: {}, cache: {}, governance: {} };
 }
 
 export interface AppVariables {
@@ -100,6 +165,8 @@ export interface AppVariables {
   /** performance.now() when the request arrived. */
   startedAt: number;
   outcome: RequestOutcome;
+  /** The Worker's vars, parsed once per env object (src/settings.ts). */
+  settings: Settings;
 }
 
 export interface AppEnv {

@@ -12,7 +12,7 @@
  * VAULT_KEY: base64 of 32 random bytes (`openssl rand -base64 32`), the AES-256-GCM key of the virtual-key vault
  * (`wrangler secret put VAULT_KEY`; `npm start` passes a dev-only value), which also seals inline credentials of
  * saved configs. Unset: virtual keys, and saving a config with an inline api_key, are unavailable (503).
- * VAULT_KEY_PREVIOUS: only while rotating VAULT_KEY (README "Governance": rotating the vault key).
+ * VAULT_KEY_PREVIOUS: only while rotating VAULT_KEY (docs/governance.md: rotating VAULT_KEY).
  */
 interface Env {
   ADMIN_TOKEN?: string;

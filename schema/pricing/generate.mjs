@@ -2,7 +2,7 @@
 // Regenerates schema/pricing/prices.generated.json (and the licence copy beside it) from the model catalog.
 //   npm run prices                      write the table
 //   npm run prices -- --check           exit 1 if the committed table differs from what the catalog gives
-//   npm run prices -- --catalog <dir>   read another catalog snapshot (default: ../shared/data/model-catalog)
+//   npm run prices -- --catalog <dir>   the catalog snapshot to read (or MODEL_CATALOG_DIR); required
 // Runs at development time only: the Worker imports the generated JSON and never reads the catalog.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -14,8 +14,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const check = args.includes("--check");
 const catalogArg = args.indexOf("--catalog");
-const catalogDir =
-  catalogArg >= 0 ? resolve(args[catalogArg + 1] ?? "") : resolve(here, "../../../shared/data/model-catalog");
+const catalogSource = catalogArg >= 0 ? args[catalogArg + 1] : process.env.MODEL_CATALOG_DIR;
+if (!catalogSource) {
+  console.error(
+    "prices: say where the model catalog is: --catalog <dir> or MODEL_CATALOG_DIR (a checkout of the MIT catalog)",
+  );
+  process.exit(2);
+}
+const catalogDir = resolve(catalogSource);
 const tablePath = join(here, "prices.generated.json");
 const licencePath = join(here, "LICENSE-model-catalog");
 

@@ -1,5 +1,5 @@
 // Pure transform from the Portkey-AI/models pricing catalog to the gateway's compact price table.
-// Kept free of I/O so it can be unit-tested inside workerd (where ../shared is not reachable) with a tiny
+// Kept free of I/O so it can be unit-tested inside workerd (where no catalog checkout is reachable) with a tiny
 // inline catalog; generate.mjs does the file reading and writing.
 
 /** Where the data comes from; copied verbatim into the generated table's header. */

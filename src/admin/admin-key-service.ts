@@ -2,12 +2,12 @@ import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { CreateAdminKeyBody } from "../../schema/admin-api-keys";
 import { adminApiKeys, type AdminApiKeyRow } from "../../schema/db";
 import { GatewayError, badRequest } from "../errors";
-import { auditInsertIf } from "../governance/audit-if";
+import { auditInsertIf } from "../storage/audit-if";
 import { generateAdminKey } from "../governance/keys/admin-format";
 import { invalidateAdminKey } from "./admin-key-store";
-import { auditInsert } from "./audit";
-import type { Db } from "./db";
-import type { Cursor } from "./pagination";
+import { auditInsert } from "../storage/audit";
+import type { Db } from "../storage/db";
+import type { Cursor } from "../storage/pagination";
 
 /**
  * Admin key reads and writes. Each write is one D1 batch with its audit row (both or neither commit); the audit

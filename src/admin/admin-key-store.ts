@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { adminApiKeys, type AdminApiKeyRow, type AdminScope } from "../../schema/db";
 import { KEY_CACHE_TTL_MS, KEY_MISS_TTL_MS } from "../governance/store";
 import { TtlCache } from "../governance/ttl-cache";
-import { openDb } from "./db";
+import { openDb } from "../storage/db";
 
 /**
  * Admin API keys for adminAuth(), from isolate memory with the gateway keys' freshness (src/governance/store.ts):

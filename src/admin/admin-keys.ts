@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { createAdminKeyBodySchema, listAdminKeysQuerySchema } from "../../schema/admin-api-keys";
-import { readJsonBody } from "../pipeline/body";
+import { readJsonBody } from "../lib/body";
 import { presentAdminKey, presentNewAdminKey } from "./admin-key-present";
 import { createAdminKey, listAdminKeyRows, requireAdminKey, revokeAdminKey } from "./admin-key-service";
 import { adminActor } from "./auth";
 import type { AdminContext, AdminEnv } from "./context";
-import { openDb } from "./db";
-import { decodeCursor, toPage } from "./pagination";
+import { openDb } from "../storage/db";
+import { decodeCursor, toPage } from "../storage/pagination";
 import { parseOrBadRequest } from "./validate";
 
 /**

@@ -3,7 +3,7 @@ import { analyticsQuerySchema } from "../observability/admin-queries";
 import { analytics } from "../observability/analytics";
 import { analyticsMetadataKey } from "../observability/settings";
 import type { AdminEnv } from "./context";
-import { openDb } from "./db";
+import { openDb } from "../storage/db";
 import { parseOrBadRequest } from "./validate";
 
 /**

@@ -5,8 +5,8 @@ import { pageQuerySchema } from "../../schema/admin";
 import { auditLog, type AuditRow } from "../../schema/db";
 import { timeParamSchema } from "../observability/admin-queries";
 import type { AdminEnv } from "./context";
-import { openDb, type Db } from "./db";
-import { decodeCursor, toPage, type Cursor } from "./pagination";
+import { openDb, type Db } from "../storage/db";
+import { decodeCursor, toPage, type Cursor } from "../storage/pagination";
 import { parseOrBadRequest } from "./validate";
 
 /**

@@ -4,11 +4,11 @@ import { invalidate } from "../cache/invalidate";
 import { MAX_NAMESPACE_LENGTH } from "../cache/settings";
 import { readCacheStats, STATS_TTL_S, type Counters } from "../cache/stats";
 import { badRequest } from "../errors";
-import { readJsonBody } from "../pipeline/body";
-import { auditInsert } from "./audit";
+import { readJsonBody } from "../lib/body";
+import { auditInsert } from "../storage/audit";
 import { adminActor } from "./auth";
 import type { AdminEnv } from "./context";
-import { openDb } from "./db";
+import { openDb } from "../storage/db";
 import { parseOrBadRequest } from "./validate";
 
 /** /admin/cache: hit/miss/savings counters and invalidation of the response cache (src/cache). */

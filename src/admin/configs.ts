@@ -13,11 +13,11 @@ import { presentConfig, presentConfigMeta, presentVersion, presentVersionSummary
 import { addVersion, archiveConfig, createConfig, renameConfig, requireConfig } from "../configs/service";
 import { serializeValidConfig } from "../configs/validate";
 import { GatewayError } from "../errors";
-import { readJsonBody } from "../pipeline/body";
+import { readJsonBody } from "../lib/body";
 import { adminActor } from "./auth";
 import type { AdminContext, AdminEnv } from "./context";
-import { openDb, type Db } from "./db";
-import { decodeCursor, toPage } from "./pagination";
+import { openDb, type Db } from "../storage/db";
+import { decodeCursor, toPage } from "../storage/pagination";
 import { parseOrBadRequest } from "./validate";
 
 /** /admin/configs: saved routing configs. Thin handlers: validation in schema/, writes in src/configs/service.ts. */

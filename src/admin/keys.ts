@@ -11,11 +11,11 @@ import {
 import { limitsOf } from "../governance/records";
 import { listGatewayKeyRows } from "../governance/repository";
 import { presentUsage } from "../governance/usage";
-import { readJsonBody } from "../pipeline/body";
+import { readJsonBody } from "../lib/body";
 import { adminActor } from "./auth";
 import type { AdminContext, AdminEnv } from "./context";
-import { openDb } from "./db";
-import { decodeCursor, toPage } from "./pagination";
+import { openDb } from "../storage/db";
+import { decodeCursor, toPage } from "../storage/pagination";
 import { parseOrBadRequest } from "./validate";
 
 /**

@@ -4,8 +4,8 @@ import { listLogRows, traceRows } from "../observability/log-queries";
 import { presentLog, presentLogDetail } from "../observability/present";
 import { GatewayError, badRequest } from "../errors";
 import type { AdminEnv } from "./context";
-import { openDb } from "./db";
-import { decodeCursor, toPage } from "./pagination";
+import { openDb } from "../storage/db";
+import { decodeCursor, toPage } from "../storage/pagination";
 import { parseOrBadRequest } from "./validate";
 
 /** /admin/logs: request logs written by the queue consumer (src/observability). Read-only. */

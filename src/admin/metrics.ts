@@ -4,7 +4,7 @@ import { countersOf, summedCounters } from "../observability/counters";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../observability/prometheus";
 import { adminAuth } from "./auth";
 import type { AdminEnv } from "./context";
-import { openDb } from "./db";
+import { openDb } from "../storage/db";
 
 /**
  * GET /metrics (mounted at the root, where scrapers look): Prometheus text from the lifetime counters, behind the

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { badRequest } from "../errors";
-import { describeIssue } from "../pipeline/body";
+import { describeIssue } from "../lib/body";
 
 /** Validate a value (query, path parameter) against a schema: 400 naming the field on failure. */
 export function parseOrBadRequest<T extends z.ZodType>(schema: T, value: unknown, root = ""): z.infer<T> {

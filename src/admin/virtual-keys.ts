@@ -20,11 +20,11 @@ import {
   setVirtualKeyStatus,
   updateVirtualKey,
 } from "../governance/virtual-keys/service";
-import { readJson, validateJsonBody } from "../pipeline/body";
+import { readJson, validateJsonBody } from "../lib/body";
 import { adminActor } from "./auth";
 import type { AdminContext, AdminEnv } from "./context";
-import { openDb } from "./db";
-import { decodeCursor, toPage } from "./pagination";
+import { openDb } from "../storage/db";
+import { decodeCursor, toPage } from "../storage/pagination";
 import { parseOrBadRequest } from "./validate";
 
 /**

@@ -94,9 +94,9 @@ export async function capture(response: Response, request: CacheRequest, outcome
   }
   const { stream, copy } = tee(response.body);
   const stored = copy.then(async (chunks) => {
-    // The translator resolves `done` after its last write; streamError says whether the stream was cut or failed.
-    await outcome.done;
-    if (!chunks || outcome.streamError || response.status !== 200 || request.operation === "embeddings") return null;
+    // The translator resolves `done` after its last write; stream.error says whether the stream was cut or failed.
+    await outcome.stream.done;
+    if (!chunks || outcome.stream.error || response.status !== 200 || request.operation === "embeddings") return null;
     const assembled = assembleStream(request.operation, decodeAll(chunks));
     return assembled && isAnswer(request.operation, assembled.body) ? assembled.body : null;
   });

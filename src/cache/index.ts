@@ -1,7 +1,7 @@
 import type { AppContext, RequestOutcome } from "../context";
 import { toGatewayError } from "../errors";
-import type { OperationRequest } from "../pipeline/attempt";
-import type { ResolvedLeaf } from "../pipeline/target";
+import type { OperationRequest } from "../routing/request";
+import type { ResolvedLeaf } from "../governance/leaf";
 import { leavesOf, type LeafSpec, type PlanNode } from "../routing/inherit";
 import { capture } from "./capture";
 import { ENTRY_PREFIX, partitionPrefix, type Partition } from "./keys";
@@ -9,7 +9,7 @@ import { lookup, planSemantic, type Hit, type SemanticPlan, type VectorMemo } fr
 import { describeRequest, exactHash, type CacheRequest } from "./request";
 import { hitResponse } from "./respond";
 import { savedUsd } from "./saved";
-import { markServedFromCache } from "./served";
+import { markServedFromCache } from "../routing/served";
 import { scopeId, tenantOf } from "./scope";
 import { cacheSettings, requestOptions, type CacheSettings, type RequestOptions } from "./settings";
 import { recordCacheEvent, type CacheStatus } from "./stats";
@@ -39,13 +39,13 @@ interface Prepared {
 
 /** Set the status on the outcome and on the response (or on the error the client will get instead). */
 function tag<T extends Response>(outcome: RequestOutcome, response: T, status: CacheStatus): T {
-  outcome.cacheStatus = status;
+  outcome.cache.status = status;
   response.headers.set(CACHE_STATUS_HEADER, status);
   return response;
 }
 
 async function tagFailure<T>(outcome: RequestOutcome, status: CacheStatus, run: () => Promise<T>): Promise<T> {
-  outcome.cacheStatus = status;
+  outcome.cache.status = status;
   try {
     return await run();
   } catch (raw) {
@@ -109,7 +109,7 @@ class RequestCache {
     const response = hitResponse(hit.entry, p.request, outcome, this.c.var.startedAt);
     if (!response) return null;
     const saved = savedUsd(hit.entry);
-    outcome.cacheSavedUsd = saved;
+    outcome.cache.savedUsd = saved;
     this.waitUntil(recordCacheEvent(this.c.env.CACHE, p.partition.namespace, hit.status, saved, this.waitUntil));
     // Marked so the routing engine neither reports the hit to the circuit breaker nor takes it for a provider call.
     return markServedFromCache(tag(outcome, response, hit.status));
@@ -124,7 +124,7 @@ class RequestCache {
     const status: CacheStatus = options.forceRefresh ? "REFRESH" : "MISS";
     // Preparing validates the body (override_params included): its 400 carries the status like any failure.
     const p = await tagFailure(outcome, status, () => this.preparedFor(leaf, settings, options));
-    outcome.cacheKey = p.key;
+    outcome.cache.key = p.key;
     if (!options.forceRefresh) {
       const hit = await this.safeLookup(p);
       const response = hit && this.serveHit(p, hit);
@@ -159,7 +159,7 @@ export function withCache(
   attempt: Attempt,
 ): Attempt {
   const settings = new Map(leavesOf(plan).map((spec) => [spec.path, cacheSettings(spec.settings.cache)] as const));
-  c.var.outcome.cacheStatus = "DISABLED";
+  c.var.outcome.cache.status = "DISABLED";
   if (![...settings.values()].some(Boolean)) {
     const { outcome } = c.var;
     return async (leaf, timeoutMs) =>

@@ -1,7 +1,7 @@
 import { sha256Hex } from "./canonical";
 
 /**
- * KV key layout (README "Cache"). Namespace and model come first so that one prefix lists everything an admin
+ * KV key layout (docs/cache.md, docs/storage.md). Namespace and model come first so that one prefix lists everything an admin
  * invalidates together (`rc1:<ns>:` a namespace, `rc1:<ns>:<model>:` a model in it):
  *
  *   rc1:<namespace>:<model>:<scope>:<request hash>   one response (exact entry)
@@ -49,7 +49,7 @@ export async function partitionPrefix(
 
 const ENTRY_KEY = /^rc1:([^:]+):([^:]+):([0-9a-f]{32}):([0-9a-f]{64})$/;
 
-/** An entry key as admins pass it back (from logs: outcome.cacheKey), or null when it is not one. */
+/** An entry key as admins pass it back (from logs: outcome.cache.key), or null when it is not one. */
 export function parseEntryKey(key: string): { namespace: string; model: string; hash: string } | null {
   const match = ENTRY_KEY.exec(key);
   if (!match) return null;

@@ -8,7 +8,6 @@ import { semanticIndexFor } from "./semantic/index-for";
 import { semanticQuery } from "./semantic/query";
 import type { SemanticIndex, SemanticPartition } from "./semantic/types";
 import type { CacheSettings } from "./settings";
-import { semanticSettings } from "./settings";
 
 /** The semantic side of one attempt: where its vector goes and how to get the vector (once). */
 export interface SemanticPlan {
@@ -29,7 +28,7 @@ export async function planSemantic(
   target: Parameters<typeof embedderFor>[1],
   memo: VectorMemo,
 ): Promise<SemanticPlan | null> {
-  const settings = semanticSettings(c.env);
+  const settings = c.var.settings.semanticCache;
   if (!settings) return null;
   let embedder: ReturnType<typeof embedderFor>;
   try {

@@ -1,6 +1,6 @@
 import type { ProviderId } from "../../schema/provider-ids";
 import type { ResolvedTarget } from "../../providers/types";
-import type { OperationRequest } from "../pipeline/attempt";
+import type { OperationRequest } from "../routing/request";
 import { hashOf } from "./canonical";
 
 /**

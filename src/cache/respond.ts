@@ -42,21 +42,21 @@ export function hitResponse(
     const text = replayStream(request.operation, entry.body, { includeUsage: request.includeUsage, usage });
     if (text === null) return null;
     response = new Response(text, { status: 200, headers: SSE_HEADERS });
-    outcome.firstTokenMs = performance.now() - startedAt;
+    outcome.stream.firstTokenMs = performance.now() - startedAt;
   } else {
     response = new Response(JSON.stringify(entry.body), {
       status: 200,
       headers: { "content-type": "application/json" },
     });
   }
-  outcome.provider = request.provider;
-  outcome.stream = request.stream;
-  outcome.servedModel = entry.model;
+  outcome.route.provider = request.provider;
+  outcome.route.stream = request.stream;
+  outcome.route.servedModel = entry.model;
   const usage = usageOf(entry);
-  if (usage) outcome.usage = usage;
+  if (usage) outcome.answer.usage = usage;
   const [choice] = Array.isArray(entry.body.choices) ? entry.body.choices : [];
   const finish: unknown =
     typeof choice === "object" && choice !== null ? (choice as { finish_reason?: unknown }).finish_reason : null;
-  if (typeof finish === "string") outcome.finishReason = finish;
+  if (typeof finish === "string") outcome.answer.finishReason = finish;
   return response;
 }

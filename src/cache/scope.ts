@@ -17,7 +17,7 @@ export interface Tenant {
 export function tenantOf(c: AppContext, target: ResolvedTarget): Tenant {
   const key = callerOf(c)?.key;
   if (key?.team) return { id: `team:${key.team}`, credential: false };
-  const keyId = key?.id ?? c.var.outcome.gatewayKeyId;
+  const keyId = key?.id ?? c.var.outcome.governance.gatewayKeyId;
   if (keyId) return { id: `key:${keyId}`, credential: false };
   if (target.apiKey) return { id: `credential:${target.provider}:${target.apiKey}`, credential: true };
   return { id: "anonymous", credential: false };
@@ -55,7 +55,7 @@ function scopeKey(env: SecretEnv): Promise<CryptoKey> | null {
  * secrets, and their scopes survive any secret rotation). Credential tenants (passthrough): an HMAC keyed by a
  * server secret, so a key name can neither be linked to a provider key by hashing candidates nor recomputed
  * elsewhere; the same in every isolate of a deployment. Without VAULT_KEY and ADMIN_TOKEN it falls back to
- * SHA-256 (README "Cache": Scope).
+ * SHA-256 (docs/cache.md: Scope).
  */
 export async function scopeId(tenant: Tenant, env: SecretEnv): Promise<string> {
   const message = `scope:${tenant.id}`;

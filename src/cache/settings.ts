@@ -1,6 +1,7 @@
 import type { CacheConfig } from "../../schema/config";
 import type { AppContext } from "../context";
 import { RoutingStop } from "../routing/trail";
+import { settingsOf, type SemanticSettings } from "../settings";
 
 /** Without `max_age` an entry lives 7 days (Portkey's default). */
 export const DEFAULT_MAX_AGE_S = 7 * 86_400;
@@ -53,55 +54,8 @@ export function requestOptions(c: AppContext): RequestOptions {
   };
 }
 
-export const DEFAULT_SEMANTIC_THRESHOLD = 0.95;
-/**
- * How long a lookup waits for the embedding of the question. The embedding precedes every semantic hit and every
- * semantic-mode miss, so it bounds what the cache can add to a miss: a typical call answers in 100-500 ms, a
- * slower one is abandoned and the request is a plain MISS. SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS overrides it.
- */
-export const DEFAULT_EMBEDDING_TIMEOUT_MS = 1_500;
-const MAX_EMBEDDING_TIMEOUT_MS = 30_000;
+/** The semantic-cache vars are parsed with the others, once per env object (src/settings.ts). */
+export { DEFAULT_EMBEDDING_TIMEOUT_MS, DEFAULT_SEMANTIC_THRESHOLD, type SemanticSettings } from "../settings";
 
-/** The deployment's semantic-cache settings (wrangler.toml vars and one optional secret). */
-export interface SemanticSettings {
-  threshold: number;
-  provider: string;
-  model: string;
-  /** Base URL override of the embedding provider, policed like any custom_host. */
-  host?: string;
-  /** SEMANTIC_CACHE_EMBEDDING_API_KEY; absent: the target's own key when it is the same provider. */
-  apiKey?: string;
-  /** How long a lookup waits for the embedding before it gives up (a MISS). */
-  embeddingTimeoutMs: number;
-}
-
-/**
- * Env plus what `wrangler types` cannot know: the secret, and the timeout var while it is not in wrangler.toml
- * (its default applies when it is absent).
- */
-type SemanticEnv = Env & { SEMANTIC_CACHE_EMBEDDING_API_KEY?: string };
-
-function embeddingTimeoutMs(value: string | undefined): number {
-  const parsed = Number(value);
-  return value?.trim() && Number.isFinite(parsed) && parsed > 0
-    ? Math.min(parsed, MAX_EMBEDDING_TIMEOUT_MS)
-    : DEFAULT_EMBEDDING_TIMEOUT_MS;
-}
-
-export function semanticSettings(env: SemanticEnv): SemanticSettings | null {
-  const provider = env.SEMANTIC_CACHE_EMBEDDING_PROVIDER?.trim();
-  const model = env.SEMANTIC_CACHE_EMBEDDING_MODEL?.trim();
-  if (!provider || !model) return null;
-  const parsed = Number(env.SEMANTIC_CACHE_THRESHOLD);
-  const threshold = Number.isFinite(parsed) && parsed > 0 && parsed <= 1 ? parsed : DEFAULT_SEMANTIC_THRESHOLD;
-  const settings: SemanticSettings = {
-    threshold,
-    provider,
-    model,
-    embeddingTimeoutMs: embeddingTimeoutMs(env.SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS),
-  };
-  const host = env.SEMANTIC_CACHE_EMBEDDING_HOST?.trim();
-  if (host) settings.host = host;
-  if (env.SEMANTIC_CACHE_EMBEDDING_API_KEY) settings.apiKey = env.SEMANTIC_CACHE_EMBEDDING_API_KEY;
-  return settings;
-}
+/** The deployment's semantic-cache settings, or null when no embedding provider and model are set. */
+export const semanticSettings = (env: Env): SemanticSettings | null => settingsOf(env).semanticCache;

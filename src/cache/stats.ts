@@ -1,9 +1,9 @@
 import * as z from "zod";
-import type { RequestOutcome } from "../context";
+import type { CacheOutcome } from "../context";
 import { decodeSegment, segment, STATS_PREFIX } from "./keys";
 import { cacheRuntime, sleep } from "./runtime";
 
-export type CacheStatus = NonNullable<RequestOutcome["cacheStatus"]>;
+export type CacheStatus = NonNullable<CacheOutcome["status"]>;
 
 const countersSchema = z.object({
   hits: z.number(),

@@ -31,7 +31,7 @@ export async function storeAnswer(
   const body = await captured.stored;
   if (!body) return;
   // A stream whose client did not ask for usage carried none; the translator still recorded it.
-  const usage: Usage | undefined = outcome.usage;
+  const usage: Usage | undefined = outcome.answer.usage;
   if (body.usage === undefined && usage) body.usage = usage;
   const now = cacheRuntime.now();
   const entry: CacheEntry = {

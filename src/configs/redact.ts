@@ -2,7 +2,7 @@ import { isSealedSecret } from "./sealed";
 
 /**
  * Provider credentials a config may carry inline (Portkey allows `api_key` and cloud credentials in targets).
- * The admin API never returns them after they are saved (DESIGN.md: secrets are never returned after creation);
+ * The admin API never returns them after they are saved (docs/contract.md: secrets are never returned after creation);
  * responses show a masked hint instead. Virtual keys are the better home for credentials.
  * Saved configs store them sealed with the vault key (src/configs/secrets.ts).
  */

@@ -1,8 +1,8 @@
 import { and, asc, count, eq, sql, type SQL } from "drizzle-orm";
 import { configVersions } from "../../schema/db";
-import type { Db } from "../admin/db";
-import { auditInsertIf } from "../governance/audit-if";
-import { vaultKeys, type VaultKeys } from "../governance/vault/keys";
+import type { Db } from "../storage/db";
+import { auditInsertIf } from "../storage/audit-if";
+import { vaultKeys, type VaultKeys } from "../vault/keys";
 import { SECRET_FIELD_NAMES } from "./redact";
 import { VAULT_FIELD, fromEnvelope, isSealedSecret } from "./sealed";
 import { mapSecretFields, openSecret, sealSecret, type ConfigVersionRef } from "./secrets";

@@ -1,8 +1,8 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { CONFIG_ID_PATTERN, SLUG_PATTERN } from "../../schema/admin";
 import { configs, configVersions, type ConfigRow, type ConfigVersionRow } from "../../schema/db";
-import type { Cursor } from "../admin/pagination";
-import type { Db } from "../admin/db";
+import type { Cursor } from "../storage/pagination";
+import type { Db } from "../storage/db";
 
 /** D1 reads of saved configs. Writes live in service.ts, where they are batched with their audit rows. */
 

@@ -1,4 +1,4 @@
-import type { Sealed } from "../governance/vault/cipher";
+import type { Sealed } from "../vault/cipher";
 
 /**
  * How a saved config stores an inline credential (api_key...): in place of the string, an envelope

@@ -1,7 +1,7 @@
 import { configIssuePath } from "../../schema/config";
 import { GatewayError, badRequest } from "../errors";
-import { open, seal } from "../governance/vault/cipher";
-import { vaultKeys, type VaultKey, type VaultKeys } from "../governance/vault/keys";
+import { open, seal } from "../vault/cipher";
+import { vaultKeys, type VaultKey, type VaultKeys } from "../vault/keys";
 import { isSecretField, maskSecret } from "./redact";
 import { VAULT_FIELD, fromEnvelope, isSealedSecret, toEnvelope, type SealedSecret } from "./sealed";
 

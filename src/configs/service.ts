@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { configs, configVersions, type ConfigRow } from "../../schema/db";
-import { auditInsert } from "../admin/audit";
-import { isUniqueViolation, type Db } from "../admin/db";
+import { auditInsert } from "../storage/audit";
+import { isUniqueViolation, type Db } from "../storage/db";
 import { GatewayError } from "../errors";
 import { findConfig, parseConfigRef } from "./repository";
 import { sealConfigSecrets } from "./secrets";

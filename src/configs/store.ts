@@ -1,4 +1,4 @@
-import { openDb } from "../admin/db";
+import { openDb } from "../storage/db";
 import { findLatestVersion, parseConfigRef } from "./repository";
 import { openConfigSecrets } from "./secrets";
 

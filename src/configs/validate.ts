@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { configIssuePath, parseRoutingConfig, type ConfigNode } from "../../schema/config";
 import { GatewayError, badRequest } from "../errors";
-import { checkCustomHost, customHostPolicy, type CustomHostPolicy } from "../policy/custom-host";
+import { checkCustomHost, customHostPolicy, type CustomHostPolicy } from "../lib/custom-host";
 import { findMaskedSecret } from "./redact";
 
 /** A saved config is read on the request path and cached in every isolate: keep it config-sized. */

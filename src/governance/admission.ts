@@ -1,7 +1,7 @@
 import { costOf, priceFor, worstCaseCost, type ModelPrice } from "../../schema/pricing";
 import type { RequestOutcome } from "../context";
 import { GatewayError } from "../errors";
-import type { ResolvedLeaf } from "../pipeline/target";
+import type { ResolvedLeaf } from "./leaf";
 import { modelFor, type OperationName } from "../routing/request";
 import { RoutingStop } from "../routing/trail";
 import type { Caller } from "./caller";
@@ -22,7 +22,7 @@ import { checkTarget } from "./policy";
 import { hasLimits, type VirtualKeyRecord } from "./records";
 
 /**
- * Admission for one request (the "admission" and "settle" steps of the pipeline in DESIGN.md).
+ * Admission for one request (the "admission" and "settle" steps of the pipeline: docs/architecture.md).
  *
  * Before the first call: every target is checked against the allowlists (403), the worst case of each is priced,
  * and the gateway key's limiter is asked once, right away, while the engine validates the body. Each virtual key's
@@ -134,7 +134,7 @@ export class AdmissionGate {
           requirePrice(virtualSubject(leaf.virtualKey), leaf.virtualKey.limits, this.cost(leaf), leaf, input.hasConfig);
       }
     } catch (error) {
-      input.outcome.deniedBy = "auth"; // what the key may use: an authorization refusal
+      input.outcome.governance.deniedBy = "auth"; // what the key may use: an authorization refusal
       throw error;
     }
     // Only one target's answer is billed, so the worst case of the request is that of its dearest target.
@@ -225,22 +225,23 @@ export class AdmissionGate {
     const [gateway, virtual] = await Promise.all([this.gateway, vk ? this.virtualCall(vk) : FREE]);
     for (const admitted of [gateway, virtual]) {
       if (admitted.kind !== "refused") continue;
-      if (admitted.deniedBy) this.input.outcome.deniedBy = admitted.deniedBy;
+      if (admitted.deniedBy) this.input.outcome.governance.deniedBy = admitted.deniedBy;
       throw admitted.error;
     }
     this.reached.add("gateway");
     this.admittedLeaves.add(leaf);
     if (vk) {
       this.reached.add(vk.id);
-      this.input.outcome.virtualKeyId = vk.id;
+      this.input.outcome.governance.virtualKeyId = vk.id;
     }
   }
 
   /** After routing: `winner` is the target that answered (null when none did). Settles in waitUntil. */
   finish(winner: ResolvedLeaf | null): void {
-    const { outcome } = this.input;
+    const { governance } = this.input.outcome;
     // A virtual key's denial that a fallback recovered from did not refuse the request.
-    if (winner && (outcome.deniedBy === "rate_limit" || outcome.deniedBy === "budget")) delete outcome.deniedBy;
+    if (winner && (governance.deniedBy === "rate_limit" || governance.deniedBy === "budget"))
+      delete governance.deniedBy;
     if (this.calls.length === 0) return;
     this.input.waitUntil(this.settleAll(winner));
   }
@@ -248,14 +249,14 @@ export class AdmissionGate {
   /** The winner's real cost; without reported usage (a stream cut short), its worst case, so spend never undercounts. */
   private actual(winner: ResolvedLeaf): { costUsd: number; tokens: number } {
     const cost = this.cost(winner);
-    const usage = this.input.outcome.usage;
+    const usage = this.input.outcome.answer.usage;
     if (!usage) return { costUsd: cost.costUsd, tokens: cost.tokens };
     const tokens = usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens;
     return { costUsd: cost.price ? costOf(cost.price, usage).usd : 0, tokens };
   }
 
   private async settleAll(winner: ResolvedLeaf | null): Promise<void> {
-    if (winner) await this.input.outcome.done;
+    if (winner) await this.input.outcome.stream.done;
     const billed = winner !== null && this.admittedLeaves.has(winner);
     const actual = billed ? this.actual(winner) : { costUsd: 0, tokens: 0 };
     const admitted = await Promise.all(this.calls);

@@ -8,14 +8,14 @@ import { hashGatewayKey, isGatewayKeyShaped, looksLikeGatewayKey } from "./keys/
 import { gatewayKeyByHash } from "./store";
 
 /**
- * Authentication of /v1 requests (DESIGN.md: 401 no/invalid key, 403 key disabled).
+ * Authentication of /v1 requests (docs/contract.md: 401 no/invalid key, 403 key disabled).
  *
  * A gateway key comes in `x-portkey-api-key`, or in `Authorization: Bearer pk-gw-...` (what an OpenAI SDK sends as
  * its apiKey). Without one the request is refused, unless the PASSTHROUGH_MODE var is "true": then it proceeds
  * like the open-source Portkey gateway, with the provider's own key in Authorization and no governance.
  * A presented gateway key is always checked, in both modes, so passthrough never weakens a keyed request.
+ * (PASSTHROUGH_MODE is read once, into c.var.settings.passthrough.)
  */
-export const passthroughEnabled = (env: Env): boolean => env.PASSTHROUGH_MODE === "true";
 
 function bearer(header: string | undefined): string | undefined {
   return header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
@@ -42,7 +42,7 @@ function presentedKey(c: AppContext): Presented | null {
   if (header && looksLikeOurKey(header)) return { token: header, fromAuthorization: false };
   const token = bearer(c.req.header("authorization"));
   if (token && looksLikeOurKey(token)) return { token, fromAuthorization: true };
-  return header && !passthroughEnabled(c.env) ? { token: header, fromAuthorization: false } : null;
+  return header && !c.var.settings.passthrough ? { token: header, fromAuthorization: false } : null;
 }
 
 /**
@@ -62,7 +62,7 @@ async function hashOf(token: string): Promise<string> {
 }
 
 function deny(c: AppContext, status: ContentfulStatusCode, message: string, code: string): GatewayError {
-  c.var.outcome.deniedBy = "auth";
+  c.var.outcome.governance.deniedBy = "auth";
   const headers: Record<string, string> = status === 401 ? { "WWW-Authenticate": 'Bearer realm="gateway"' } : {};
   return new GatewayError(status, message, { code, headers });
 }
@@ -71,7 +71,7 @@ export function gatewayAuth() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const presented = presentedKey(c);
     if (!presented) {
-      if (passthroughEnabled(c.env)) return next();
+      if (c.var.settings.passthrough) return next();
       const sentOther = c.req.header("authorization") !== undefined;
       throw deny(
         c,
@@ -96,8 +96,8 @@ export function gatewayAuth() {
       : null;
     // A deleted key is as unknown as a wrong one: nothing about it is worth telling the caller.
     if (!key || key.status === "deleted") throw deny(c, 401, "invalid gateway API key", "invalid_api_key");
-    const { outcome } = c.var;
-    outcome.gatewayKeyId = key.id;
+    const { governance } = c.var.outcome;
+    governance.gatewayKeyId = key.id;
     if (key.status === "disabled") throw deny(c, 403, `gateway API key "${key.name}" is disabled`, "api_key_disabled");
     if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
       throw deny(
@@ -107,8 +107,8 @@ export function gatewayAuth() {
         "api_key_expired",
       );
     }
-    if (key.user !== null) outcome.user = key.user;
-    if (key.logBodies !== null) outcome.logBodies = key.logBodies;
+    if (key.user !== null) governance.user = key.user;
+    if (key.logBodies !== null) governance.logBodies = key.logBodies;
     setCaller(c, { key, fromAuthorization: presented.fromAuthorization });
     await next();
   });

@@ -8,14 +8,19 @@ export interface Caller {
   fromAuthorization: boolean;
 }
 
-// Keyed by the request object rather than a Hono variable, so governance needs no field in the shared AppVariables.
-const callers = new WeakMap<Request, Caller>();
+// A typed Hono variable, declared here rather than in src/context.ts so the kernel needs no governance type.
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The request's gateway key; unset in passthrough mode without one. */
+    caller?: Caller;
+  }
+}
 
 export function setCaller(c: AppContext, caller: Caller): void {
-  callers.set(c.req.raw, caller);
+  c.set("caller", caller);
 }
 
 /** The gateway key of this request; null in passthrough mode without one. */
 export function callerOf(c: AppContext): Caller | null {
-  return callers.get(c.req.raw) ?? null;
+  return c.var.caller ?? null;
 }

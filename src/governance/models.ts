@@ -7,7 +7,7 @@ import type { GatewayKeyRecord, VirtualKeyRecord } from "./records";
 import { virtualKeyBySlug } from "./store";
 
 /**
- * GET /v1/models (DESIGN.md: the models the caller may use), in OpenAI's list format. The gateway forwards to any
+ * GET /v1/models (docs/contract.md: the models the caller may use), in OpenAI's list format. The gateway forwards to any
  * model a provider serves, so "may use" is read from the key's allowlists and the price table: the priced models
  * of the providers the key can reach (its allowed providers, or the providers of its allowed virtual keys), kept
  * to its allowed_models when set (a `prefix*` entry expands to the priced models it matches; an exact id is listed

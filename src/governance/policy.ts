@@ -5,7 +5,7 @@ import type { GatewayKeyRecord, VirtualKeyRecord } from "./records";
 /**
  * Allowlists (pure): which models, providers and credentials a gateway key (and a virtual key) may use. Every
  * target of a request is checked before the first call, so a config naming a forbidden target is refused the same
- * way whichever target a strategy would pick (403, DESIGN.md: not allowed).
+ * way whichever target a strategy would pick (403 in docs/contract.md: not allowed).
  */
 
 /** Entries are exact model ids, or a prefix followed by `*` (`claude-*`, `gpt-4o*`). null allows everything. */

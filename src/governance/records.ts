@@ -1,7 +1,7 @@
 import { isProviderId, type ProviderId } from "../../schema/provider-ids";
 import type { DefaultConfig, GatewayKeyRow, KeyStatus, VirtualKeyRow } from "../../schema/db/keys";
 import type { Limits } from "./limits/ledger";
-import type { ProviderCredential } from "./vault/credential";
+import type { ProviderCredential } from "../vault/credential";
 
 /** What the request path needs of a gateway key: no secret, not even its hash beyond the cache key. */
 export interface GatewayKeyRecord {

@@ -1,8 +1,8 @@
 import { and, count, desc, eq, lt, ne, or } from "drizzle-orm";
 import { CONFIG_ID_PATTERN } from "../../schema/admin";
 import { gatewayKeys, virtualKeys, type GatewayKeyRow, type VirtualKeyRow } from "../../schema/db";
-import type { Db } from "../admin/db";
-import type { Cursor } from "../admin/pagination";
+import type { Db } from "../storage/db";
+import type { Cursor } from "../storage/pagination";
 
 /** D1 reads of gateway keys and virtual keys. Writes live in the services, batched with their audit rows. */
 

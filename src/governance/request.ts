@@ -43,7 +43,7 @@ export async function keyDefaultConfig(c: AppContext): Promise<RoutingConfig | n
 
 /**
  * The key's default metadata under the request's own (the request wins key by key), and the end user: metadata
- * `_user`, else the key's user (DESIGN.md).
+ * `_user`, else the key's user (docs/contract.md).
  */
 export function withKeyMetadata(
   c: AppContext,
@@ -52,7 +52,7 @@ export function withKeyMetadata(
   const key = callerOf(c)?.key;
   const merged = key && Object.keys(key.metadata).length > 0 ? { ...key.metadata, ...metadata } : metadata;
   const user = merged?._user ?? key?.user ?? undefined;
-  if (user !== undefined) c.var.outcome.user = user;
+  if (user !== undefined) c.var.outcome.governance.user = user;
   return merged;
 }
 
@@ -66,7 +66,7 @@ export type VirtualKeyResolver = (slug: string, param: string) => Promise<Virtua
 export function virtualKeyResolver(c: AppContext): VirtualKeyResolver {
   const key = callerOf(c)?.key ?? null;
   const refuse = (error: GatewayError): GatewayError => {
-    c.var.outcome.deniedBy = "auth";
+    c.var.outcome.governance.deniedBy = "auth";
     return error;
   };
   return async (slug, param) => {

@@ -1,11 +1,11 @@
 import type { VirtualKeyRow } from "../../schema/db";
-import { openDb } from "../admin/db";
+import { openDb } from "../storage/db";
 import { gatewayKeyRecord, virtualKeyRecord, type GatewayKeyRecord, type VirtualKeyRecord } from "./records";
 import { findGatewayKeyByHash, findVirtualKeyBySlug } from "./repository";
 import { TtlCache } from "./ttl-cache";
-import { open } from "./vault/cipher";
-import { parseCredential, type ProviderCredential } from "./vault/credential";
-import { vaultKeys } from "./vault/keys";
+import { open } from "../vault/cipher";
+import { parseCredential, type ProviderCredential } from "../vault/credential";
+import { vaultKeys } from "../vault/keys";
 
 /**
  * Gateway keys and virtual keys for the request path, from isolate memory.

@@ -2,8 +2,8 @@ import type { ResolvedTarget } from "../../providers/types";
 import { COMPATIBLE_PROVIDERS } from "../../providers/openai-compatible/table";
 import { urlFieldProblem, type UrlFieldKind } from "../../schema/url-fields";
 import { GatewayError, badRequest } from "../errors";
-import { checkCustomHost, customHostPolicy } from "../policy/custom-host";
-import type { HeaderDefaults } from "../pipeline/target";
+import { checkCustomHost, customHostPolicy } from "../lib/custom-host";
+import type { HeaderDefaults } from "../routing/targets";
 import type { LeafSpec } from "../routing/inherit";
 import type { VirtualKeyRecord } from "./records";
 

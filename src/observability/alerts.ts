@@ -1,6 +1,6 @@
 import { and, eq, gte, sql } from "drizzle-orm";
 import { budgetAlerts, logRollups } from "../../schema/db";
-import type { Db } from "../admin/db";
+import type { Db } from "../storage/db";
 import type { Budget, BudgetKind, BudgetSource } from "./budget-source";
 import type { LogEvent } from "./event";
 import { hourOf } from "./rows";

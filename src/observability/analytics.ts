@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { logRollups, metadataRollups } from "../../schema/db";
-import type { Db } from "../admin/db";
+import type { Db } from "../storage/db";
 import { badRequest } from "../errors";
 import type { AnalyticsQuery } from "./admin-queries";
 import { addCounters, countersOf, presentCounters, summedCounters, ZERO, type Counters } from "./counters";

@@ -1,4 +1,4 @@
-import { rawTextOf } from "../pipeline/body";
+import { rawTextOf } from "../lib/body";
 import { scrub } from "./scrub";
 
 /**

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { gatewayKeys, virtualKeys, type BudgetPeriod } from "../../schema/db/keys";
-import type { Db } from "../admin/db";
+import type { Db } from "../storage/db";
 
 /**
  * Where budgets come from. Budgets belong to governance (gateway keys and virtual keys carry `budget_usd` and

@@ -29,6 +29,7 @@ export interface EventInput {
   status: number;
   /** The client went away before the response was ready (request signal aborted): it never got it. */
   clientAborted?: boolean;
+  /** Read once the response body is done (see RequestOutcome for who wrote each part). */
   outcome: RequestOutcome;
   bodies: LoggedBodies | null;
   /** Credentials of this request, scrubbed from error messages too. */
@@ -77,32 +78,35 @@ export function effectiveModel(event: Pick<LogEvent, "served_model" | "requested
 }
 
 function tokensOf(outcome: RequestOutcome, attempts: readonly AttemptEvent[]): Tokens {
-  if (outcome.usage) return reportedTokens(outcome.usage);
+  if (outcome.answer.usage) return reportedTokens(outcome.answer.usage);
   // A provider answered but said nothing about usage (or the stream ended before its usage chunk): estimate.
   const answered = attempts.some((a) => a.status !== null && a.status >= 200 && a.status < 300);
-  return answered ? estimatedTokens(outcome.requestBody, outcome.streamedText) : NO_TOKENS;
+  return answered ? estimatedTokens(outcome.requestBody, outcome.stream.streamedText) : NO_TOKENS;
 }
 
 function errorOf(input: EventInput) {
   const { status, outcome, secrets } = input;
+  const streamError = outcome.stream.error;
   // Hung up mid-stream, or before the answer arrived: the client's choice, not a failure.
-  const clientAbort = outcome.streamError === CLIENT_ABORT || input.clientAborted === true;
-  const isError = status >= 400 || (outcome.streamError !== undefined && !clientAbort);
-  let type = outcome.errorType ?? null;
+  const clientAbort = streamError === CLIENT_ABORT || input.clientAborted === true;
+  const isError = status >= 400 || (streamError !== undefined && !clientAbort);
+  let type = outcome.error?.type ?? null;
   if (type === null && clientAbort) type = "client_abort";
-  if (type === null && outcome.streamError !== undefined) type = "stream_error";
+  if (type === null && streamError !== undefined) type = "stream_error";
   if (type === null && status >= 400) type = "http_error";
-  return { isError, type: freeText(type), message: errorText(outcome.errorMessage ?? outcome.streamError, secrets) };
+  return { isError, type: freeText(type), message: errorText(outcome.error?.message ?? streamError, secrets) };
 }
 
 function latencyOf(input: EventInput, attempts: readonly AttemptEvent[]): LogEvent["latency"] {
   const { outcome, startedAt } = input;
   // Provider calls only: a try the cache answered spent its time in the gateway.
   const called = attempts.filter((a) => a.skipped === null && !a.cached);
-  const upstream = called.length > 0 ? called.reduce((sum, a) => sum + a.latency_ms, 0) : (outcome.upstreamMs ?? null);
+  const upstream =
+    called.length > 0 ? called.reduce((sum, a) => sum + a.latency_ms, 0) : (outcome.route.upstreamMs ?? null);
   return {
     total_ms: round(input.endedAt - startedAt),
-    ttft_ms: outcome.stream && outcome.firstTokenMs !== undefined ? round(outcome.firstTokenMs) : null,
+    ttft_ms:
+      outcome.route.stream && outcome.stream.firstTokenMs !== undefined ? round(outcome.stream.firstTokenMs) : null,
     upstream_ms: upstream === null ? null : round(upstream),
     gateway_overhead_ms: round(input.headersAt - startedAt - (upstream ?? 0)),
   };
@@ -111,22 +115,23 @@ function latencyOf(input: EventInput, attempts: readonly AttemptEvent[]): LogEve
 /** The log event of one request. Pure: everything comes from `input`. */
 export function buildEvent(input: EventInput): LogEvent {
   const { outcome } = input;
-  const attempts = attemptEvents(outcome.attempts ?? [], input.startedAt, input.secrets);
+  const { route, answer, cache, governance } = outcome;
+  const attempts = attemptEvents(route.attempts ?? [], input.startedAt, input.secrets);
   const metadata = outcome.metadata ?? {};
   const error = errorOf(input);
   const tokens = tokensOf(outcome, attempts);
   const base = {
-    served_model: modelName(outcome.servedModel),
-    requested_model: modelName(outcome.requestedModel),
+    served_model: modelName(route.servedModel),
+    requested_model: modelName(route.requestedModel),
     attempts,
   };
-  const provider = outcome.provider ?? null;
+  const provider = route.provider ?? null;
   // A cache hit called no provider: its tokens are what was saved, and it cost nothing.
-  const cacheHit = outcome.cacheStatus === "HIT" || outcome.cacheStatus === "SEMANTIC HIT";
+  const cacheHit = cache.status === "HIT" || cache.status === "SEMANTIC HIT";
   const cost = cacheHit
     ? { usd: 0, unpriced: false, priced_as: null, tier: null }
     : costFor(provider, [effectiveModel(base), base.requested_model], tokens);
-  const savedUsd = outcome.cacheSavedUsd;
+  const savedUsd = cache.savedUsd;
   return {
     v: LOG_EVENT_VERSION,
     id: input.id,
@@ -137,25 +142,25 @@ export function buildEvent(input: EventInput): LogEvent {
     operation: operationOf(input.path),
     method: clip(input.method, LIMITS.method),
     path: clip(input.path, LIMITS.path),
-    gateway_key_id: freeText(outcome.gatewayKeyId),
-    virtual_key_id: freeText(outcome.virtualKeyId),
-    user: freeText(outcome.user ?? metadata._user),
+    gateway_key_id: freeText(governance.gatewayKeyId),
+    virtual_key_id: freeText(governance.virtualKeyId),
+    user: freeText(governance.user ?? metadata._user),
     metadata,
     provider,
     ...base,
-    strategy_path: freeText(outcome.lastUsedOptionIndex),
-    retries: outcome.retryAttemptCount ?? 0,
-    cache_status: outcome.cacheStatus ?? null,
+    strategy_path: freeText(route.lastUsedOptionIndex),
+    retries: route.retryAttemptCount ?? 0,
+    cache_status: cache.status ?? null,
     cache_saved_usd: cacheHit && savedUsd !== undefined && Number.isFinite(savedUsd) && savedUsd >= 0 ? savedUsd : null,
-    cache_key: freeText(outcome.cacheKey),
+    cache_key: freeText(cache.key),
     status: input.status,
     is_error: error.isError,
     error_type: error.type,
     error_message: error.message,
-    denied_by: outcome.deniedBy ?? null,
-    stream: outcome.stream,
-    finish_reason: freeText(outcome.finishReason),
-    stream_error: errorText(outcome.streamError, input.secrets),
+    denied_by: governance.deniedBy ?? null,
+    stream: route.stream,
+    finish_reason: freeText(answer.finishReason),
+    stream_error: errorText(outcome.stream.error, input.secrets),
     latency: latencyOf(input, attempts),
     tokens,
     cost,

@@ -1,4 +1,4 @@
-import { openDb } from "../admin/db";
+import { openDb } from "../storage/db";
 import { sendBudgetAlerts } from "./alerts";
 import { d1BudgetSource, type BudgetSource } from "./budget-source";
 import type { LogEvent } from "./event";

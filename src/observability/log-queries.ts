@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import { requestLogs } from "../../schema/db";
-import type { Db } from "../admin/db";
-import type { Cursor } from "../admin/pagination";
+import type { Db } from "../storage/db";
+import type { Cursor } from "../storage/pagination";
 import type { LogsQuery } from "./admin-queries";
 
 const { requestBody: _requestBody, responseBody: _responseBody, ...summaryColumns } = getTableColumns(requestLogs);

@@ -4,7 +4,6 @@ import { loggedBodies, requestBodyText } from "./bodies";
 import { buildEvent } from "./build";
 import { sendEvent } from "./send";
 import { secretsOf } from "./scrub";
-import { bodyMaxBytes, logBodiesGlobally } from "./settings";
 import { parseTraceparent } from "./traceparent";
 import { waitUntilOf } from "../wait-until";
 
@@ -38,9 +37,9 @@ async function snapshot(c: AppContext, id: string, startedAtEpoch: number) {
   // Aborted when the client hung up before the answer was ready (needs the enable_request_signal flag in
   // production; without it the signal never fires and such requests log as served).
   const clientAborted = c.req.raw.signal.aborted;
-  const withBodies = outcome.logBodies ?? logBodiesGlobally(c.env);
+  const withBodies = outcome.governance.logBodies ?? c.var.settings.logBodies;
   let responseText: string | null = null;
-  if (withBodies && !outcome.stream && c.res.body) {
+  if (withBodies && !outcome.route.stream && c.res.body) {
     // A non-streamed answer is already a complete string in memory: read it here and hand the client a copy. A
     // clone (tee) read later would wait for the client to read its branch, and a client that never reads would
     // leave the request unlogged.
@@ -53,8 +52,10 @@ async function snapshot(c: AppContext, id: string, startedAtEpoch: number) {
 
 async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapshot>>): Promise<void> {
   const { outcome } = c.var;
-  if (outcome.done && !(await settled(outcome.done, STREAM_LOG_WAIT_MS))) {
-    outcome.streamError ??= `stream still open after ${STREAM_LOG_WAIT_MS} ms when logged`;
+  const { done } = outcome.stream;
+  if (done && !(await settled(done, STREAM_LOG_WAIT_MS))) {
+    // The logger's one write: the stream is not known to be complete (see StreamOutcome).
+    outcome.stream.error ??= `stream still open after ${STREAM_LOG_WAIT_MS} ms when logged`;
   }
   const endedAt = performance.now();
   // Read after the response: routing fills outcome.redact with the stored keys it used (the caller never saw them).
@@ -62,9 +63,9 @@ async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapsho
   const bodies = snap.withBodies
     ? loggedBodies(
         requestBodyText(outcome.requestBody),
-        snap.responseText ?? outcome.streamedText ?? null,
+        snap.responseText ?? outcome.stream.streamedText ?? null,
         secrets,
-        bodyMaxBytes(c.env),
+        c.var.settings.logBodyMaxBytes,
       )
     : null;
   const event = buildEvent({

@@ -9,7 +9,7 @@ import {
   requestLogs,
   type CounterKey,
 } from "../../schema/db";
-import type { Db } from "../admin/db";
+import type { Db } from "../storage/db";
 
 /**
  * The rollup statements of one consumer batch. They aggregate `request_logs WHERE batch_id = ?` inside the same

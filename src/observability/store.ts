@@ -1,6 +1,6 @@
 import { getTableColumns } from "drizzle-orm";
 import { requestLogs, type NewRequestLogRow } from "../../schema/db";
-import type { Db } from "../admin/db";
+import type { Db } from "../storage/db";
 import type { LogEvent } from "./event";
 import { metadataRollupQuery } from "./metadata-rollup-sql";
 import { rollupStatements } from "./rollup-sql";

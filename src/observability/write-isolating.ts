@@ -1,4 +1,4 @@
-import type { Db } from "../admin/db";
+import type { Db } from "../storage/db";
 import type { LogEvent } from "./event";
 import { writeEvents } from "./store";
 

@@ -9,22 +9,17 @@ import type {
   ResponseContext,
   UpstreamCall,
 } from "../../providers/types";
-import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "../../schema/openai-request";
 import type { Usage } from "../../schema/openai-response";
 import type { AppContext, RequestOutcome } from "../context";
 import { badRequest } from "../errors";
 import { answerSecrets, withoutSecrets } from "./answer-secrets";
-import { checkUpstreamUrl, customHostPolicy } from "./custom-host";
+import { checkUpstreamUrl, customHostPolicy } from "../lib/custom-host";
 import { withForwardedHeaders } from "./forward-headers";
-import { fetchUpstream, upstreamError } from "./upstream";
+import { fetchUpstream } from "../lib/fetch-upstream";
+import { upstreamError } from "./upstream";
 import { translateStream } from "./stream";
-import type { RoutedTarget } from "./target";
-
-/** `raw`: the client's exact JSON text when it equals `body` (no override changed it); adapters may forward it. */
-export type OperationRequest =
-  | { operation: "chat"; body: ChatCompletionRequest; raw?: string | undefined }
-  | { operation: "completions"; body: CompletionRequest; raw?: string | undefined }
-  | { operation: "embeddings"; body: EmbeddingsRequest; raw?: string | undefined };
+import type { OperationRequest } from "../routing/request";
+import type { RoutedTarget } from "../routing/targets";
 
 /** Any 2xx body we send back: chat completions, completions and embeddings all carry usage and a model. */
 interface MappedBody {
@@ -126,14 +121,14 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
   const plan = planFor(adapter, request, routed);
   // Whatever caller values went into the URL, it must still go where the custom-host policy allows.
   checkUpstreamUrl(plan.call.url, routed.target.customHost, customHostPolicy(c.env));
-  outcome.provider = provider;
-  outcome.requestedModel = request.body.model;
-  outcome.stream = plan.stream;
+  outcome.route.provider = provider;
+  outcome.route.requestedModel = request.body.model;
+  outcome.route.stream = plan.stream;
 
   const upstream = await fetchUpstream(
     withForwardedHeaders(plan.call, routed.forwardHeaders),
     routed.requestTimeoutMs,
-    outcome,
+    outcome.route,
   );
   if (!upstream.ok) {
     const error = await upstreamError(adapter, upstream, routed.target.apiKey ? [routed.target.apiKey] : []);
@@ -174,10 +169,10 @@ function jsonAnswer(
   secrets: readonly string[],
 ): Response {
   const mapped = plan.mapJson(parseJsonText(text, "the response body"), ctx);
-  if (mapped.usage) outcome.usage = { ...mapped.usage, completion_tokens: mapped.usage.completion_tokens ?? 0 };
-  if (mapped.model) outcome.servedModel = mapped.model;
+  if (mapped.usage) outcome.answer.usage = { ...mapped.usage, completion_tokens: mapped.usage.completion_tokens ?? 0 };
+  if (mapped.model) outcome.route.servedModel = mapped.model;
   const finishReason = finishReasonOf(mapped);
-  if (finishReason) outcome.finishReason = finishReason;
+  if (finishReason) outcome.answer.finishReason = finishReason;
   // Redacted before the cache's capture() sees the response, so a stored answer never holds the key either.
   const body = withoutSecrets(plan.passthrough ? text : JSON.stringify(mapped), secrets);
   return new Response(body, { status: 200, headers: { "content-type": "application/json" } });

@@ -2,11 +2,12 @@ import type { AppContext } from "../context";
 import { GatewayError } from "../errors";
 import { callerOf } from "../governance/caller";
 import { allowedFor, catalogModels, type ModelEntry } from "../governance/models";
-import { checkTarget } from "../governance/policy";
+import { admitNamedTarget } from "../governance/named-target";
 import { virtualKeyResolver } from "../governance/request";
 import { virtualKeyRef } from "../governance/virtual-target";
 import { ROOT_SETTINGS, type LeafSpec } from "../routing/inherit";
-import { headerDefaults, resolveLeaf, type ResolvedLeaf } from "./target";
+import type { ResolvedLeaf } from "../governance/leaf";
+import { headerDefaults, resolveLeaf } from "./target";
 import { DEFAULT_MODELS_TIMEOUT_MS, fetchUpstreamModels, listableProvider } from "./upstream-models";
 
 /**
@@ -31,23 +32,10 @@ async function namedTarget(c: AppContext, id: string | undefined): Promise<Resol
   const options = { hasConfig: false, breakers: false, model: id, virtualKeys: virtualKeyResolver(c) };
   const leaf = await resolveLeaf(HEADER_TARGET, defaults, c.env, options);
   const { outcome } = c.var;
-  outcome.provider = leaf.provider;
-  if (leaf.virtualKey) {
-    outcome.virtualKeyId = leaf.virtualKey.id;
-    // The stored provider key is redacted from errors and logs like the caller's own credentials.
-    if (leaf.virtualKey.credential) outcome.redact = [leaf.virtualKey.credential.api_key];
-  }
-  try {
-    checkTarget(callerOf(c)?.key ?? null, {
-      path: null,
-      provider: leaf.provider,
-      model: undefined,
-      virtualKey: leaf.virtualKey,
-    });
-  } catch (error) {
-    outcome.deniedBy = "auth";
-    throw error;
-  }
+  outcome.route.provider = leaf.provider;
+  // The stored provider key is redacted from errors and logs like the caller's own credentials.
+  if (leaf.virtualKey?.credential) outcome.redact = [leaf.virtualKey.credential.api_key];
+  admitNamedTarget(outcome.governance, callerOf(c)?.key ?? null, leaf);
   return leaf;
 }
 
@@ -64,7 +52,7 @@ async function modelsOf(c: AppContext, leaf: ResolvedLeaf | null): Promise<Model
         provider,
         target,
         leaf.routed.requestTimeoutMs ?? DEFAULT_MODELS_TIMEOUT_MS,
-        c.var.outcome,
+        c.var.outcome.route,
       )
     : await catalogModels(c, leaf.provider);
   return allowedFor(models, callerOf(c)?.key ?? null, leaf.virtualKey);
@@ -78,7 +66,7 @@ export async function listModels(c: AppContext): Promise<Response> {
 /** The id may hold slashes (`meta-llama/Llama-3`, `@slug/model`); an `@slug/` id is answered with its prefix kept. */
 export async function retrieveModel(c: AppContext): Promise<Response> {
   const id = c.req.param("id") ?? "";
-  c.var.outcome.requestedModel = id;
+  c.var.outcome.route.requestedModel = id;
   const leaf = await namedTarget(c, id);
   const stripped = leaf?.routed.overrideParams?.model;
   const upstreamId = typeof stripped === "string" ? stripped : id;

@@ -39,7 +39,7 @@ function errorFrame(error: unknown, secrets: readonly string[]): string {
 const NULL_USAGE = ',"usage":null';
 
 /**
- * Cap on outcome.streamedText (UTF-16 units): the logger needs it only to estimate tokens of a stream without usage
+ * Cap on outcome.stream.streamedText (UTF-16 units): the logger needs it only to estimate tokens of a stream without usage
  * and as the logged response body, which is cut far below this anyway.
  */
 export const MAX_STREAMED_TEXT = 65_536;
@@ -64,15 +64,15 @@ function textOf(choice: ChatCompletionChunkChoice): string {
  * appends: this runs for every chunk of every stream); return the chunk's text for the client, or null to drop it.
  */
 function forClient(chunk: ChatCompletionChunk, options: StreamOptions): string | null {
-  const { outcome } = options;
-  if (chunk.usage) outcome.usage = chunk.usage;
-  if (outcome.servedModel === undefined && typeof chunk.model === "string" && chunk.model !== "")
-    outcome.servedModel = chunk.model;
+  const { answer, route, stream } = options.outcome;
+  if (chunk.usage) answer.usage = chunk.usage;
+  if (route.servedModel === undefined && typeof chunk.model === "string" && chunk.model !== "")
+    route.servedModel = chunk.model;
   for (const choice of chunk.choices) {
-    if (choice.finish_reason) outcome.finishReason = choice.finish_reason;
-    if ((outcome.streamedText?.length ?? 0) >= MAX_STREAMED_TEXT) continue;
+    if (choice.finish_reason) answer.finishReason = choice.finish_reason;
+    if ((stream.streamedText?.length ?? 0) >= MAX_STREAMED_TEXT) continue;
     const text = textOf(choice);
-    if (text !== "") outcome.streamedText = (outcome.streamedText ?? "") + text;
+    if (text !== "") stream.streamedText = (stream.streamedText ?? "") + text;
   }
   const raw = rawTextOf(chunk);
   if (options.includeUsage || !("usage" in chunk)) return raw ?? JSON.stringify(chunk);
@@ -100,7 +100,7 @@ export function translateStream(
 ): ReadableStream<Uint8Array> {
   const { readable, writable } = new IdentityTransformStream();
   let resolveDone: () => void = () => {};
-  options.outcome.done = new Promise((resolve) => (resolveDone = resolve));
+  options.outcome.stream.done = new Promise((resolve) => (resolveDone = resolve));
   void pump(upstream.getReader(), writable.getWriter(), mapper, options).finally(() => resolveDone());
   return readable;
 }
@@ -121,7 +121,7 @@ async function pump(
   };
   const flush = async () => {
     if (!pending) return;
-    outcome.firstTokenMs ??= performance.now() - options.startedAt;
+    outcome.stream.firstTokenMs ??= performance.now() - options.startedAt;
     // `pending` holds whole frames only (the decoder emits complete events), so a key the network split across
     // reads is whole here. A key spread over several events (written token by token) is not caught.
     const bytes = encoder.encode(withoutSecrets(pending, options.secrets));
@@ -145,9 +145,9 @@ async function pump(
     await writer.close();
   } catch (error) {
     if (error instanceof ClientGone) {
-      outcome.streamError = "client closed the stream";
+      outcome.stream.error = "client closed the stream";
     } else {
-      outcome.streamError = error instanceof Error ? error.message : "upstream stream failed";
+      outcome.stream.error = error instanceof Error ? error.message : "upstream stream failed";
       pending += errorFrame(error, outcome.redact ?? []);
       await flush()
         .then(() => writer.close())

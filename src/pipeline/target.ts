@@ -1,59 +1,21 @@
 import { PROVIDER_IDS, isProviderId, type ProviderId } from "../../schema/provider-ids";
-import { MAX_REQUEST_TIMEOUT_MS, type RetryConfig } from "../../schema/config";
+import { MAX_REQUEST_TIMEOUT_MS } from "../../schema/config";
 import { urlFieldProblem, type UrlFieldKind } from "../../schema/url-fields";
-import type { AzureOptions, ResolvedTarget } from "../../providers/types";
+import type { ResolvedTarget } from "../../providers/types";
 import { COMPATIBLE_PROVIDERS } from "../../providers/openai-compatible/table";
 import type { AppContext } from "../context";
 import { GatewayError, badRequest } from "../errors";
 import { callerOf } from "../governance/caller";
 import { looksLikeGatewayKey } from "../governance/keys/format";
-import type { VirtualKeyRecord } from "../governance/records";
 import type { VirtualKeyResolver } from "../governance/request";
 import { virtualKeyRef, virtualTarget, type VirtualKeyRef } from "../governance/virtual-target";
 import { breakerKey } from "../routing/breaker/key";
-import type { BreakerSettings } from "../routing/breaker/state";
 import type { LeafSpec } from "../routing/inherit";
-import { checkCustomHost, customHostPolicy } from "./custom-host";
+import type { HeaderDefaults, RoutedTarget } from "../routing/targets";
+import type { ResolvedLeaf } from "../governance/leaf";
+import type { VirtualKeyRecord } from "../governance/records";
+import { checkCustomHost, customHostPolicy } from "../lib/custom-host";
 import { forwardedHeaders, parseForwardList } from "./forward-headers";
-
-/** One resolved target plus what it changes about the request: what attempt() needs for one call. */
-export interface RoutedTarget {
-  target: ResolvedTarget;
-  overrideParams?: Record<string, unknown>;
-  /** Per-attempt timeout to first byte, ms. */
-  requestTimeoutMs?: number;
-  /** Client headers passed upstream (forward-headers.ts), merged into the adapter's call by attempt(). */
-  forwardHeaders?: Record<string, string>;
-}
-
-/** A config leaf, ready to run: where it sits, whom to call, and how to retry and guard it. */
-export interface ResolvedLeaf {
-  path: string;
-  provider: ProviderId;
-  routed: RoutedTarget;
-  retry?: RetryConfig;
-  /** Null when the request has a single target: with nothing to fall back to, a breaker could only turn it away. */
-  breaker: { key: string; settings: BreakerSettings } | null;
-  /** The stored credential this target uses (its limits and allowlist apply too). */
-  virtualKey?: VirtualKeyRecord;
-}
-
-/**
- * What the x-portkey-* headers contribute. Without a config they describe the only target; with one they are
- * defaults under every target's own fields (as today's single-target inline config behaved).
- */
-export interface HeaderDefaults {
-  provider?: string;
-  apiKey?: string;
-  customHost?: string;
-  azure: AzureOptions;
-  /** x-portkey-request-timeout: overrides every target's request_timeout. */
-  requestTimeoutMs?: number;
-  /** x-portkey-virtual-key: the slug of a stored provider credential. */
-  virtualKey?: string;
-  /** The client's headers and x-portkey-forward-headers' names: what header forwarding draws on. */
-  forward?: { client: Headers; names: string[] };
-}
 
 function bearerToken(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;

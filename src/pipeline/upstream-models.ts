@@ -3,7 +3,7 @@ import { compatibleHeaders } from "../../providers/openai-compatible/urls";
 import { adapterFor } from "../../providers/registry";
 import { MalformedUpstreamError, type ResolvedTarget } from "../../providers/types";
 import { isOpenAICompatible, type OpenAICompatibleProviderId } from "../../schema/provider-ids";
-import type { RequestOutcome } from "../context";
+import type { RouteOutcome } from "../context";
 import { GatewayError, badRequest } from "../errors";
 import type { ModelEntry } from "../governance/models";
 import { upstreamError } from "./upstream";
@@ -66,7 +66,7 @@ export async function fetchUpstreamModels(
   provider: ListableProvider,
   target: ResolvedTarget,
   timeoutMs: number,
-  outcome: RequestOutcome,
+  timing: Pick<RouteOutcome, "upstreamMs">,
 ): Promise<ModelEntry[]> {
   const url = modelsUrl(provider, target);
   const headers = compatibleHeaders(provider, target);
@@ -94,7 +94,7 @@ export async function fetchUpstreamModels(
     });
   } finally {
     clearTimeout(timer);
-    outcome.upstreamMs = performance.now() - started;
+    timing.upstreamMs = performance.now() - started;
   }
   return parseModelList(text, provider);
 }

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context";
 import { listModels, retrieveModel } from "../pipeline/models";
-import { routeRequest } from "../routing";
+import { handleV1 } from "../pipeline";
 import type { OperationName } from "../routing/request";
 
-/** Routes stay thin: the routing engine resolves the config, reads the body and runs the strategies. */
+/** Routes stay thin: the pipeline (src/pipeline/index.ts) does the work. */
 function handle(operation: OperationName) {
-  return (c: AppContext) => routeRequest(c, operation);
+  return (c: AppContext) => handleV1(c, operation);
 }
 
 export const v1 = new Hono<AppEnv>()

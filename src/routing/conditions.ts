@@ -1,5 +1,5 @@
 import type { ConditionQuery, StrategyConfig } from "../../schema/config";
-import { compileSafeRegex, type SafeRegex } from "./regex/program";
+import { compileSafeRegex, type SafeRegex } from "../../schema/query/regex/program";
 
 /**
  * Conditional routing: evaluate `strategy.conditions[].query` against the request's metadata (x-portkey-metadata)

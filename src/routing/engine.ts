@@ -1,8 +1,8 @@
-import { isServedFromCache } from "../cache/served";
+import { isServedFromCache } from "./served";
 import type { AttemptRecord } from "../context";
 import { GatewayError, toGatewayError } from "../errors";
-import type { ResolvedLeaf } from "../pipeline/target";
-import { DEFAULT_REQUEST_TIMEOUT_MS } from "../pipeline/upstream";
+import type { RoutedLeaf as ResolvedLeaf } from "./targets";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "../lib/fetch-upstream";
 import { decideRetry, parseRetryAfter } from "./backoff";
 import { isBreakerFailure } from "./breaker/state";
 import type { BreakerView } from "./breaker/client";

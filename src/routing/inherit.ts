@@ -4,7 +4,7 @@ import { breakerSettings, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from 
 const HOOK_KEYS = ["input_guardrails", "output_guardrails", "before_request_hooks", "after_request_hooks"] as const;
 export type Hooks = Partial<Record<(typeof HOOK_KEYS)[number], unknown[]>>;
 
-/** What a node passes down to its targets (DESIGN.md: retry, cache, request_timeout, custom_host, hooks inherit). */
+/** What a node passes down to its targets (docs/contract.md: retry, cache, request_timeout, custom_host, hooks inherit). */
 export interface Inherited {
   retry?: RetryConfig;
   cache?: CacheConfig;

@@ -3,7 +3,7 @@ import { badRequest } from "../errors";
 const PARAM = "x-portkey-metadata";
 const MAX_KEYS = 64;
 
-/** x-portkey-metadata: a JSON object of string values (DESIGN.md). Anything else is the caller's mistake: 400. */
+/** x-portkey-metadata: a JSON object of string values (docs/contract.md). Anything else is the caller's mistake: 400. */
 export function parseMetadata(header: string | undefined): Record<string, string> | undefined {
   if (header === undefined || header.trim() === "") return undefined;
   let json: unknown;

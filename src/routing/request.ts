@@ -2,9 +2,17 @@ import {
   chatCompletionRequestSchema,
   completionRequestSchema,
   embeddingsRequestSchema,
+  type ChatCompletionRequest,
+  type CompletionRequest,
+  type EmbeddingsRequest,
 } from "../../schema/openai-request";
-import type { OperationRequest } from "../pipeline/attempt";
-import { rawTextOf, validateJsonBody } from "../pipeline/body";
+import { rawTextOf, validateJsonBody } from "../lib/body";
+
+/** `raw`: the client's exact JSON text when it equals `body` (no override changed it); adapters may forward it. */
+export type OperationRequest =
+  | { operation: "chat"; body: ChatCompletionRequest; raw?: string | undefined }
+  | { operation: "completions"; body: CompletionRequest; raw?: string | undefined }
+  | { operation: "embeddings"; body: EmbeddingsRequest; raw?: string | undefined };
 
 export type OperationName = OperationRequest["operation"];
 

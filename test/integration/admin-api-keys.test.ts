@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sha256Hex } from "../../src/governance/encoding";
+import { sha256Hex } from "../../src/lib/encoding";
 import { KEY_CACHE_TTL_MS } from "../../src/governance/store";
 import { ADMIN_TOKEN, adminCall, expectError, json } from "./admin-helpers";
 import { callAs, mintAdminKey, type AdminKeyBody, type AdminKeyList, type NewAdminKeyBody } from "./admin-key-helpers";

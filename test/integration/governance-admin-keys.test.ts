@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/governance/encoding";
+import { sha256Hex } from "../../src/lib/encoding";
 import { adminCall, createConfig, expectError, json, type ListBody } from "./admin-helpers";
 import { createKey, unique, type KeyBody, type NewKeyBody } from "./governance-helpers";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { openDb } from "../../src/admin/db";
+import { openDb } from "../../src/storage/db";
 import { DEFAULT_OUTPUT_TOKENS } from "../../src/governance/estimate";
 import { setGatewayKeyStatus } from "../../src/governance/keys/service";
 import { findGatewayKey } from "../../src/governance/repository";

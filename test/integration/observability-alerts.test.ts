@@ -3,7 +3,7 @@ import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import type { BudgetAlert } from "../../src/observability/alerts";
 import { d1BudgetSource, periodStartOf, type BudgetSource } from "../../src/observability/budget-source";
-import { openDb } from "../../src/admin/db";
+import { openDb } from "../../src/storage/db";
 import { upstream, useFakeUpstreams } from "./harness";
 import { deliver, makeEvent } from "./observability-helpers";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor } from "../../src/admin/pagination";
+import { decodeCursor, encodeCursor } from "../../src/storage/pagination";
 import { findMaskedSecret, redactSecrets } from "../../src/configs/redact";
 
 describe("redactSecrets", () => {

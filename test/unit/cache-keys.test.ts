@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/cache/canonical";
 import { parseEntryKey, partitionPrefix, segment } from "../../src/cache/keys";
 import { describeRequest, exactHash } from "../../src/cache/request";
-import type { OperationRequest } from "../../src/pipeline/attempt";
+import type { OperationRequest } from "../../src/routing/request";
 import type { ResolvedTarget } from "../../providers/types";
 
 const chat = (body: Record<string, unknown>): OperationRequest => ({

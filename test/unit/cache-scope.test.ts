@@ -1,15 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/cache/canonical";
 import { scopeId, tenantOf } from "../../src/cache/scope";
-import type { AppContext, RequestOutcome } from "../../src/context";
+import { emptyOutcome, type AppContext, type GovernanceOutcome } from "../../src/context";
 import { setCaller } from "../../src/governance/caller";
 import type { GatewayKeyRecord } from "../../src/governance/records";
 
-/** Just the part of a Hono context tenantOf reads: the request (governance's caller) and the outcome. */
-function context(outcome: Partial<RequestOutcome> = {}, key?: Pick<GatewayKeyRecord, "id" | "team">): AppContext {
+/** Just the part of a Hono context tenantOf reads: the request (governance's caller) and the outcome's governance part. */
+function context(governance: GovernanceOutcome = {}, key?: Pick<GatewayKeyRecord, "id" | "team">): AppContext {
+  const outcome = { ...emptyOutcome(), governance };
+  const vars: Record<string, unknown> = { outcome };
+  // `set` too: governance keeps the caller in a Hono variable (setCaller).
+  const set = (name: string, value: unknown) => void (vars[name] = value);
   const c = {
     req: { raw: new Request("http://gateway.test/v1/chat/completions") },
-    var: { outcome: { stream: false, ...outcome } },
+    var: vars,
+    set,
   } as unknown as AppContext;
   if (key) setCaller(c, { key: key as GatewayKeyRecord, fromAuthorization: false });
   return c;

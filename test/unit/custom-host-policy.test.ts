@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../src/errors";
-import { checkCustomHost, checkUpstreamUrl, type CustomHostPolicy } from "../../src/policy/custom-host";
+import { checkCustomHost, checkUpstreamUrl, type CustomHostPolicy } from "../../src/lib/custom-host";
 
 const deployed: CustomHostPolicy = { allowPrivate: false, allowlist: ["*.allowed.test"] };
 const development: CustomHostPolicy = { allowPrivate: true, allowlist: [] };

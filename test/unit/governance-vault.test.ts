@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../src/errors";
 import { generateGatewayKey, hashGatewayKey, looksLikeGatewayKey } from "../../src/governance/keys/format";
-import { open, seal } from "../../src/governance/vault/cipher";
-import { parseCredential, secretHint } from "../../src/governance/vault/credential";
-import { vaultKeys } from "../../src/governance/vault/keys";
+import { open, seal } from "../../src/vault/cipher";
+import { parseCredential, secretHint } from "../../src/vault/credential";
+import { vaultKeys } from "../../src/vault/keys";
 
 const KEY_A = "v9BBcY5xOB7GjndDq9ASnRoJJundmxouB4/JBO4i488=";
 const KEY_B = "VKAie_sJ8OMW3B-uA3-XH8v4I0OeeAfWY45fx388eD0"; // URL-safe, unpadded: accepted too

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../schema/pricing";
-import type { RequestOutcome } from "../../src/context";
+import { emptyOutcome, type RequestOutcome, type RouteOutcome } from "../../src/context";
 import { buildEvent, CLIENT_ABORT, effectiveModel, type EventInput } from "../../src/observability/build";
 import { logEventSchema } from "../../src/observability/event";
 import { REDACTED } from "../../src/observability/scrub";
 
-function input(outcome: Partial<RequestOutcome>, extra: Partial<EventInput> = {}): EventInput {
+/** An outcome's parts as a test names them; `route.stream` defaults to false. */
+type OutcomeParts = Omit<Partial<RequestOutcome>, "route"> & { route?: Partial<RouteOutcome> };
+
+function input(parts: OutcomeParts, extra: Partial<EventInput> = {}): EventInput {
+  const { route, ...rest } = parts;
   return {
     id: "evt-1",
     traceId: "trace-1",
@@ -17,7 +21,7 @@ function input(outcome: Partial<RequestOutcome>, extra: Partial<EventInput> = {}
     headersAt: 1120,
     endedAt: 1500,
     status: 200,
-    outcome: { stream: false, ...outcome },
+    outcome: { ...emptyOutcome(), ...rest, route: { stream: false, ...route } },
     bodies: null,
     secrets: [],
     ...extra,
@@ -33,16 +37,20 @@ describe("buildEvent: tokens and cost", () => {
   it("prices cached tokens at their rates (Anthropic read and write)", () => {
     const event = buildEvent(
       input({
-        ...answered("claude-sonnet-4-5", "anthropic"),
-        requestedModel: "claude-sonnet-4-5",
-        servedModel: "claude-sonnet-4-5-20250929",
-        usage: {
-          prompt_tokens: 10000,
-          completion_tokens: 500,
-          total_tokens: 10500,
-          prompt_tokens_details: { cached_tokens: 6000 },
-          cache_creation_input_tokens: 2000,
-          completion_tokens_details: { reasoning_tokens: 120 },
+        route: {
+          ...answered("claude-sonnet-4-5", "anthropic"),
+          requestedModel: "claude-sonnet-4-5",
+          servedModel: "claude-sonnet-4-5-20250929",
+        },
+        answer: {
+          usage: {
+            prompt_tokens: 10000,
+            completion_tokens: 500,
+            total_tokens: 10500,
+            prompt_tokens_details: { cached_tokens: 6000 },
+            cache_creation_input_tokens: 2000,
+            completion_tokens_details: { reasoning_tokens: 120 },
+          },
         },
       }),
     );
@@ -68,12 +76,14 @@ describe("buildEvent: tokens and cost", () => {
   it("prices OpenAI cached reads at the cache rate", () => {
     const event = buildEvent(
       input({
-        ...answered("gpt-4o"),
-        usage: {
-          prompt_tokens: 2000,
-          completion_tokens: 300,
-          total_tokens: 2300,
-          prompt_tokens_details: { cached_tokens: 1500 },
+        route: answered("gpt-4o"),
+        answer: {
+          usage: {
+            prompt_tokens: 2000,
+            completion_tokens: 300,
+            total_tokens: 2300,
+            prompt_tokens_details: { cached_tokens: 1500 },
+          },
         },
       }),
     );
@@ -83,11 +93,17 @@ describe("buildEvent: tokens and cost", () => {
 
   it("gives an unknown model cost null and the unpriced flag, never 0", () => {
     const event = buildEvent(
-      input({ ...answered("my-finetune-xyz"), usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }),
+      input({
+        route: answered("my-finetune-xyz"),
+        answer: { usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+      }),
     );
     expect(event.cost).toEqual({ usd: null, unpriced: true, priced_as: null, tier: null });
     const selfHosted = buildEvent(
-      input({ ...answered("llama3", "custom"), usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }),
+      input({
+        route: answered("llama3", "custom"),
+        answer: { usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+      }),
     );
     expect(selfHosted.cost.unpriced).toBe(true);
   });
@@ -95,7 +111,10 @@ describe("buildEvent: tokens and cost", () => {
   it("costs nothing when no tokens were used (refused or failed before any answer)", () => {
     const event = buildEvent(
       input(
-        { requestedModel: "gpt-4o", errorType: "invalid_request_error", errorMessage: "messages: required" },
+        {
+          route: { requestedModel: "gpt-4o" },
+          error: { status: 400, type: "invalid_request_error", message: "messages: required" },
+        },
         { status: 400 },
       ),
     );
@@ -113,7 +132,11 @@ describe("buildEvent: tokens and cost", () => {
       ],
     };
     const event = buildEvent(
-      input({ ...answered("gpt-4o-mini"), stream: true, requestBody, streamedText: "Hello there, friend!" }),
+      input({
+        route: { ...answered("gpt-4o-mini"), stream: true },
+        requestBody,
+        stream: { streamedText: "Hello there, friend!" },
+      }),
     );
     const prompt = estimateTokens("Be brief.\nSay hello");
     const completion = estimateTokens("Hello there, friend!");
@@ -132,9 +155,8 @@ describe("buildEvent: tokens and cost", () => {
 
   it("prices the model the answering target was sent when the provider did not name one (override_params)", () => {
     const outcome = {
-      ...answered("gpt-4o"),
-      requestedModel: "whatever",
-      usage: { prompt_tokens: 1000, completion_tokens: 0, total_tokens: 1000 },
+      route: { ...answered("gpt-4o"), requestedModel: "whatever" },
+      answer: { usage: { prompt_tokens: 1000, completion_tokens: 0, total_tokens: 1000 } },
     };
     const event = buildEvent(input(outcome));
     expect(effectiveModel(event)).toBe("gpt-4o");
@@ -144,9 +166,9 @@ describe("buildEvent: tokens and cost", () => {
   it("counts a cache hit as free", () => {
     const event = buildEvent(
       input({
-        provider: "openai",
-        cacheStatus: "HIT",
-        usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+        route: { provider: "openai" },
+        cache: { status: "HIT" },
+        answer: { usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 } },
       }),
     );
     expect(event.cost.usd).toBe(0);
@@ -156,14 +178,18 @@ describe("buildEvent: tokens and cost", () => {
 
 describe("buildEvent: outcome, latency and identity", () => {
   it("tells a client abort (not an error) from a mid-stream cut (an error)", () => {
-    const abort = buildEvent(input({ ...answered("gpt-4o"), stream: true, streamError: CLIENT_ABORT }));
+    const abort = buildEvent(
+      input({ route: { ...answered("gpt-4o"), stream: true }, stream: { error: CLIENT_ABORT } }),
+    );
     expect(abort).toMatchObject({
       status: 200,
       is_error: false,
       error_type: "client_abort",
       stream_error: CLIENT_ABORT,
     });
-    const cut = buildEvent(input({ ...answered("gpt-4o"), stream: true, streamError: "connection reset" }));
+    const cut = buildEvent(
+      input({ route: { ...answered("gpt-4o"), stream: true }, stream: { error: "connection reset" } }),
+    );
     expect(cut).toMatchObject({
       status: 200,
       is_error: true,
@@ -173,7 +199,7 @@ describe("buildEvent: outcome, latency and identity", () => {
   });
 
   it("splits latency into total, time to first token, upstream and gateway overhead", () => {
-    const event = buildEvent(input({ ...answered("gpt-4o"), stream: true, firstTokenMs: 180 }));
+    const event = buildEvent(input({ route: { ...answered("gpt-4o"), stream: true }, stream: { firstTokenMs: 180 } }));
     expect(event.latency).toEqual({ total_ms: 500, ttft_ms: 180, upstream_ms: 100, gateway_overhead_ms: 20 });
     expect(event.ended_at - event.started_at).toBe(500);
   });
@@ -181,39 +207,41 @@ describe("buildEvent: outcome, latency and identity", () => {
   it("records the attempt trail with offsets, retries and the strategy path", () => {
     const event = buildEvent(
       input({
-        provider: "openai",
-        lastUsedOptionIndex: "config.targets[1]",
-        retryAttemptCount: 1,
-        attempts: [
-          {
-            target: "config.targets[0]",
-            provider: "anthropic",
-            model: "claude-sonnet-4-5",
-            retry: 0,
-            status: 529,
-            latencyMs: 40,
-            error: "overloaded",
-            startedAt: 1005,
-          },
-          {
-            target: "config.targets[1]",
-            provider: "openai",
-            model: "gpt-4o",
-            retry: 0,
-            status: 503,
-            latencyMs: 30,
-            startedAt: 1050,
-          },
-          {
-            target: "config.targets[1]",
-            provider: "openai",
-            model: "gpt-4o",
-            retry: 1,
-            status: 200,
-            latencyMs: 25,
-            startedAt: 1090,
-          },
-        ],
+        route: {
+          provider: "openai",
+          lastUsedOptionIndex: "config.targets[1]",
+          retryAttemptCount: 1,
+          attempts: [
+            {
+              target: "config.targets[0]",
+              provider: "anthropic",
+              model: "claude-sonnet-4-5",
+              retry: 0,
+              status: 529,
+              latencyMs: 40,
+              error: "overloaded",
+              startedAt: 1005,
+            },
+            {
+              target: "config.targets[1]",
+              provider: "openai",
+              model: "gpt-4o",
+              retry: 0,
+              status: 503,
+              latencyMs: 30,
+              startedAt: 1050,
+            },
+            {
+              target: "config.targets[1]",
+              provider: "openai",
+              model: "gpt-4o",
+              retry: 1,
+              status: 200,
+              latencyMs: 25,
+              startedAt: 1090,
+            },
+          ],
+        },
       }),
     );
     expect(event.strategy_path).toBe("config.targets[1]");
@@ -231,7 +259,11 @@ describe("buildEvent: outcome, latency and identity", () => {
       input(
         {
           metadata: { _user: "alice", team: "search" },
-          errorMessage: "Incorrect API key provided: sk-live-abcdefghijklmnopqrstuvwx",
+          error: {
+            status: 401,
+            type: "authentication_error",
+            message: "Incorrect API key provided: sk-live-abcdefghijklmnopqrstuvwx",
+          },
         },
         { status: 401, secrets: ["gw-key-0123456789"] },
       ),
@@ -239,7 +271,7 @@ describe("buildEvent: outcome, latency and identity", () => {
     expect(event.user).toBe("alice");
     expect(event.metadata).toEqual({ _user: "alice", team: "search" });
     expect(event.error_message).toBe(`Incorrect API key provided: ${REDACTED}`);
-    expect(buildEvent(input({ metadata: { _user: "alice" }, user: "bob" })).user).toBe("bob");
+    expect(buildEvent(input({ metadata: { _user: "alice" }, governance: { user: "bob" } })).user).toBe("bob");
   });
 
   it("names the operation from the path", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RequestOutcome } from "../../src/context";
+import { emptyOutcome, type RequestOutcome, type RouteOutcome } from "../../src/context";
 import { buildEvent, type EventInput } from "../../src/observability/build";
 import { logEventSchema, type LogEvent } from "../../src/observability/event";
 import { conformEvent, fitted as fit, MAX_EVENT_BYTES } from "../../src/observability/fit";
@@ -8,7 +8,11 @@ import { REDACTED } from "../../src/observability/scrub";
 
 /** Every request yields an event the consumer accepts and one queue message holds, however odd the request. */
 
-function built(outcome: Partial<RequestOutcome>, extra: Partial<EventInput> = {}): LogEvent {
+/** An outcome's parts as a test names them; `route.stream` defaults to false. */
+type OutcomeParts = Omit<Partial<RequestOutcome>, "route"> & { route?: Partial<RouteOutcome> };
+
+function built(parts: OutcomeParts, extra: Partial<EventInput> = {}): LogEvent {
+  const { route, ...rest } = parts;
   return buildEvent({
     id: "evt-fit",
     traceId: "trace-fit",
@@ -20,7 +24,7 @@ function built(outcome: Partial<RequestOutcome>, extra: Partial<EventInput> = {}
     headersAt: 10,
     endedAt: 20,
     status: 200,
-    outcome: { stream: false, ...outcome },
+    outcome: { ...emptyOutcome(), ...rest, route: { stream: false, ...route } },
     bodies: null,
     secrets: ["caller-secret-123456"],
     ...extra,
@@ -34,13 +38,15 @@ describe("buildEvent clips to the schema's limits", () => {
     const long = "x".repeat(200_000);
     const event = built(
       {
-        requestedModel: long,
-        servedModel: long,
-        streamError: `upstream said caller-secret-123456 ${long}`,
-        user: long,
-        attempts: [
-          { target: "config", provider: "openai", model: long, retry: 0, status: 502, latencyMs: 5, error: long },
-        ],
+        route: {
+          requestedModel: long,
+          servedModel: long,
+          attempts: [
+            { target: "config", provider: "openai", model: long, retry: 0, status: 502, latencyMs: 5, error: long },
+          ],
+        },
+        stream: { error: `upstream said caller-secret-123456 ${long}` },
+        governance: { user: long },
       },
       { method: "M".repeat(40), path: `/v1/${long}` },
     );
@@ -57,7 +63,7 @@ describe("buildEvent clips to the schema's limits", () => {
   });
 
   it("never cuts a surrogate pair in half", () => {
-    const event = built({ requestedModel: `${"a".repeat(MAX_MODEL_CHARS - 1)}😀` });
+    const event = built({ route: { requestedModel: `${"a".repeat(MAX_MODEL_CHARS - 1)}😀` } });
     expect(event.requested_model).toBe("a".repeat(MAX_MODEL_CHARS - 1));
   });
 });
@@ -78,12 +84,9 @@ describe("fitted: the event always fits one queue message", () => {
     }));
     const event = built({
       metadata,
-      attempts,
-      user: huge,
-      gatewayKeyId: huge,
-      virtualKeyId: huge,
-      lastUsedOptionIndex: huge,
-      finishReason: huge,
+      route: { attempts, lastUsedOptionIndex: huge },
+      governance: { user: huge, gatewayKeyId: huge, virtualKeyId: huge },
+      answer: { finishReason: huge },
     });
     expect(bytes(event)).toBeGreaterThan(MAX_EVENT_BYTES);
     const fitted = fit(event).event;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { emptyOutcome } from "../../src/context";
 import { buildEvent } from "../../src/observability/build";
 import { spansOf, tracesPayload, type KeyValue } from "../../src/observability/otlp";
 import { traceIdFor } from "../../src/observability/otlp-ids";
@@ -19,25 +20,27 @@ function event(traceparent: ReturnType<typeof parseTraceparent> = null) {
     endedAt: 400,
     status: 200,
     outcome: {
-      stream: false,
-      provider: "openai",
-      requestedModel: "gpt-4o",
-      servedModel: "gpt-4o-2024-08-06",
-      finishReason: "stop",
-      usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
+      ...emptyOutcome(),
+      route: {
+        stream: false,
+        provider: "openai",
+        requestedModel: "gpt-4o",
+        servedModel: "gpt-4o-2024-08-06",
+        attempts: [
+          {
+            target: "config.targets[0]",
+            provider: "anthropic",
+            model: "claude-sonnet-4-5",
+            retry: 0,
+            status: 529,
+            latencyMs: 100,
+            error: "overloaded",
+          },
+          { target: "config.targets[1]", provider: "openai", model: "gpt-4o", retry: 0, status: 200, latencyMs: 150 },
+        ],
+      },
+      answer: { finishReason: "stop", usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 } },
       metadata: { team: "search" },
-      attempts: [
-        {
-          target: "config.targets[0]",
-          provider: "anthropic",
-          model: "claude-sonnet-4-5",
-          retry: 0,
-          status: 529,
-          latencyMs: 100,
-          error: "overloaded",
-        },
-        { target: "config.targets[1]", provider: "openai", model: "gpt-4o", retry: 0, status: 200, latencyMs: 150 },
-      ],
     },
     bodies: null,
     secrets: [],

@@ -3,6 +3,7 @@ import { loggedBodies, truncateUtf8 } from "../../src/observability/bodies";
 import { REDACTED, scrub, secretsOf } from "../../src/observability/scrub";
 import { fitted as fit, MAX_EVENT_BYTES } from "../../src/observability/fit";
 import { buildEvent } from "../../src/observability/build";
+import { emptyOutcome } from "../../src/context";
 
 describe("secrets never reach a log", () => {
   const headers: Record<string, string> = {
@@ -72,7 +73,7 @@ describe("secrets never reach a log", () => {
       headersAt: 0,
       endedAt: 0,
       status: 200,
-      outcome: { stream: false },
+      outcome: emptyOutcome(),
       bodies: { request: "a".repeat(70_000), response: "b".repeat(70_000), truncated: false },
       secrets: [],
     });

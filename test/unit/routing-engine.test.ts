@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../schema/config";
-import { markServedFromCache } from "../../src/cache/served";
+import { markServedFromCache } from "../../src/routing/served";
 import { GatewayError } from "../../src/errors";
-import type { ResolvedLeaf } from "../../src/pipeline/target";
+import type { RoutedLeaf as ResolvedLeaf } from "../../src/routing/targets";
 import type { BreakerView } from "../../src/routing/breaker/client";
 import type { BreakerPhase } from "../../src/routing/breaker/state";
 import { Engine, type EngineDeps } from "../../src/routing/engine";

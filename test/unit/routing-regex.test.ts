@@ -5,7 +5,7 @@ import {
   MAX_REGEX_PATTERN_LENGTH,
   MAX_REGEX_PROGRAM_SIZE,
   type SafeRegex,
-} from "../../src/routing/regex/program";
+} from "../../schema/query/regex/program";
 
 function compile(pattern: string): SafeRegex {
   const compiled = compileSafeRegex(pattern);

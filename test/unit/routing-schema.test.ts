@@ -14,7 +14,7 @@ const message = (json: unknown) => {
 };
 
 describe("valid configs", () => {
-  it("accepts DESIGN.md's example and Portkey-style configs", () => {
+  it("accepts the contract's example and Portkey-style configs", () => {
     const design = {
       strategy: { mode: "fallback", on_status_codes: [429, 500, 502, 503, 504] },
       retry: { attempts: 3, on_status_codes: [429, 503], use_retry_after_header: true },

@@ -2,9 +2,8 @@ import { adapterFor } from "../../../providers/registry";
 import type { ResolvedTarget } from "../../../providers/types";
 import { isProviderId } from "../../../schema/provider-ids";
 import type { EmbeddingsRequest } from "../../../schema/openai-request";
-import type { RequestOutcome } from "../../context";
-import { checkCustomHost, customHostPolicy } from "../../pipeline/custom-host";
-import { fetchUpstream } from "../../pipeline/upstream";
+import { checkCustomHost, customHostPolicy } from "../../lib/custom-host";
+import { fetchUpstream } from "../../lib/fetch-upstream";
 import { within } from "../runtime";
 import type { SemanticSettings } from "../settings";
 import { normalise } from "./vector";
@@ -39,8 +38,8 @@ export function embedderFor(settings: SemanticSettings, answering: ResolvedTarge
     id,
     async embed(text) {
       const request: EmbeddingsRequest = { model: settings.model, input: text };
-      // A scratch outcome: the embedding call must not show up as the request's own upstream time.
-      const scratch: RequestOutcome = { stream: false };
+      // A scratch timing record: the embedding call must not show up as the request's own upstream time.
+      const scratch: { upstreamMs?: number } = {};
       const timeoutMs = settings.embeddingTimeoutMs;
       const deadline = performance.now() + timeoutMs;
       try {

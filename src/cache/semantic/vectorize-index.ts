@@ -16,7 +16,7 @@ const partitionIdOf = async (partition: SemanticPartition): Promise<string> =>
 
 /**
  * The semantic index in a Vectorize index (metric `cosine`, the embedding model's dimensions, and a string
- * metadata index on `partition`, created before the first vector: README "Cache"). One vector per exact entry;
+ * metadata index on `partition`, created before the first vector: docs/cache.md). One vector per exact entry;
  * its metadata says which partition it belongs to and which entry it points at. A search is a topK 1 query
  * filtered to the partition (a filter, not Vectorize namespaces: partitions are unbounded, namespaces are not).
  * Vectorize has no TTL: an expired vector is skipped on read and replaced when its question is stored again.

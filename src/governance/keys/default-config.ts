@@ -1,6 +1,6 @@
 import { parseRoutingConfig } from "../../../schema/config";
 import type { DefaultConfig } from "../../../schema/db/keys";
-import type { Db } from "../../admin/db";
+import type { Db } from "../../storage/db";
 import { redactSecrets } from "../../configs/redact";
 import { findConfig, parseConfigRef } from "../../configs/repository";
 import { MAX_CONFIG_BYTES } from "../../configs/validate";

@@ -1,4 +1,4 @@
-import type { Amount, Headroom } from "./ledger";
+import type { Amount, Headroom } from "./amount";
 
 /**
  * How big a lease the limiter grants (pure). A lease is room for several requests reserved at once and spent by

@@ -1,6 +1,8 @@
 import type { BudgetPeriod } from "../../../schema/db/keys";
+import type { Amount, Headroom } from "./amount";
 import { leaseSize, type LeaseGrant } from "./lease-size";
 import { periodAt } from "./period";
+export type { Amount, Headroom } from "./amount";
 import { add, bucketOf, leavesAt, prune, totals, waitFor, type Window } from "./window";
 
 /**
@@ -50,13 +52,6 @@ export interface LedgerState {
   limits?: Limits;
 }
 
-/** A quantity under the three limits: requests (rpm), tokens (tpm) and nano-dollars (budget). */
-export interface Amount {
-  requests: number;
-  tokens: number;
-  nano: number;
-}
-
 export const EMPTY_LEDGER: LedgerState = { window: [], periodKey: "none", spentNano: 0, reservations: {} };
 
 export interface AdmitInput {
@@ -95,9 +90,6 @@ export interface Denial {
   /** Budget: spent for the period, only reserved by requests in flight, or more than the whole budget. */
   reason?: "exhausted" | "in_flight" | "too_large";
 }
-
-/** Room under each limit, null where there is no limit. */
-export type Headroom = { [K in keyof Amount]: number | null };
 
 export type AdmitResult = { ok: true; lease?: LeaseGrant } | { ok: false; denial: Denial };
 

@@ -1,8 +1,8 @@
 import type { ProviderId } from "../../../schema/provider-ids";
 import { urlFieldProblem, type UrlFieldKind } from "../../../schema/url-fields";
 import { GatewayError, badRequest } from "../../errors";
-import { checkCustomHost, customHostPolicy } from "../../policy/custom-host";
-import type { ProviderCredential } from "../vault/credential";
+import { checkCustomHost, customHostPolicy } from "../../lib/custom-host";
+import type { ProviderCredential } from "../../vault/credential";
 
 /** Fields of an admin body that make up a credential (create, or rotate after merging with the stored one). */
 export interface CredentialInput {

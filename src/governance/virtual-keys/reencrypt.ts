@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { virtualKeys } from "../../../schema/db";
-import type { Db } from "../../admin/db";
+import type { Db } from "../../storage/db";
 import { countRowsToReencrypt, findRowsToReencrypt } from "../repository";
 import { decryptCredential, invalidateVirtualKey } from "../store";
-import { seal } from "../vault/cipher";
-import { vaultKeys } from "../vault/keys";
-import { auditInsertIf, holdsIv } from "../audit-if";
+import { seal } from "../../vault/cipher";
+import { vaultKeys } from "../../vault/keys";
+import { auditInsertIf, holdsIv } from "../../storage/audit-if";
 
 /** Rows per call: a D1 batch of 2 statements per row stays well within limits, and one call stays fast. */
 export const REENCRYPT_BATCH = 50;
@@ -17,7 +17,7 @@ export interface ReencryptResult {
 }
 
 /**
- * Step 3 of rotating VAULT_KEY (README "Governance"): move up to REENCRYPT_BATCH live virtual keys encrypted under
+ * Step 3 of rotating VAULT_KEY (docs/governance.md): move up to REENCRYPT_BATCH live virtual keys encrypted under
  * any other key (VAULT_KEY_PREVIOUS) to the current VAULT_KEY, with fresh IVs; call again until `remaining` is 0.
  * Each row is guarded by its old IV, so a concurrent rotate wins and is not overwritten; one audit row per key
  * re-encrypted. Deleted keys hold no ciphertext, so nothing is left under the old key.

@@ -3,15 +3,15 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { CreateVirtualKeyBody, PatchVirtualKeyBody, RotateVirtualKeyBody } from "../../../schema/admin-keys";
 import { virtualKeys, type VirtualKeyRow } from "../../../schema/db";
 import { isProviderId } from "../../../schema/provider-ids";
-import { auditInsert, type AuditDetails } from "../../admin/audit";
-import { isUniqueViolation, type Db } from "../../admin/db";
+import { auditInsert, type AuditDetails } from "../../storage/audit";
+import { isUniqueViolation, type Db } from "../../storage/db";
 import { GatewayError } from "../../errors";
 import { findVirtualKey, findVirtualKeyBySlug } from "../repository";
 import { decryptCredential, invalidateVirtualKey } from "../store";
-import { seal } from "../vault/cipher";
-import { optionNames, secretHint, type ProviderCredential } from "../vault/credential";
-import { vaultKeys } from "../vault/keys";
-import { auditInsertIf, holdsIv, updatedTo } from "../audit-if";
+import { seal } from "../../vault/cipher";
+import { optionNames, secretHint, type ProviderCredential } from "../../vault/credential";
+import { vaultKeys } from "../../vault/keys";
+import { auditInsertIf, holdsIv, updatedTo } from "../../storage/audit-if";
 import { checkCredential, mergeCredential } from "./credential-input";
 
 /**

@@ -1,5 +1,5 @@
-import { GatewayError } from "../../errors";
-import { fromBase64, toHex } from "../encoding";
+import { GatewayError } from "../errors";
+import { fromBase64, toHex } from "../lib/encoding";
 
 /**
  * The vault's encryption keys: Worker secrets, never in D1.

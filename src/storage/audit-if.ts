@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { auditLog } from "../../schema/db";
-import type { AuditEvent } from "../admin/audit";
-import type { Db } from "../admin/db";
+import type { AuditEvent } from "./audit";
+import type { Db } from "./db";
 
 /**
  * An audit row that is written only if `applied` holds once the batch's earlier statements ran: for conditional

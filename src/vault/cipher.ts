@@ -1,5 +1,5 @@
-import { GatewayError } from "../../errors";
-import { fromBase64, toBase64 } from "../encoding";
+import { GatewayError } from "../errors";
+import { fromBase64, toBase64 } from "../lib/encoding";
 import type { VaultKey, VaultKeys } from "./keys";
 
 /** What D1 stores for one secret. */

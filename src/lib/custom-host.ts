@@ -1,4 +1,5 @@
 import { GatewayError } from "../errors";
+import { settingsOf } from "../settings";
 
 /**
  * custom_host policy (SSRF). A caller-chosen base URL makes the Worker fetch wherever the caller says, so:
@@ -10,21 +11,16 @@ import { GatewayError } from "../errors";
  * - local development (`npm start` sets ALLOW_PRIVATE_CUSTOM_HOSTS=true): any host, loopback included, so vLLM,
  *   Ollama or LM Studio on the developer's machine work.
  * Pure (env is read by customHostPolicy only), so the request path and save-time checks (configs, virtual keys)
- * share it; src/pipeline/custom-host.ts re-exports it.
+ * share it.
  */
 export interface CustomHostPolicy {
   allowPrivate: boolean;
   allowlist: readonly string[];
 }
 
+/** ALLOW_PRIVATE_CUSTOM_HOSTS and CUSTOM_HOST_ALLOWLIST, as parsed once per env object (src/settings.ts). */
 export function customHostPolicy(env: Env): CustomHostPolicy {
-  return {
-    allowPrivate: env.ALLOW_PRIVATE_CUSTOM_HOSTS === "true",
-    allowlist: (env.CUSTOM_HOST_ALLOWLIST ?? "")
-      .split(",")
-      .map((entry) => entry.trim().toLowerCase())
-      .filter(Boolean),
-  };
+  return settingsOf(env).customHost;
 }
 
 const refuse = (reason: string) =>

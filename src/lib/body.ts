@@ -2,19 +2,12 @@ import type { z } from "zod";
 import type { AppContext } from "../context";
 import { GatewayError, badRequest } from "../errors";
 
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-function maxBodyBytes(env: Env): number {
-  const configured = Number(env.MAX_BODY_BYTES);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_MAX_BODY_BYTES;
-}
-
 const tooLarge = (limit: number) =>
   new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, { code: "request_too_large" });
 
 /** Read the body as text, refusing more than the limit without reading it all when Content-Length says so. */
 async function readLimitedText(c: AppContext): Promise<string> {
-  const limit = maxBodyBytes(c.env);
+  const limit = c.var.settings.maxBodyBytes;
   const lengthHeader = c.req.header("content-length");
   const declared = lengthHeader === undefined ? Number.NaN : Number(lengthHeader);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);

@@ -2,6 +2,7 @@ import { parseRoutingConfig, type RoutingConfig } from "../../schema/config";
 import { loadSavedConfig } from "../configs/store";
 import type { AppContext } from "../context";
 import { badRequest } from "../errors";
+import { keyDefaultConfig } from "../governance/request";
 
 const PARAM = "x-portkey-config";
 
@@ -37,4 +38,9 @@ export async function loadConfig(c: AppContext): Promise<RoutingConfig | null> {
     validatedSaved.set(saved, config);
   }
   return config;
+}
+
+/** The resolve-config step: the request's own config, else the gateway key's default config (if any), else none. */
+export async function resolveConfig(c: AppContext): Promise<RoutingConfig | null> {
+  return (await loadConfig(c)) ?? (await keyDefaultConfig(c));
 }

@@ -1,0 +1,43 @@
+import type { AppContext } from "../context";
+import { gatewayAuth } from "../governance/auth";
+import { requestLogger } from "../observability/middleware";
+import type { OperationName } from "../routing/request";
+import { inputGuardrails, outputGuardrails } from "./guardrails";
+import { parseRequest, startReadingBody } from "./parse";
+import { resolveConfig } from "./resolve-config";
+import { resolveTargets } from "./resolve-targets";
+import { respond } from "./respond";
+import { route } from "./route";
+import { serverTiming } from "./server-timing";
+
+/**
+ * The path of every /v1 request, in order. The first three steps are middleware, so they also cover
+ * GET /v1/models and requests that never reach a handler (404s, auth failures):
+ *
+ *   log           one log event per request, whatever happens after (observability/middleware.ts)
+ *   time          Server-Timing: gateway time apart from upstream time (server-timing.ts)
+ *   authenticate  the gateway key, or passthrough mode (governance/auth.ts)
+ */
+export const v1Middleware = () => [requestLogger(), serverTiming(), gatewayAuth()] as const;
+
+/**
+ * ...then, for chat, completions and embeddings:
+ *
+ *   parse             the JSON body (read while the config loads) and x-portkey-metadata
+ *   resolve config    x-portkey-config (inline or saved), else the gateway key's default config
+ *   resolve targets   every target of the config: provider, credential (virtual keys), host policy, breaker
+ *   input guardrails  (a hook point, empty until guardrails land)
+ *   route             the strategy engine; per attempt: cache lookup || admission, then the provider call
+ *   output guardrails (a hook point)
+ *   respond           the answer with its routing headers; settlement, cache writes and the log event follow in
+ *                     waitUntil once the body is sent
+ */
+export async function handleV1(c: AppContext, operation: OperationName): Promise<Response> {
+  const body = startReadingBody(c);
+  const config = await resolveConfig(c);
+  const request = await parseRequest(c, body);
+  const targets = await resolveTargets(c, config, request);
+  await inputGuardrails(c, request, targets);
+  const answer = await route(c, operation, request, targets);
+  return respond(c, await outputGuardrails(c, answer), targets.hasConfig);
+}
