@@ -4,9 +4,9 @@
  * Layers, top to bottom; a file may import its own layer's folder and anything below, never above:
  *
  *   entry      src/index.ts, src/app.ts
- *   http       src/routes/, src/admin/ (routes, validation, presentation), src/middleware/
+ *   http       src/routes/, src/admin/ (routes, validation, presentation), src/middleware/, src/dashboard/ (web UI)
  *   pipeline   src/pipeline/ (the steps of a /v1 request)
- *   domains    src/observability/, src/cache/, src/governance/, src/configs/, src/routing/
+ *   domains    src/observability/, src/cache/, src/governance/, src/prompts/, src/configs/, src/routing/
  *              (ordered: a domain may import the domains after it in this list, never one before it), and
  *              guardrails/ (checks, registry, runner: they import only the kernel, schema and providers)
  *   storage    src/storage/ (D1 helpers, pagination, the audit writer), src/vault/ (AES-GCM sealing of credentials)
@@ -15,7 +15,7 @@
  *
  * Plus: no cycles between files, anywhere.
  */
-const DOMAINS = ["observability", "cache", "governance", "configs", "routing"];
+const DOMAINS = ["observability", "cache", "governance", "prompts", "configs", "routing"];
 
 /** A domain may not import the domains listed before it (the order above). */
 const domainOrder = DOMAINS.map((domain, index) => ({
@@ -47,16 +47,16 @@ module.exports = {
       comment: "Routes and the admin API are HTTP only: the pipeline and the domains never import them.",
       severity: "error",
       from: {
-        path: "^(src/(pipeline|observability|cache|governance|configs|routing|storage|lib)/|guardrails/|schema/|providers/)",
+        path: "^(src/(pipeline|observability|cache|governance|prompts|configs|routing|storage|lib)/|guardrails/|schema/|providers/)",
       },
-      to: { path: "^src/(routes|admin|middleware)/" },
+      to: { path: "^src/(routes|admin|middleware|dashboard)/" },
     },
     {
       name: "pipeline-is-not-imported-below",
       comment: "The domains are called by the pipeline, never the other way round.",
       severity: "error",
       from: {
-        path: "^(src/(observability|cache|governance|configs|routing|storage|vault|lib)/|guardrails/|schema/|providers/)",
+        path: "^(src/(observability|cache|governance|prompts|configs|routing|storage|vault|lib)/|guardrails/|schema/|providers/)",
       },
       to: { path: "^src/pipeline/" },
     },
@@ -66,7 +66,7 @@ module.exports = {
       comment: "Storage helpers, the vault and the kernel know nothing of the domains.",
       severity: "error",
       from: { path: "^src/(storage|vault|lib)/" },
-      to: { path: "^(src/(observability|cache|governance|configs|routing)/|guardrails/)" },
+      to: { path: "^(src/(observability|cache|governance|prompts|configs|routing)/|guardrails/)" },
     },
     {
       name: "kernel-files-stay-low",

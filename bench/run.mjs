@@ -49,6 +49,7 @@ import {
 import { round } from "./lib/stats.mjs";
 import { planStages } from "./pipeline.mjs";
 import { formatStages, measureStages } from "./lib/stages.mjs";
+import { formatGuardrailCost, guardrailVariants } from "./lib/guardrails-stage.mjs";
 
 const args = new Set(process.argv.slice(2));
 const known = new Set(["--quick", "--no-build", "--entry", "--profile"]);
@@ -125,6 +126,7 @@ function stageVariants(targets, headersByStage, cpuNow) {
     { name: "gateway, full pipeline", target: gateway, cpu: onGateway },
     { name: "gateway without cache", target: without("cache"), cpu: onGateway },
     { name: "gateway without cache and governance", target: without("cache", "governance"), cpu: onGateway },
+    ...guardrailVariants(gateway, onGateway),
     { name: "floor", target: floor, cpu: onFloor },
     {
       name: "floor + the cache's KV read and write",
@@ -220,6 +222,7 @@ async function runMeasure() {
   print(formatTable(results));
   print();
   print(formatStages(results.stages));
+  print(formatGuardrailCost(results.stages));
   print();
   print(formatTargets(results.targets));
   const missed = results.targets.filter((t) => !t.pass).length;

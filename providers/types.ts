@@ -2,6 +2,7 @@ import type { ProviderId } from "../schema/provider-ids";
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "../schema/openai-request";
 import type { ChatCompletion, ChatCompletionChunk, EmbeddingsResponse } from "../schema/openai-response";
 import type { SseEvent } from "./shared/sse";
+import type { VertexOptions } from "./vertex/options";
 
 export type Operation = "chat" | "completions" | "embeddings";
 
@@ -11,6 +12,14 @@ export interface AzureOptions {
   apiVersion?: string;
 }
 
+/** AWS credentials and region (Bedrock): IAM keys sign requests with SigV4; the region picks the endpoint. */
+export interface AwsOptions {
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+}
+
 /** A target after config resolution: which provider, with which credential, at which base URL. */
 export interface ResolvedTarget {
   provider: ProviderId;
@@ -18,6 +27,11 @@ export interface ResolvedTarget {
   /** Base URL override, already checked against the custom_host policy. */
   customHost?: string;
   azure?: AzureOptions;
+  aws?: AwsOptions;
+  /** Google Vertex AI: project, region and service account (providers/vertex/options.ts). */
+  vertex?: VertexOptions;
+  /** Workers AI over REST: the Cloudflare account (x-portkey-workers-ai-account-id). */
+  cloudflareAccountId?: string;
 }
 
 /** Everything needed to call the upstream, built by an adapter; the transport adds timeouts and retries. */
@@ -25,6 +39,20 @@ export interface UpstreamCall {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * A step that must see the final call and may be async (AWS SigV4 over URL, headers and body; an OAuth token):
+   * applied by the pipeline right before the fetch, after forwarded headers are merged.
+   */
+  sign?: (call: UpstreamCall) => Promise<UpstreamCall>;
+  /** Set when the call goes through a Worker binding instead of HTTP (Workers AI's `AI`); `url` is then informational. */
+  binding?: BindingCall;
+}
+
+/** `env[name].run(model, inputs)`: the binding answers what the REST API would, without the HTTP envelope. */
+export interface BindingCall {
+  name: "AI";
+  model: string;
+  inputs: Record<string, unknown>;
 }
 
 /** Facts a response mapper needs that the provider's payload may not carry. */
@@ -44,6 +72,17 @@ export interface ResponseContext {
 export interface ChatStreamMapper {
   onEvent(event: SseEvent): ChatCompletionChunk[];
   end(): ChatCompletionChunk[];
+  /**
+   * For streams that are not SSE (Bedrock's binary event-stream): the decoder of the upstream bytes, which feeds
+   * this mapper and hands its chunks to `emit`. Without it the pipeline's SSE decoder calls `onEvent`.
+   */
+  createDecoder?(emit: (chunks: ChatCompletionChunk[]) => void): StreamDecoder;
+}
+
+/** Splits an upstream body into events as network reads arrive; `end` throws when the body stopped mid-event. */
+export interface StreamDecoder {
+  push(bytes: Uint8Array): void;
+  end(): void;
 }
 
 export class IncompleteStreamError extends Error {
@@ -69,6 +108,8 @@ export interface NormalisedUpstreamError {
   type: string;
   code: string | null;
   param: string | null;
+  /** The status to answer with when it differs from the provider's HTTP status (Bedrock's ModelNotReadyException). */
+  status?: number;
 }
 
 export interface ChatAdapter {
@@ -98,7 +139,7 @@ export interface ProviderAdapter {
   completions?: CompletionsAdapter;
   embeddings?: EmbeddingsAdapter;
   /** Normalise an upstream error body (any shape, possibly not JSON) into the OpenAI envelope's fields. */
-  parseError(status: number, bodyText: string): NormalisedUpstreamError;
+  parseError(status: number, bodyText: string, headers?: Headers): NormalisedUpstreamError;
 }
 
 /** Thrown by mappers when a provider answers 2xx with a body we cannot understand: the gateway answers 502. */

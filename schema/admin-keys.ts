@@ -45,6 +45,11 @@ const defaultConfigSchema = z.union([z.string().min(1).max(100), z.record(z.stri
   error: "expected the id or slug of a saved config, or an inline config object",
 });
 
+const defaultGuardrailsSchema = z.strictObject({
+  input: z.array(z.unknown()).max(16).optional(),
+  output: z.array(z.unknown()).max(16).optional(),
+});
+
 const gatewayKeyFields = {
   name: nameSchema,
   user: labelSchema.nullable(),
@@ -54,6 +59,8 @@ const gatewayKeyFields = {
   allowed_providers: listOf(providerIdSchema).nullable(),
   allowed_virtual_keys: listOf(slugSchema).nullable(),
   default_config: defaultConfigSchema.nullable(),
+  /** Guardrails every request of the key gets (checked against the registry by the handler). */
+  default_guardrails: defaultGuardrailsSchema.nullable(),
   expires_at: isoDateSchema.nullable(),
   /** Log this key's request and response bodies (true/false); null follows the LOG_BODIES var. */
   log_bodies: z.boolean().nullable(),
@@ -69,6 +76,7 @@ export const createGatewayKeyBodySchema = z.strictObject({
   allowed_providers: gatewayKeyFields.allowed_providers.optional(),
   allowed_virtual_keys: gatewayKeyFields.allowed_virtual_keys.optional(),
   default_config: gatewayKeyFields.default_config.optional(),
+  default_guardrails: gatewayKeyFields.default_guardrails.optional(),
   expires_at: gatewayKeyFields.expires_at.optional(),
   log_bodies: gatewayKeyFields.log_bodies.optional(),
   rpm: limitFields.rpm.optional(),
@@ -88,6 +96,15 @@ const providerOptionFields = {
   azure_resource_name: urlFieldSchema("azureResourceName").optional(),
   azure_deployment_id: urlFieldSchema("azureDeploymentId").optional(),
   azure_api_version: urlFieldSchema("azureApiVersion").optional(),
+  // Bedrock: with aws_access_key_id, api_key is the IAM secret access key (docs/providers.md).
+  aws_access_key_id: z.string().min(1).max(128).optional(),
+  aws_session_token: z.string().min(1).max(8_192).optional(),
+  aws_region: urlFieldSchema("awsRegion").optional(),
+  // Vertex AI: api_key is the service account's key file (docs/providers.md).
+  vertex_project_id: urlFieldSchema("vertexProjectId").optional(),
+  vertex_region: urlFieldSchema("vertexRegion").optional(),
+  // Workers AI over REST: api_key is a Cloudflare API token, this the account it runs in.
+  cloudflare_account_id: urlFieldSchema("cloudflareAccountId").optional(),
 };
 
 const apiKeySchema = z.string().min(1, "must not be empty").max(16_384, "must be at most 16384 characters");
@@ -122,6 +139,12 @@ export const rotateVirtualKeyBodySchema = z.strictObject({
   azure_resource_name: providerOptionFields.azure_resource_name.unwrap().nullable().optional(),
   azure_deployment_id: providerOptionFields.azure_deployment_id.unwrap().nullable().optional(),
   azure_api_version: providerOptionFields.azure_api_version.unwrap().nullable().optional(),
+  aws_access_key_id: providerOptionFields.aws_access_key_id.unwrap().nullable().optional(),
+  aws_session_token: providerOptionFields.aws_session_token.unwrap().nullable().optional(),
+  aws_region: providerOptionFields.aws_region.unwrap().nullable().optional(),
+  vertex_project_id: providerOptionFields.vertex_project_id.unwrap().nullable().optional(),
+  vertex_region: providerOptionFields.vertex_region.unwrap().nullable().optional(),
+  cloudflare_account_id: providerOptionFields.cloudflare_account_id.unwrap().nullable().optional(),
 });
 
 export const listKeysQuerySchema = pageQuerySchema.extend({

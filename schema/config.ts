@@ -83,6 +83,13 @@ const TARGET_ONLY_FIELDS = [
   "azure_resource_name",
   "azure_deployment_id",
   "azure_api_version",
+  "aws_access_key_id",
+  "aws_secret_access_key",
+  "aws_session_token",
+  "aws_region",
+  "vertex_project_id",
+  "vertex_region",
+  "vertex_service_account_json",
 ] as const;
 
 const nodeSchema = z
@@ -105,6 +112,15 @@ const nodeSchema = z
     azure_resource_name: urlFieldSchema("azureResourceName").optional(),
     azure_deployment_id: urlFieldSchema("azureDeploymentId").optional(),
     azure_api_version: urlFieldSchema("azureApiVersion").optional(),
+    // Bedrock (Portkey's names): IAM credentials that sign the target's requests, and its region.
+    aws_access_key_id: z.string().min(1).max(128).optional(),
+    aws_secret_access_key: z.string().min(1).max(1_024).optional(),
+    aws_session_token: z.string().min(1).max(8_192).optional(),
+    aws_region: urlFieldSchema("awsRegion").optional(),
+    vertex_project_id: urlFieldSchema("vertexProjectId").optional(),
+    vertex_region: urlFieldSchema("vertexRegion").optional(),
+    // The key file's JSON as text, or as an object (Portkey's form); checked when the target is resolved.
+    vertex_service_account_json: z.union([z.string().min(2).max(16_384), z.record(z.string(), z.unknown())]).optional(),
     input_guardrails: hooks,
     output_guardrails: hooks,
     before_request_hooks: hooks,

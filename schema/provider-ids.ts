@@ -15,9 +15,28 @@ export const OPENAI_COMPATIBLE_PROVIDER_IDS = [
   "nebius",
   "ollama",
   "custom",
+  "azure-ai",
+  "huggingface",
+  "sambanova",
+  "novita-ai",
+  "lambda",
+  "nscale",
+  "moonshot",
+  "dashscope",
+  "zhipu",
+  "z-ai",
+  "hyperbolic",
 ] as const;
 
-export const PROVIDER_IDS = [...OPENAI_COMPATIBLE_PROVIDER_IDS, "anthropic", "google"] as const;
+export const PROVIDER_IDS = [
+  ...OPENAI_COMPATIBLE_PROVIDER_IDS,
+  "anthropic",
+  "google",
+  "cohere",
+  "workers-ai",
+  "bedrock",
+  "vertex-ai",
+] as const;
 
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 export type OpenAICompatibleProviderId = (typeof OPENAI_COMPATIBLE_PROVIDER_IDS)[number];

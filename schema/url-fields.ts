@@ -7,7 +7,17 @@ import * as z from "zod";
  * "/", "@", "#", "?", "%", "..", whitespace, unicode dots that URL parsers fold into ".") could move the request
  * to another host or path.
  */
-export type UrlFieldKind = "azureResourceName" | "azureDeploymentId" | "azureApiVersion" | "modelInPath";
+export type UrlFieldKind =
+  | "azureResourceName"
+  | "azureDeploymentId"
+  | "azureApiVersion"
+  | "modelInPath"
+  | "awsRegion"
+  | "bedrockModelId"
+  | "vertexProjectId"
+  | "vertexRegion"
+  | "vertexModel"
+  | "cloudflareAccountId";
 
 interface UrlFieldRule {
   pattern: RegExp;
@@ -16,6 +26,41 @@ interface UrlFieldRule {
 }
 
 export const URL_FIELD_RULES: Readonly<Record<UrlFieldKind, UrlFieldRule>> = {
+  // An AWS region: part of the Bedrock host (bedrock-runtime.<region>.amazonaws.com) and of the SigV4 scope.
+  awsRegion: {
+    pattern: /^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/,
+    expected: "an AWS region such as us-east-1 or eu-central-2 (lower-case letters, hyphens and a final number)",
+  },
+  // A Bedrock model id, inference profile id (`us.anthropic...-v1:0`) or ARN (one "/" after the resource type);
+  // the URL builder percent-encodes it as one path segment.
+  bedrockModelId: {
+    pattern:
+      /^(?:arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]{0,32}:[0-9]{0,12}:[a-z-]{1,64}\/)?[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/,
+    expected:
+      "a Bedrock model id, inference profile id or ARN (letters, digits, '.', '_', '-' and ':', starting with a letter or digit)",
+  },
+  // A Google Cloud project id (6 to 30 characters, lower case): a path segment of every Vertex URL.
+  vertexProjectId: {
+    pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    expected: "a Google Cloud project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter",
+  },
+  // A Vertex location: part of the host (<region>-aiplatform.googleapis.com) and of the path; `global` too.
+  vertexRegion: {
+    pattern: /^[a-z][a-z0-9]*(?:-[a-z0-9]+){0,3}$/,
+    expected:
+      "a Google Cloud region such as us-central1, europe-west4 or global (lower-case letters, digits and hyphens)",
+  },
+  // Vertex's `publishers/{p}/models/{model}:...`: Claude's ids carry an "@" version (claude-sonnet-4-5@20250929).
+  vertexModel: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/,
+    expected:
+      "a model id of letters, digits, '.', '_', '@' and '-' (at most 128 characters, starting with a letter or digit)",
+  },
+  // A Cloudflare account id (32 lower-case hex digits): a path segment of the Workers AI REST URL.
+  cloudflareAccountId: {
+    pattern: /^[0-9a-f]{32}$/,
+    expected: "a Cloudflare account id: 32 lower-case hexadecimal digits",
+  },
   // One DNS label: it becomes <resource>.openai.azure.com.
   azureResourceName: {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { admin } from "./admin";
+import { dashboard } from "./dashboard";
 import { metrics } from "./admin/metrics";
 import type { AppEnv } from "./context";
 import { GatewayError, toGatewayError } from "./errors";
@@ -18,6 +19,7 @@ app.route("/", health);
 app.route("/v1", v1);
 app.route("/admin", admin);
 app.route("/metrics", metrics);
+app.route("/dashboard", dashboard);
 
 app.notFound((c) =>
   c.json(
@@ -33,5 +35,7 @@ app.onError((error, c) => {
   if (outcome) {
     outcome.error = { status: gatewayError.status, type: gatewayError.type, message: gatewayError.message };
   }
-  return c.json(gatewayError.toBody(), gatewayError.status, gatewayError.extraHeaders);
+  // An inbound format (/v1/messages) answers in its own envelope (pipeline/inbound/dialect.ts); OpenAI's otherwise.
+  const body = c.var.errorDialect?.(gatewayError) ?? gatewayError.toBody();
+  return c.json(body, gatewayError.status, gatewayError.extraHeaders);
 });

@@ -140,6 +140,11 @@ export interface RequestOutcome {
   governance: GovernanceOutcome;
   /** Set only when the request ended in an error response. */
   error?: ErrorOutcome;
+  /**
+   * The prompt a /v1/prompts/{id}/... request ran: its id, version and the label that chose it (null without one).
+   * Written by src/pipeline/prompt.ts once the version is chosen.
+   */
+  prompt?: { id: string; version: number; label: string | null };
   /** The caller's x-portkey-metadata, validated. Written by src/pipeline/parse.ts. */
   metadata?: Record<string, string>;
   /**
@@ -153,6 +158,12 @@ export interface RequestOutcome {
    * src/pipeline (resolve-targets.ts, models.ts) when the targets are resolved.
    */
   redact?: string[];
+  /**
+   * Portkey's hook_results of the guardrails that ran (ids, verdicts, timings, transformed flags; never matched
+   * values). Written by src/pipeline (guardrail-*.ts) only; the logger stores it, the 446 body and JSON answers
+   * carry it. Typed loosely here: the kernel may not import guardrails/ (its type is HookResults there).
+   */
+  guardrails?: { before_request_hooks: unknown[]; after_request_hooks: unknown[] };
 }
 
 /** A fresh outcome, as every request starts with (and as a scratch record for calls that are not the request's). */

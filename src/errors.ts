@@ -2,6 +2,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorBody } from "../schema/openai-response";
 import { MalformedUpstreamError, UnsupportedParameterError } from "../providers/types";
+import { UpstreamCredentialError } from "../providers/shared/credential-error";
 
 export interface GatewayErrorOptions {
   type?: string;
@@ -50,6 +51,8 @@ export const badRequest = (message: string, param: string | null = null, code: s
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof UnsupportedParameterError) return badRequest(error.message, error.param, error.code);
+  if (error instanceof UpstreamCredentialError)
+    return new GatewayError(error.status, error.message, { code: error.code });
   if (error instanceof MalformedUpstreamError) {
     return new GatewayError(502, error.message, { type: "api_error", code: "upstream_malformed_response" });
   }

@@ -34,6 +34,8 @@ export const DEFAULT_SEMANTIC_THRESHOLD = 0.95;
  */
 export const DEFAULT_EMBEDDING_TIMEOUT_MS = 1_500;
 const MAX_EMBEDDING_TIMEOUT_MS = 30_000;
+/** Stored responses of /v1/responses are kept this many days, as OpenAI keeps its own (30). */
+export const DEFAULT_STORED_RESPONSES_RETENTION_DAYS = 30;
 
 /** The deployment's semantic-cache settings (wrangler.toml vars and one optional secret). */
 export interface SemanticSettings {
@@ -177,6 +179,7 @@ const varsSchema = z.object({
   SEMANTIC_CACHE_EMBEDDING_TIMEOUT_MS: numberVar(DEFAULT_EMBEDDING_TIMEOUT_MS, positiveFinite, (n) =>
     Math.min(n, MAX_EMBEDDING_TIMEOUT_MS),
   ),
+  STORED_RESPONSES_RETENTION_DAYS: numberVar(DEFAULT_STORED_RESPONSES_RETENTION_DAYS, positiveFinite),
 });
 
 type Vars = z.output<typeof varsSchema>;
@@ -219,6 +222,8 @@ export const settingsSchema = varsSchema.transform((vars) => ({
   budgetAlerts: { webhookUrl: vars.BUDGET_ALERT_WEBHOOK_URL, thresholds: vars.BUDGET_ALERT_THRESHOLDS.value },
   otlp: { tracesUrl: vars.OTEL_EXPORTER_OTLP_ENDPOINT, headers: vars.OTEL_EXPORTER_OTLP_HEADERS },
   semanticCache: semanticOf(vars),
+  /** How long /v1/responses keeps stored responses (days; the scheduled sweep deletes older ones). */
+  storedResponsesRetentionDays: vars.STORED_RESPONSES_RETENTION_DAYS.value,
   problems: problemsOf(vars),
 }));
 

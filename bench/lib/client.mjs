@@ -12,13 +12,17 @@ let counter = 0;
 const LARGE_TEXT = "The quick brown fox jumps over the lazy dog. ".repeat(1456);
 
 /** A realistic chat body, unique per request (a cache, once on, takes the miss path every time). */
-export function chatBody(stream, large = false) {
+export function chatBody(stream, large = false, userText = null) {
   counter += 1;
+  // userText (bench/lib/guardrails-stage.mjs): a given user message, still unique per request.
+  const ask = userText
+    ? `${JSON.stringify(userText).slice(1, -1)} (request #${counter})`
+    : `Say hello to request #${counter} in one short sentence.`;
   const context = large ? `{"role":"user","content":"${LARGE_TEXT}"},{"role":"assistant","content":"Noted."},` : "";
   return (
     '{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a concise assistant."},' +
     context +
-    `{"role":"user","content":"Say hello to request #${counter} in one short sentence."}],` +
+    `{"role":"user","content":"${ask}"}],` +
     `"max_tokens":64,"temperature":0.2${stream ? ',"stream":true' : ""}}`
   );
 }
@@ -40,7 +44,7 @@ const CONTENT_MARK = /" w(\d+)@([\d.]+)"/g;
  * the slowest one arrived.
  */
 export function send(target, variant, { agent, stream = false, trackChunks = false, large = false } = {}) {
-  const body = chatBody(stream, large);
+  const body = chatBody(stream, large, target.userText ?? null);
   return new Promise((resolve) => {
     const start = performance.now();
     let settled = false;

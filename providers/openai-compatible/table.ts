@@ -19,6 +19,8 @@ export interface CompatibleProviderSpec {
   maxN: number;
   /** Parameters the provider names differently. */
   renamedParams?: Readonly<Record<string, string>>;
+  /** A query string every call needs (Azure AI's `api-version`). */
+  query?: string;
 }
 
 const ALL: readonly Operation[] = ["chat", "completions", "embeddings"];
@@ -60,4 +62,36 @@ export const COMPATIBLE_PROVIDERS: Readonly<Record<OpenAICompatibleProviderId, C
   ollama: row({ baseUrl: "http://127.0.0.1:11434/v1", operations: ALL, maxN: 1 }),
   // Any OpenAI-compatible server (vLLM, LM Studio, llama.cpp): custom_host is required.
   custom: row({ baseUrl: null, operations: ALL, legacyMaxTokens: false }),
+  // Azure AI Foundry model inference: https://<resource>.services.ai.azure.com/models, the deployment named by
+  // `model`, the key in `api-key`, api-version required (x-portkey-azure-api-version overrides it; see urls.ts).
+  "azure-ai": row({
+    baseUrl: null,
+    auth: "api-key",
+    operations: CHAT_AND_EMBEDDINGS,
+    maxN: 1,
+    query: "api-version=2024-05-01-preview",
+  }),
+  // Hugging Face's router to its inference providers; `model` may pin one (`org/model:provider`).
+  huggingface: row({ baseUrl: "https://router.huggingface.co/v1", operations: CHAT_ONLY, maxN: 1 }),
+  sambanova: row({ baseUrl: "https://api.sambanova.ai/v1", operations: CHAT_AND_EMBEDDINGS, maxN: 1 }),
+  "novita-ai": row({ baseUrl: "https://api.novita.ai/openai/v1", operations: ALL }),
+  lambda: row({ baseUrl: "https://api.lambda.ai/v1", operations: ["chat", "completions"], maxN: 1 }),
+  nscale: row({ baseUrl: "https://inference.api.nscale.com/v1", operations: CHAT_ONLY, maxN: 1 }),
+  // Moonshot (Kimi, international endpoint): n up to 5; stream usage comes in the last chunk unasked.
+  moonshot: row({ baseUrl: "https://api.moonshot.ai/v1", operations: CHAT_ONLY, streamOptions: false, maxN: 5 }),
+  // Alibaba Model Studio (Qwen), international region; Beijing is https://dashscope.aliyuncs.com/compatible-mode/v1.
+  dashscope: row({
+    baseUrl: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+    operations: CHAT_AND_EMBEDDINGS,
+    maxN: 1,
+  }),
+  // Zhipu GLM (BigModel, mainland China) and Z.ai (the same models, international): usage in the last chunk unasked.
+  zhipu: row({
+    baseUrl: "https://open.bigmodel.cn/api/paas/v4",
+    operations: CHAT_AND_EMBEDDINGS,
+    streamOptions: false,
+    maxN: 1,
+  }),
+  "z-ai": row({ baseUrl: "https://api.z.ai/api/paas/v4", operations: CHAT_ONLY, streamOptions: false, maxN: 1 }),
+  hyperbolic: row({ baseUrl: "https://api.hyperbolic.xyz/v1", operations: ["chat", "completions"], maxN: 1 }),
 };

@@ -33,6 +33,24 @@ function azureUrl(target: ResolvedTarget, operation: Operation, model: string): 
   return `${host}/openai/deployments/${deployment}${OPERATION_PATHS[operation]}?api-version=${version}`;
 }
 
+/** Azure AI Foundry model inference: one endpoint per resource, the deployment chosen by the body's `model`. */
+function azureAiUrl(target: ResolvedTarget, operation: Operation): string {
+  const azure = target.azure ?? {};
+  const resource =
+    azure.resourceName && urlField("azureResourceName", azure.resourceName, "x-portkey-azure-resource-name");
+  const host = target.customHost ?? (resource ? `https://${resource}.services.ai.azure.com/models` : null);
+  if (!host) {
+    throw new UnsupportedParameterError(
+      "x-portkey-azure-resource-name",
+      "azure-ai needs a resource name (x-portkey-azure-resource-name) or a custom_host",
+    );
+  }
+  const query = azure.apiVersion
+    ? `api-version=${urlField("azureApiVersion", azure.apiVersion, "x-portkey-azure-api-version")}`
+    : COMPATIBLE_PROVIDERS["azure-ai"].query;
+  return `${host}${OPERATION_PATHS[operation]}?${query}`;
+}
+
 export function compatibleUrl(
   provider: OpenAICompatibleProviderId,
   target: ResolvedTarget,
@@ -40,6 +58,7 @@ export function compatibleUrl(
   model: string,
 ): string {
   if (provider === "azure-openai") return azureUrl(target, operation, model);
+  if (provider === "azure-ai") return azureAiUrl(target, operation);
   const base = target.customHost ?? COMPATIBLE_PROVIDERS[provider].baseUrl;
   if (!base) {
     throw new UnsupportedParameterError("x-portkey-custom-host", `provider "${provider}" needs a custom_host`);

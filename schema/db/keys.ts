@@ -18,6 +18,12 @@ export type KeyStatus = (typeof KEY_STATUSES)[number];
 /** A gateway key's default config: the id/slug of a saved config, or an inline config object. */
 export type DefaultConfig = { ref: string } | { inline: Record<string, unknown> };
 
+/** A gateway key's default guardrails: shorthand items (or saved guardrail ids/slugs) per phase. */
+export interface DefaultGuardrails {
+  input?: unknown[];
+  output?: unknown[];
+}
+
 export const gatewayKeys = sqliteTable(
   "gateway_keys",
   {
@@ -38,6 +44,8 @@ export const gatewayKeys = sqliteTable(
     /** Virtual key slugs. When set, every target must use one of them (no caller-supplied provider keys). */
     allowedVirtualKeys: text("allowed_virtual_keys", { mode: "json" }).$type<string[]>(),
     defaultConfig: text("default_config", { mode: "json" }).$type<DefaultConfig>(),
+    /** Guardrails added to every request of the key (shorthand items per phase); its callers cannot remove them. */
+    defaultGuardrails: text("default_guardrails", { mode: "json" }).$type<DefaultGuardrails>(),
     rpm: integer("rpm"),
     tpm: integer("tpm"),
     budgetUsd: real("budget_usd"),

@@ -109,6 +109,8 @@ export const requestLogs = sqliteTable(
     errorType: text("error_type"),
     errorMessage: text("error_message"),
     deniedBy: text("denied_by"),
+    /** hook_results JSON of the guardrails that ran (no matched values); null when none ran. */
+    hookResults: text("hook_results"),
     stream: integer("stream", { mode: "boolean" }).notNull(),
     finishReason: text("finish_reason"),
     streamError: text("stream_error"),
@@ -137,6 +139,10 @@ export const requestLogs = sqliteTable(
     cacheSavedUsd: real("cache_saved_usd"),
     /** The cache entry the request read or wrote (POST /admin/cache/invalidate takes it); no secret in it. */
     cacheKey: text("cache_key"),
+    /** The prompt a /v1/prompts/{id}/completions request ran (migration 0009): its id, version and the label used. */
+    promptId: text("prompt_id"),
+    promptVersion: integer("prompt_version"),
+    promptLabel: text("prompt_label"),
   },
   (t) => [
     index("request_logs_started_idx").on(t.startedAt, t.id),

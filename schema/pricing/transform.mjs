@@ -34,6 +34,14 @@ export const PROVIDER_SOURCES = Object.freeze({
   google: "google",
   bedrock: "bedrock",
   "vertex-ai": "vertex-ai",
+  cohere: "cohere",
+  "workers-ai": "workers-ai",
+  "azure-ai": "azure-ai",
+  "novita-ai": "novita-ai",
+  moonshot: "moonshot",
+  dashscope: "dashscope",
+  zhipu: "zhipu",
+  "z-ai": "z-ai",
 });
 
 // Catalog rate keys in the order the table stores them: [input, output, cacheRead, cacheWrite].

@@ -3,6 +3,7 @@ import { analyticsQuerySchema } from "../observability/admin-queries";
 import { analytics } from "../observability/analytics";
 import { analyticsMetadataKey } from "../observability/settings";
 import type { AdminEnv } from "./context";
+import { promptAnalyticsResponse } from "./prompt-analytics";
 import { openDb } from "../storage/db";
 import { parseOrBadRequest } from "./validate";
 
@@ -13,6 +14,7 @@ import { parseOrBadRequest } from "./validate";
 export const analyticsRoutes = new Hono<AdminEnv>();
 
 analyticsRoutes.get("/", async (c) => {
+  if (c.req.query("group_by") === "prompt_version") return promptAnalyticsResponse(c);
   const query = parseOrBadRequest(analyticsQuerySchema, c.req.query());
   return c.json(await analytics(openDb(c.env), query, analyticsMetadataKey(c.env)));
 });

@@ -52,7 +52,7 @@ const unauthorized = (message: string, code: string) =>
   new GatewayError(401, message, { code, headers: { "WWW-Authenticate": 'Bearer realm="admin"' } });
 
 /** Who presented what: the audit identity and the scopes it holds. */
-interface AdminCredential {
+export interface AdminCredential {
   actor: string;
   scopes: readonly AdminScope[];
   /** For error messages: `ADMIN_TOKEN` or the admin key's name and id. */
@@ -60,7 +60,7 @@ interface AdminCredential {
 }
 
 /** An admin API key (agk_admin_...): 401 when unknown, revoked or expired. */
-async function adminKeyCredential(env: Env, token: string): Promise<AdminCredential> {
+export async function adminKeyCredential(env: Env, token: string): Promise<AdminCredential> {
   const key = isAdminKeyShaped(token) ? await adminKeyByHash(env, await hashAdminKey(token)) : null;
   if (!key) throw unauthorized("invalid admin API key", "invalid_admin_key");
   const label = `admin API key ${JSON.stringify(key.name)} (${key.id})`;
@@ -75,7 +75,7 @@ async function adminKeyCredential(env: Env, token: string): Promise<AdminCredent
  * ADMIN_TOKEN first (whatever it looks like, it always works and holds every scope), then admin API keys. A
  * gateway key is never an admin credential: refused on sight, without a lookup.
  */
-async function credentialOf(env: Env, presented: string, expected: string): Promise<AdminCredential> {
+export async function credentialOf(env: Env, presented: string, expected: string): Promise<AdminCredential> {
   const [presentedDigest, expectedDigest] = await Promise.all([sha256(presented), sha256(expected)]);
   if (digestsEqual(presentedDigest, expectedDigest))
     return { actor: identityFromDigest(expectedDigest), scopes: ADMIN_SCOPES, label: "ADMIN_TOKEN" };

@@ -5,9 +5,11 @@ import { adminAuth } from "./auth";
 import { analyticsRoutes } from "./analytics";
 import { cacheRoutes } from "./cache";
 import { configRoutes } from "./configs";
+import { guardrailRoutes } from "./guardrails";
 import type { AdminEnv } from "./context";
 import { keyRoutes } from "./keys";
 import { logRoutes } from "./logs";
+import { promptRoutes } from "./prompts";
 import { virtualKeyRoutes } from "./virtual-keys";
 
 /**
@@ -19,6 +21,8 @@ export const admin = new Hono<AdminEnv>();
 
 admin.use("*", adminAuth());
 admin.route("/configs", configRoutes);
+admin.route("/guardrails", guardrailRoutes);
+admin.route("/prompts", promptRoutes);
 admin.route("/keys", keyRoutes);
 admin.route("/virtual-keys", virtualKeyRoutes);
 admin.route("/logs", logRoutes);

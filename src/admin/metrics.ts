@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { metricTotals } from "../../schema/db";
+import { guardrailCheckTotals } from "../../schema/db/guardrails";
+import { renderGuardrailChecks } from "../observability/prometheus-guardrails";
 import { countersOf, summedCounters } from "../observability/counters";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../observability/prometheus";
 import { adminAuth } from "./auth";
@@ -26,5 +28,9 @@ metrics.get("/", async (c) => {
   const body = renderPrometheus(
     rows.map((row) => ({ provider: row.provider, model: row.model, key: row.key, counters: countersOf(row) })),
   );
-  return c.body(body, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+  const checks = await openDb(c.env)
+    .select()
+    .from(guardrailCheckTotals)
+    .orderBy(guardrailCheckTotals.check, guardrailCheckTotals.verdict);
+  return c.body(body + renderGuardrailChecks(checks), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
 });

@@ -21,6 +21,8 @@ export const grants = (held: readonly AdminScope[], required: AdminScope): boole
  */
 const READABLE_PREFIXES = [
   "/admin/configs",
+  "/admin/guardrails",
+  "/admin/prompts",
   "/admin/keys",
   "/admin/virtual-keys",
   "/admin/logs",

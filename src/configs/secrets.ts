@@ -111,6 +111,9 @@ function findVaultField(value: unknown, path: JsonPath = []): JsonPath | null {
   return null;
 }
 
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !isSealedSecret(value);
+
 /**
  * The JSON text to store for a validated config: each string credential sealed for this config id and version.
  * An admin cannot submit an envelope (or any `$vault` field): ciphertexts are only ever made here.
@@ -129,9 +132,11 @@ export async function sealConfigSecrets(env: Env, configJson: string, ref: Confi
   let key: Promise<VaultKey> | undefined;
   let sealedAny = false;
   const sealed = await mapSecretFields(config, async (value, path) => {
-    if (typeof value !== "string") return value;
+    // A credential given as an object (a Vertex key file) is sealed as its JSON text, and opened as that text.
+    const text = typeof value === "string" ? value : isJsonObject(value) ? JSON.stringify(value) : undefined;
+    if (text === undefined) return value;
     sealedAny = true;
-    return sealSecret(await (key ??= currentKeyForSave(env, path)), value, ref, path);
+    return sealSecret(await (key ??= currentKeyForSave(env, path)), text, ref, path);
   });
   return sealedAny ? JSON.stringify(sealed) : configJson;
 }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { configIssuePath, parseRoutingConfig, type ConfigNode } from "../../schema/config";
 import { GatewayError, badRequest } from "../errors";
 import { checkCustomHost, customHostPolicy, type CustomHostPolicy } from "../lib/custom-host";
+import { checkConfigGuardrails } from "./guardrail-config-check";
 import { findMaskedSecret } from "./redact";
 
 /** A saved config is read on the request path and cached in every isolate: keep it config-sized. */
@@ -41,6 +42,7 @@ export function serializeValidConfig(config: Record<string, unknown>, env: Env):
   const result = parseRoutingConfig(config);
   if (!result.success) throw badRequest(result.message, issueParam(result.issues[0]), "invalid_config");
   checkCustomHosts(result.data, "config", customHostPolicy(env));
+  checkConfigGuardrails(config, "config", env);
   const masked = findMaskedSecret(config);
   if (masked) {
     throw badRequest(

@@ -42,6 +42,9 @@ function presentedKey(c: AppContext): Presented | null {
   if (header && looksLikeOurKey(header)) return { token: header, fromAuthorization: false };
   const token = bearer(c.req.header("authorization"));
   if (token && looksLikeOurKey(token)) return { token, fromAuthorization: true };
+  // The Anthropic SDK sends its apiKey in x-api-key (/v1/messages): a gateway key there counts as presented.
+  const apiKeyHeader = c.req.header("x-api-key")?.trim();
+  if (apiKeyHeader && looksLikeOurKey(apiKeyHeader)) return { token: apiKeyHeader, fromAuthorization: false };
   return header && !c.var.settings.passthrough ? { token: header, fromAuthorization: false } : null;
 }
 

@@ -1,3 +1,4 @@
+import { servesCatalogModel } from "../../providers/catalog-models";
 import generated from "../../schema/pricing/prices.generated.json";
 import { isProviderId, PROVIDER_IDS, type ProviderId } from "../../schema/provider-ids";
 import type { AppContext } from "../context";
@@ -20,13 +21,17 @@ export interface ModelEntry {
   owned_by: string;
 }
 
-// The table's JSON, read once per isolate: provider -> model ids (bedrock and vertex-ai have no adapter yet).
+// The table's JSON, read once per isolate: provider -> the model ids its adapter serves (providers/catalog-models.ts).
 const table: unknown = generated;
 const pricedModels: ReadonlyMap<ProviderId, readonly string[]> = (() => {
   const providers = (table as { providers?: Record<string, Record<string, unknown>> }).providers ?? {};
   const out = new Map<ProviderId, string[]>();
   for (const [provider, models] of Object.entries(providers))
-    if (isProviderId(provider)) out.set(provider, Object.keys(models));
+    if (isProviderId(provider))
+      out.set(
+        provider,
+        Object.keys(models).filter((model) => servesCatalogModel(provider, model)),
+      );
   return out;
 })();
 

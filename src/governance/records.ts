@@ -1,5 +1,5 @@
 import { isProviderId, type ProviderId } from "../../schema/provider-ids";
-import type { DefaultConfig, GatewayKeyRow, KeyStatus, VirtualKeyRow } from "../../schema/db/keys";
+import type { DefaultConfig, DefaultGuardrails, GatewayKeyRow, KeyStatus, VirtualKeyRow } from "../../schema/db/keys";
 import type { Limits } from "./limits/ledger";
 import type { ProviderCredential } from "../vault/credential";
 
@@ -15,6 +15,8 @@ export interface GatewayKeyRecord {
   allowedProviders: readonly string[] | null;
   allowedVirtualKeys: readonly string[] | null;
   defaultConfig: DefaultConfig | null;
+  /** Optional so records built before guardrails (tests, the isolate cache) stay valid. */
+  defaultGuardrails?: DefaultGuardrails | null;
   limits: Limits;
   expiresAt: number | null;
   /** Body logging for this key's requests; null: the LOG_BODIES var decides. */
@@ -60,6 +62,7 @@ export function gatewayKeyRecord(row: GatewayKeyRow): GatewayKeyRecord {
     allowedProviders: row.allowedProviders && Object.freeze([...row.allowedProviders]),
     allowedVirtualKeys: row.allowedVirtualKeys && Object.freeze([...row.allowedVirtualKeys]),
     defaultConfig: row.defaultConfig,
+    defaultGuardrails: row.defaultGuardrails ?? null,
     limits: Object.freeze(limitsOf(row)),
     expiresAt: row.expiresAt?.getTime() ?? null,
     logBodies: row.logBodies,

@@ -6,6 +6,10 @@ import { checkCustomHost, customHostPolicy } from "../lib/custom-host";
 import type { HeaderDefaults } from "../routing/targets";
 import type { LeafSpec } from "../routing/inherit";
 import type { VirtualKeyRecord } from "./records";
+import { storedAwsOptions } from "./virtual-keys/aws-target";
+import { storedVertexOptions } from "./virtual-keys/vertex-target";
+import { workersAiAccountOf } from "./virtual-keys/workers-ai-target";
+import { vertexOptionsOf } from "../routing/vertex-options";
 
 /**
  * Targets that use a virtual key. Where the request names one, in order: the target's own `virtual_key`; the
@@ -96,7 +100,7 @@ export function virtualTarget(
       throw new GatewayError(400, `${who}: ${error.message}`, { param: ref.param, code: error.code });
     }
   }
-  if (record.provider === "azure-openai") {
+  if (record.provider === "azure-openai" || record.provider === "azure-ai") {
     const resource = node.azure_resource_name ?? defaults.azure.resourceName;
     if (resource !== undefined && resource !== credential.azure_resource_name) {
       throw badRequest(
@@ -123,6 +127,13 @@ export function virtualTarget(
         storedUrlField(credential.azure_api_version, "azure_api_version", "azureApiVersion", who, ref.param),
     };
   }
+  if (record.provider === "bedrock") target.aws = storedAwsOptions(credential);
+  if (record.provider === "workers-ai") {
+    const account = workersAiAccountOf(credential, defaults.workersAiAccountId, who, ref.param);
+    if (account !== undefined) target.cloudflareAccountId = account;
+  }
+  if (record.provider === "vertex-ai")
+    target.vertex = storedVertexOptions(credential, vertexOptionsOf(node, defaults.vertex, spec.path));
   const overrideParams =
     ref.model === undefined ? settings.overrideParams : { ...settings.overrideParams, model: ref.model };
   return { target, overrideParams };

@@ -40,8 +40,12 @@ const round = (ms: number): number => Math.max(0, Math.round(ms * 100) / 100);
 
 export function operationOf(path: string): Operation {
   if (path.endsWith("/chat/completions")) return "chat";
+  // A prompt run is a chat request; rendering one calls no provider.
+  if (path.startsWith("/v1/prompts/")) return path.endsWith("/completions") ? "chat" : "other";
   if (path.endsWith("/completions")) return "completions";
   if (path.endsWith("/embeddings")) return "embeddings";
+  if (path.endsWith("/v1/messages")) return "messages"; // Anthropic Messages in (count_tokens is "other")
+  if (path.endsWith("/v1/responses")) return "responses"; // OpenAI Responses in (stored-response reads are "other")
   return "other";
 }
 
@@ -158,6 +162,7 @@ export function buildEvent(input: EventInput): LogEvent {
     error_type: error.type,
     error_message: error.message,
     denied_by: governance.deniedBy ?? null,
+    hook_results: outcome.guardrails ?? null,
     stream: route.stream,
     finish_reason: freeText(answer.finishReason),
     stream_error: errorText(outcome.stream.error, input.secrets),
@@ -165,5 +170,8 @@ export function buildEvent(input: EventInput): LogEvent {
     tokens,
     cost,
     bodies: input.bodies,
+    ...(outcome.prompt
+      ? { prompt: { id: outcome.prompt.id, version: outcome.prompt.version, label: freeText(outcome.prompt.label) } }
+      : {}),
   };
 }

@@ -28,7 +28,7 @@ export const attemptEventSchema = z.object({
   cached: z.boolean().default(false),
 });
 
-export const OPERATIONS = ["chat", "completions", "embeddings", "other"] as const;
+export const OPERATIONS = ["chat", "completions", "embeddings", "messages", "responses", "other"] as const;
 
 export const logEventSchema = z.object({
   v: z.literal(LOG_EVENT_VERSION),
@@ -75,6 +75,14 @@ export const logEventSchema = z.object({
   error_type: nullableText,
   error_message: nullableText,
   denied_by: nullableText,
+  /**
+   * Portkey's hook_results when guardrails ran (check ids, verdicts, timings, transformed flags; the checks never
+   * put matched values in them); null otherwise. Defaulted so older events stay valid.
+   */
+  hook_results: z
+    .object({ before_request_hooks: z.array(z.unknown()).max(64), after_request_hooks: z.array(z.unknown()).max(64) })
+    .nullable()
+    .default(null),
   stream: z.boolean(),
   finish_reason: nullableText,
   stream_error: nullableText,
@@ -108,6 +116,8 @@ export const logEventSchema = z.object({
   }),
   /** Present only when body logging is on (LOG_BODIES or the key's choice); scrubbed and truncated. */
   bodies: z.object({ request: nullableText, response: nullableText, truncated: z.boolean() }).nullable(),
+  /** The prompt a /v1/prompts/{id}/... request ran; absent for every other request (and in older events). */
+  prompt: z.object({ id: z.string().max(LIMITS.id), version: z.number().int().min(1), label: nullableText }).optional(),
 });
 
 export type LogEvent = z.infer<typeof logEventSchema>;

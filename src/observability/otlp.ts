@@ -48,6 +48,8 @@ const OPERATION: Readonly<Record<LogEvent["operation"], string>> = {
   chat: "chat",
   completions: "text_completion",
   embeddings: "embeddings",
+  messages: "chat", // Anthropic Messages in: a chat in the semantic conventions' terms
+  responses: "chat", // OpenAI Responses in: a chat too
   other: "other",
 };
 

@@ -84,6 +84,8 @@ function dimensions(metadataKey: string | null): Array<[string, SQL<string>]> {
     ["key", sql<string>`coalesce(${requestLogs.gatewayKeyId}, '')`],
     ["virtual_key", sql<string>`coalesce(${requestLogs.virtualKeyId}, '')`],
     ["user", sql<string>`coalesce(${requestLogs.user}, '')`],
+    // `<prompt id>@<version>`: per-version analytics of the prompt registry (src/observability/prompt-analytics.ts).
+    ["prompt_version", sql<string>`coalesce(${requestLogs.promptId} || '@' || ${requestLogs.promptVersion}, '')`],
   ];
   // The key passed METADATA_KEY_PATTERN (no quotes), so it is safe inside a quoted JSON path member.
   if (metadataKey)

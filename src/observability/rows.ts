@@ -49,6 +49,7 @@ export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
     errorType: event.error_type,
     errorMessage: event.error_message,
     deniedBy: event.denied_by,
+    hookResults: event.hook_results === null ? null : JSON.stringify(event.hook_results),
     stream: event.stream,
     finishReason: event.finish_reason,
     streamError: event.stream_error,
@@ -70,5 +71,8 @@ export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
     requestBody: event.bodies?.request ?? null,
     responseBody: event.bodies?.response ?? null,
     bodiesTruncated: event.bodies?.truncated ?? false,
+    promptId: event.prompt?.id ?? null,
+    promptVersion: event.prompt?.version ?? null,
+    promptLabel: event.prompt?.label ?? null,
   };
 }

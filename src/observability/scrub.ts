@@ -19,6 +19,8 @@ const SECRET_FIELDS = new Set([
 
 const PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  // PEM private keys (a Vertex service account's key file, raw or JSON-escaped), whoever sent them.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
   // OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter (sk-or-), and other sk-style keys.
   [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{30,}/g, REDACTED],
@@ -56,6 +58,9 @@ export function secretsOf(header: (name: string) => string | undefined, used: re
     header("x-portkey-api-key"),
     header("x-api-key"),
     header("api-key"),
+    header("x-portkey-aws-secret-access-key"),
+    header("x-portkey-aws-session-token"),
+    header("x-portkey-vertex-service-account-json"),
   ]) {
     if (value) out.add(value);
   }

@@ -4,6 +4,7 @@ import type { Db } from "../storage/db";
 import type { LogEvent } from "./event";
 import { metadataRollupQuery } from "./metadata-rollup-sql";
 import { rollupStatements } from "./rollup-sql";
+import { guardrailRollupQuery } from "./guardrail-rollup-sql";
 import { rowOf } from "./rows";
 
 /**
@@ -41,7 +42,11 @@ export async function writeEvents(
   const batchId = crypto.randomUUID();
   const insert = d1.prepare(INSERT_SQL);
   const inserts = events.map((event) => insert.bind(...rowValues(rowOf(event, batchId))));
-  const rollups = [...rollupStatements(db, batchId, metadataKey), metadataRollupQuery(batchId)].map((query) => {
+  const rollups = [
+    ...rollupStatements(db, batchId, metadataKey),
+    metadataRollupQuery(batchId),
+    guardrailRollupQuery(batchId),
+  ].map((query) => {
     const { sql, params } = query.toSQL();
     return d1.prepare(sql).bind(...params);
   });

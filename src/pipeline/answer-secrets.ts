@@ -9,10 +9,17 @@ import { MIN_SECRET_LENGTH, REDACTED } from "../observability/scrub";
  */
 export function answerSecrets(target: ResolvedTarget, stored: readonly string[] = []): string[] {
   const secrets = new Set<string>();
-  for (const secret of [target.apiKey ?? "", ...stored]) {
+  for (const secret of [...targetCredentials(target), ...stored]) {
     if (secret.length >= MIN_SECRET_LENGTH) secrets.add(JSON.stringify(secret).slice(1, -1));
   }
   return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/** The credentials a target sends (or signs with): its key, and AWS's secret and session token. */
+export function targetCredentials(target: ResolvedTarget): string[] {
+  return [target.apiKey, target.aws?.secretAccessKey, target.aws?.sessionToken].filter(
+    (secret): secret is string => secret !== undefined,
+  );
 }
 
 /**

@@ -12,14 +12,16 @@ import type {
 import type { Usage } from "../../schema/openai-response";
 import type { AppContext, RequestOutcome } from "../context";
 import { badRequest } from "../errors";
-import { answerSecrets, withoutSecrets } from "./answer-secrets";
+import { answerSecrets, targetCredentials, withoutSecrets } from "./answer-secrets";
 import { checkUpstreamUrl, customHostPolicy } from "../lib/custom-host";
 import { withForwardedHeaders } from "./forward-headers";
 import { fetchUpstream } from "../lib/fetch-upstream";
+import { callBinding } from "./binding-call";
 import { upstreamError } from "./upstream";
 import { translateStream } from "./stream";
 import type { OperationRequest } from "../routing/request";
 import type { RoutedTarget } from "../routing/targets";
+import type { NativePlan } from "./inbound/types";
 
 /** Any 2xx body we send back: chat completions, completions and embeddings all carry usage and a model. */
 interface MappedBody {
@@ -46,6 +48,24 @@ interface Plan {
   /** The provider already answers in OpenAI's format: send its text as it came (validated, not re-serialised). */
   passthrough: boolean;
   mapStream: (ctx: ResponseContext) => ChatStreamMapper;
+  /** A native answer of an inbound format (inbound/types.ts): its stream goes out as it came, observed. */
+  pipeStream?: NativePlan["pipeStream"];
+}
+
+/** A target the request's inbound format reaches natively: the client's body, and the answer as it comes. */
+function nativePlanFor(c: AppContext, request: OperationRequest, routed: RoutedTarget): Plan | null {
+  const native = c.var.inbound?.nativeCall(request, routed);
+  if (!native) return null;
+  const { call, stream, account, pipeStream } = native;
+  return {
+    call,
+    stream,
+    includeUsage: false,
+    mapJson: account,
+    passthrough: true,
+    mapStream: createPassthroughStreamMapper,
+    pipeStream,
+  };
 }
 
 function unsupported(provider: string, operation: Operation): never {
@@ -110,6 +130,9 @@ function responseContext(model: string): ResponseContext {
   };
 }
 
+/** The call's async auth step (SigV4, an OAuth token), run last so it sees the final URL, headers and body. */
+const signed = async (call: UpstreamCall): Promise<UpstreamCall> => (call.sign ? call.sign(call) : call);
+
 /**
  * One attempt against one target: build the provider request, call it, translate the answer. Throws GatewayError
  * for anything that is not a success; the routing engine decides whether to retry or fall back.
@@ -118,20 +141,23 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
   const { outcome } = c.var;
   const provider = routed.target.provider;
   const adapter = adapterFor(provider);
-  const plan = planFor(adapter, request, routed);
+  const plan = nativePlanFor(c, request, routed) ?? planFor(adapter, request, routed);
   // Whatever caller values went into the URL, it must still go where the custom-host policy allows.
-  checkUpstreamUrl(plan.call.url, routed.target.customHost, customHostPolicy(c.env));
+  if (!plan.call.binding) checkUpstreamUrl(plan.call.url, routed.target.customHost, customHostPolicy(c.env));
   outcome.route.provider = provider;
   outcome.route.requestedModel = request.body.model;
   outcome.route.stream = plan.stream;
 
-  const upstream = await fetchUpstream(
-    withForwardedHeaders(plan.call, routed.forwardHeaders),
-    routed.requestTimeoutMs,
-    outcome.route,
-  );
+  // Workers AI without a token runs on the AI binding: no fetch, the same Response shape (binding-call.ts).
+  const upstream = plan.call.binding
+    ? await callBinding(plan.call.binding, c.env, routed.requestTimeoutMs, outcome.route)
+    : await fetchUpstream(
+        await signed(withForwardedHeaders(plan.call, routed.forwardHeaders)),
+        routed.requestTimeoutMs,
+        outcome.route,
+      );
   if (!upstream.ok) {
-    const error = await upstreamError(adapter, upstream, routed.target.apiKey ? [routed.target.apiKey] : []);
+    const error = await upstreamError(adapter, upstream, targetCredentials(routed.target));
     // OpenAI and Azure say how long to wait in ms too; the routing engine's retries read it (and clients may).
     const retryAfterMs = upstream.headers.get("retry-after-ms");
     if (retryAfterMs) error.extraHeaders["retry-after-ms"] = retryAfterMs;
@@ -141,6 +167,13 @@ export async function attempt(c: AppContext, request: OperationRequest, routed: 
   // A provider (or a proxy before it) may echo the key it was sent in a 2xx body too, not only in errors.
   const secrets = answerSecrets(routed.target, outcome.redact);
 
+  if (plan.stream && upstream.body && plan.pipeStream) {
+    const body = plan.pipeStream(upstream.body, ctx, { outcome, startedAt: c.var.startedAt, secrets });
+    return new Response(body, {
+      status: 200,
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+    });
+  }
   if (plan.stream && upstream.body) {
     const body = translateStream(upstream.body, plan.mapStream(ctx), {
       includeUsage: plan.includeUsage,

@@ -1,22 +1,31 @@
+import type { RoutingConfig } from "../../schema/config";
 import type { AppContext } from "../context";
+import type { OperationName } from "../routing/request";
+import { finishAnswer } from "./guardrail-final";
+import { runInputGuardrails } from "./guardrail-input";
 import type { ParsedRequest } from "./parse";
 import type { ResolvedTargets } from "./resolve-targets";
 import type { RoutedAnswer } from "./route";
 
 /*
- * The guardrail steps of the pipeline. Empty until guardrails land (guardrails/: one pure check per file, a
- * registry and the runner): input hooks will see the parsed request and the resolved targets before any provider
- * call (deny: 446); output hooks will see the answer, streamed ones as they flow, before it is sent.
+ * The guardrail steps of the pipeline (guardrails/: one pure check per file, a registry and the runner; the
+ * pipeline's side is in guardrail-*.ts). Input hooks run here before any provider call (deny: 446). Output hooks
+ * run per attempt inside route (guardrail-answer.ts), so a denied answer is a status the engine can fall back on,
+ * and streams are judged as they flow (guarded-stream.ts); the output step then decorates the served answer.
  */
 
-/** Before routing: the request's input hooks. Today a no-op. */
+/** Before routing: collect the request's hooks and run its input hooks (a transformation changes the request). */
 export async function inputGuardrails(
-  _c: AppContext,
-  _request: ParsedRequest,
-  _targets: ResolvedTargets,
-): Promise<void> {}
+  c: AppContext,
+  operation: OperationName,
+  config: RoutingConfig | null,
+  request: ParsedRequest,
+  targets: ResolvedTargets,
+): Promise<void> {
+  await runInputGuardrails(c, operation, config, request, targets);
+}
 
-/** After routing: the answer's output hooks. Today the answer passes unchanged. */
-export async function outputGuardrails(_c: AppContext, answer: RoutedAnswer): Promise<RoutedAnswer> {
-  return answer;
+/** After routing: hook_results, status 246 when a hook without deny failed, PII placeholders restored. */
+export async function outputGuardrails(c: AppContext, answer: RoutedAnswer): Promise<RoutedAnswer> {
+  return { ...answer, response: await finishAnswer(c, answer.response) };
 }

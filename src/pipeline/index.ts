@@ -9,6 +9,9 @@ import { resolveTargets } from "./resolve-targets";
 import { respond } from "./respond";
 import { route } from "./route";
 import { serverTiming } from "./server-timing";
+import { errorDialect } from "./inbound/dialect";
+import { startReadingInbound } from "./inbound/read";
+import type { Inbound } from "./inbound/types";
 
 /**
  * The path of every /v1 request, in order. The first three steps are middleware, so they also cover
@@ -17,8 +20,9 @@ import { serverTiming } from "./server-timing";
  *   log           one log event per request, whatever happens after (observability/middleware.ts)
  *   time          Server-Timing: gateway time apart from upstream time (server-timing.ts)
  *   authenticate  the gateway key, or passthrough mode (governance/auth.ts)
+ * (preceded by the error dialect: the envelope errors are rendered in, chosen by path, inbound/dialect.ts)
  */
-export const v1Middleware = () => [requestLogger(), serverTiming(), gatewayAuth()] as const;
+export const v1Middleware = () => [errorDialect(), requestLogger(), serverTiming(), gatewayAuth()] as const;
 
 /**
  * ...then, for chat, completions and embeddings:
@@ -32,12 +36,14 @@ export const v1Middleware = () => [requestLogger(), serverTiming(), gatewayAuth(
  *   respond           the answer with its routing headers; settlement, cache writes and the log event follow in
  *                     waitUntil once the body is sent
  */
-export async function handleV1(c: AppContext, operation: OperationName): Promise<Response> {
-  const body = startReadingBody(c);
+export async function handleV1(c: AppContext, operation: OperationName, inbound?: Inbound): Promise<Response> {
+  // An inbound format (/v1/messages) is translated to the chat request here and its answer back at the end.
+  const body = inbound ? startReadingInbound(c, inbound) : startReadingBody(c);
   const config = await resolveConfig(c);
   const request = await parseRequest(c, body);
   const targets = await resolveTargets(c, config, request);
-  await inputGuardrails(c, request, targets);
+  await inputGuardrails(c, operation, config, request, targets);
   const answer = await route(c, operation, request, targets);
-  return respond(c, await outputGuardrails(c, answer), targets.hasConfig);
+  const response = respond(c, await outputGuardrails(c, answer), targets.hasConfig);
+  return inbound ? inbound.fromChat(response) : response;
 }

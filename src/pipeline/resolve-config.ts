@@ -19,6 +19,11 @@ const validatedSaved = new WeakMap<object, RoutingConfig>();
 export async function loadConfig(c: AppContext): Promise<RoutingConfig | null> {
   const raw = c.req.header(PARAM)?.trim();
   if (!raw) return null;
+  return configFromRef(c, raw);
+}
+
+/** Inline config JSON or a saved config's id/slug, as x-portkey-config takes it (also a prompt version's `config`). */
+export async function configFromRef(c: AppContext, raw: string): Promise<RoutingConfig> {
   // Ids and slugs never start with a bracket: anything that does is meant as inline JSON.
   if (raw.startsWith("{") || raw.startsWith("[")) {
     let json: unknown;

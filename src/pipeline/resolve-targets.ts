@@ -40,7 +40,12 @@ export async function resolveTargets(
   // With one target, a request refused before any call (limits, allowlists) is still attributed to its provider.
   if (leaves.length === 1 && leaves[0]) outcome.route.provider ??= leaves[0].provider;
   // Stored provider keys this request may use: the logger and the answer redact them like the caller's own.
-  const vaulted = leaves.flatMap((leaf) => leaf.virtualKey?.credential?.api_key ?? []);
+  const vaulted = leaves.flatMap((leaf) => {
+    const credential = leaf.virtualKey?.credential;
+    return credential
+      ? [credential.api_key, ...(credential.aws_session_token ? [credential.aws_session_token] : [])]
+      : [];
+  });
   if (vaulted.length > 0) outcome.redact = vaulted;
   return { plan, tree, leaves, hasConfig: config !== null };
 }

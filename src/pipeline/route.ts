@@ -10,6 +10,8 @@ import { modelFor, operationRequest, type OperationName, type OperationRequest }
 import { RoutingStop, summariseFailure, targetsTried, withHeaders } from "../routing/trail";
 import { waitUntilOf } from "../wait-until";
 import { attempt } from "./attempt";
+import { guardAnswer, guardCacheHits } from "./guardrail-answer";
+import { withHookResults } from "./hooks-failed";
 import type { ParsedRequest } from "./parse";
 import type { ResolvedTargets } from "./resolve-targets";
 import { routingHeaders } from "./respond";
@@ -47,11 +49,16 @@ function engineFor(
   const requestFor = requestsPerTarget(operation, request.json);
   return new Engine({
     // A cache hit answers without admission's wait or a provider call.
-    attempt: withCache(c, targets.plan, requestFor, async (leaf, timeoutMs) => {
-      // The body is validated while the limiters answer.
-      const [body] = await Promise.all([Promise.resolve().then(() => requestFor(leaf)), gate.admit(leaf)]);
-      return attempt(c, body, { ...leaf.routed, requestTimeoutMs: timeoutMs });
-    }),
+    // Output guardrails judge each provider answer inside the cache (a denied answer is never stored) and each
+    // cache hit outside it (a stored answer still passes today's hooks).
+    attempt: guardCacheHits(
+      c,
+      withCache(c, targets.plan, requestFor, async (leaf, timeoutMs) => {
+        // The body is validated while the limiters answer.
+        const [body] = await Promise.all([Promise.resolve().then(() => requestFor(leaf)), gate.admit(leaf)]);
+        return guardAnswer(c, leaf.path, await attempt(c, body, { ...leaf.routed, requestTimeoutMs: timeoutMs }));
+      }),
+    ),
     modelOf: (leaf) => modelFor(request.json, leaf.routed.overrideParams),
     breaker: breakerView(c.env.CIRCUIT_BREAKER, waitUntilOf(c)),
     conditionInput: { metadata: request.metadata ?? {}, params: request.json },
@@ -98,7 +105,9 @@ export async function route(
     const last = engine.last;
     const extra = last ? routingHeaders(c, hasConfig, last.path, last.retries) : {};
     // One target tried: its own error, untouched (status, message, Retry-After) is the most useful answer.
-    if (raw instanceof RoutingStop || targetsTried(engine.trail) <= 1) throw withHeaders(error, extra);
-    throw summariseFailure(engine.trail, error, extra);
+    const { outcome } = c.var;
+    if (raw instanceof RoutingStop || targetsTried(engine.trail) <= 1)
+      throw withHookResults(withHeaders(error, extra), outcome);
+    throw withHookResults(summariseFailure(engine.trail, error, extra), outcome);
   }
 }

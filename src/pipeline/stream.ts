@@ -130,7 +130,8 @@ async function pump(
       throw new ClientGone();
     });
   };
-  const decoder = new SseDecoder((event) => emit(mapper.onEvent(event)));
+  // SSE unless the provider's stream has its own framing (Bedrock's binary event-stream).
+  const decoder = mapper.createDecoder?.(emit) ?? new SseDecoder((event) => emit(mapper.onEvent(event)));
   try {
     for (;;) {
       const { done, value } = await reader.read();

@@ -16,6 +16,8 @@ import type { ResolvedLeaf } from "../governance/leaf";
 import type { VirtualKeyRecord } from "../governance/records";
 import { checkCustomHost, customHostPolicy } from "../lib/custom-host";
 import { forwardedHeaders, parseForwardList } from "./forward-headers";
+import { awsFromHeaders, awsOptionsOf } from "../routing/aws-options";
+import { vertexFromHeaders, vertexOptionsOf } from "../routing/vertex-options";
 
 function bearerToken(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
@@ -57,7 +59,9 @@ export function headerDefaults(c: AppContext): HeaderDefaults {
   // The bearer is a provider key only when it is not the caller's gateway key; a gateway key (anyone's) is never
   // passed on to a provider.
   const bearer = callerOf(c)?.fromAuthorization ? undefined : bearerToken(header("authorization"));
-  const apiKey = bearer && !looksLikeGatewayKey(bearer) ? bearer : undefined;
+  // The Anthropic SDK's key travels in x-api-key: a provider key there too, unless it is a gateway key.
+  const xApiKey = header("x-api-key")?.trim();
+  const apiKey = [bearer, xApiKey].find((key) => key && !looksLikeGatewayKey(key));
   const virtualKey = header("x-portkey-virtual-key")?.trim();
   const customHost = header("x-portkey-custom-host");
   const timeout = parseTimeout(header("x-portkey-request-timeout"));
@@ -66,6 +70,12 @@ export function headerDefaults(c: AppContext): HeaderDefaults {
   if (customHost) defaults.customHost = customHost;
   if (timeout !== undefined) defaults.requestTimeoutMs = timeout;
   if (virtualKey) defaults.virtualKey = virtualKey;
+  const aws = awsFromHeaders(header);
+  if (aws) defaults.aws = aws;
+  const vertex = vertexFromHeaders(header);
+  if (vertex) defaults.vertex = vertex;
+  const workersAiAccount = header("x-portkey-workers-ai-account-id");
+  if (workersAiAccount) defaults.workersAiAccountId = workersAiAccount;
   defaults.forward = { client: c.req.raw.headers, names: parseForwardList(header("x-portkey-forward-headers")) };
   return defaults;
 }
@@ -132,13 +142,17 @@ export async function resolveLeaf(
   const host = rawHost ?? (provider === "ollama" ? COMPATIBLE_PROVIDERS.ollama.baseUrl : null);
   if (host) target.customHost = policedHost(host, settings.customHost !== undefined, path, env);
 
-  if (provider === "azure-openai") {
+  if (provider === "azure-openai" || provider === "azure-ai") {
     target.azure = {
       resourceName: node.azure_resource_name ?? defaults.azure.resourceName,
       deploymentId: node.azure_deployment_id ?? defaults.azure.deploymentId,
       apiVersion: node.azure_api_version ?? defaults.azure.apiVersion,
     };
   }
+  if (provider === "bedrock") target.aws = awsOptionsOf(node, defaults.aws);
+  if (provider === "vertex-ai") target.vertex = vertexOptionsOf(node, defaults.vertex, path);
+  if (provider === "workers-ai" && defaults.workersAiAccountId)
+    target.cloudflareAccountId = defaults.workersAiAccountId;
   return finishLeaf(spec, target, settings.overrideParams, defaults, options);
 }
 

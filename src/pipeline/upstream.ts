@@ -16,7 +16,7 @@ export async function upstreamError(
   secrets: readonly string[],
 ): Promise<GatewayError> {
   const text = await response.text().catch(() => "");
-  const parsed: NormalisedUpstreamError = adapter.parseError(response.status, text);
+  const parsed: NormalisedUpstreamError = adapter.parseError(response.status, text, response.headers);
   // Very short "keys" (test placeholders, local servers' dummies) are not worth mangling every occurrence for.
   const normalised = {
     ...parsed,
@@ -25,9 +25,9 @@ export async function upstreamError(
       secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH),
     ),
   };
-  const status = (
-    response.status >= HTTP_STATUS_MIN && response.status <= 599 ? response.status : 502
-  ) as ContentfulStatusCode;
+  // An adapter may correct the status (Bedrock's ModelNotReadyException comes as 429 but means "unavailable").
+  const raw = parsed.status ?? response.status;
+  const status = (raw >= HTTP_STATUS_MIN && raw <= 599 ? raw : 502) as ContentfulStatusCode;
   const headers: Record<string, string> = {};
   const retryAfter = response.headers.get("retry-after");
   if (retryAfter) headers["retry-after"] = retryAfter;

@@ -1,6 +1,7 @@
 import type { RetryConfig } from "../../schema/config";
 import type { ProviderId } from "../../schema/provider-ids";
-import type { AzureOptions, ResolvedTarget } from "../../providers/types";
+import type { AwsOptions, AzureOptions, ResolvedTarget } from "../../providers/types";
+import type { VertexOptions } from "../../providers/vertex/options";
 import type { BreakerSettings } from "./breaker/state";
 
 /*
@@ -37,10 +38,16 @@ export interface HeaderDefaults {
   apiKey?: string;
   customHost?: string;
   azure: AzureOptions;
+  /** x-portkey-aws-*: Bedrock credentials and region (src/routing/aws-options.ts). */
+  aws?: AwsOptions;
+  /** x-portkey-vertex-*: Vertex AI project, region and service account (src/routing/vertex-options.ts). */
+  vertex?: VertexOptions;
   /** x-portkey-request-timeout: overrides every target's request_timeout. */
   requestTimeoutMs?: number;
   /** x-portkey-virtual-key: the slug of a stored provider credential. */
   virtualKey?: string;
+  /** x-portkey-workers-ai-account-id: the Cloudflare account of Workers AI calls over REST. */
+  workersAiAccountId?: string;
   /** The client's headers and x-portkey-forward-headers' names: what header forwarding draws on. */
   forward?: { client: Headers; names: string[] };
 }

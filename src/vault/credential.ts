@@ -9,6 +9,15 @@ export interface ProviderCredential {
   azure_resource_name?: string;
   azure_deployment_id?: string;
   azure_api_version?: string;
+  /** Bedrock: with it, api_key is the IAM secret access key and requests are SigV4-signed. */
+  aws_access_key_id?: string;
+  aws_session_token?: string;
+  aws_region?: string;
+  /** Vertex AI: api_key is the service account's key file (JSON) or an access token. */
+  vertex_project_id?: string;
+  vertex_region?: string;
+  /** Workers AI: api_key is a Cloudflare API token for this account (the REST path). */
+  cloudflare_account_id?: string;
 }
 
 export const CREDENTIAL_OPTIONS = [
@@ -16,6 +25,12 @@ export const CREDENTIAL_OPTIONS = [
   "azure_resource_name",
   "azure_deployment_id",
   "azure_api_version",
+  "aws_access_key_id",
+  "aws_session_token",
+  "aws_region",
+  "vertex_project_id",
+  "vertex_region",
+  "cloudflare_account_id",
 ] as const;
 export type CredentialOption = (typeof CREDENTIAL_OPTIONS)[number];
 

@@ -4,6 +4,7 @@
  * own wire format, chosen by path prefix:
  *
  * - `/openai/v1/chat/completions | /completions | /embeddings`   OpenAI (JSON, or SSE `data:` frames + `[DONE]`)
+ * - `/openai/v1/responses`                                        OpenAI Responses API (fake-openai-responses.ts)
  * - `/anthropic/v1/messages`                                       Anthropic Messages (JSON, or the named SSE events)
  * - `/google/v1beta/models/{model}:generateContent | :streamGenerateContent?alt=sse | :batchEmbedContents`   Gemini
  *
@@ -24,6 +25,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { openaiResponsesAnswer } from "./fake-openai-responses";
 
 export type FakeProvider = "openai" | "anthropic" | "google";
 
@@ -95,6 +97,8 @@ export const ANTHROPIC = {
   },
   error500: "Internal server error",
   error429: "This request would exceed the rate limit for your organization of 50 requests per minute.",
+  /** What `/v1/messages/count_tokens` answers, whatever the prompt. */
+  countTokens: 2095,
 } as const;
 
 export const GOOGLE = {
@@ -328,6 +332,13 @@ async function handleOpenAI(route: string, body: unknown, req: IncomingMessage, 
   const stream = body.stream === true;
   const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
 
+  if (route === "/responses") {
+    // The Responses API (fake-openai-responses.ts): what /v1/responses passes through to OpenAI.
+    const answer = openaiResponsesAnswer(body, snapshot);
+    if (stream) await streamFrames(res, answer.frames);
+    else sendJson(res, 200, answer.json);
+    return;
+  }
   if (route === "/chat/completions") {
     if (!Array.isArray(body.messages)) {
       openaiError(
@@ -472,6 +483,15 @@ function anthropicFrames(model: string, tools: boolean): string[] {
 }
 
 async function handleAnthropic(route: string, body: unknown, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (
+    route === "/messages/count_tokens" &&
+    req.headers["x-api-key"] &&
+    isRecord(body) &&
+    Array.isArray(body.messages)
+  ) {
+    sendJson(res, 200, { input_tokens: ANTHROPIC.countTokens });
+    return;
+  }
   if (route !== "/messages") {
     anthropicError(res, 404, "not_found_error", `Not found: ${route}`);
     return;
@@ -480,7 +500,8 @@ async function handleAnthropic(route: string, body: unknown, req: IncomingMessag
     anthropicError(res, 401, "authentication_error", "x-api-key header is required");
     return;
   }
-  if (req.headers["anthropic-version"] !== "2023-06-01") {
+  // The version the gateway's adapter sends, or the one @anthropic-ai/sdk 1.x sends (forwarded on /v1/messages).
+  if (req.headers["anthropic-version"] !== "2023-06-01" && req.headers["anthropic-version"] !== "2026-10-21") {
     anthropicError(res, 400, "invalid_request_error", "anthropic-version: header is required");
     return;
   }

@@ -117,6 +117,7 @@ export function makeEvent(overrides: Partial<LogEvent> = {}): LogEvent {
     retries: 0,
     cache_status: null,
     cache_saved_usd: null,
+    hook_results: null,
     cache_key: null,
     status: 200,
     is_error: false,

@@ -21,6 +21,7 @@ describe("settings: defaults", () => {
       budgetAlerts: { webhookUrl: null, thresholds: [50, 80, 100] },
       otlp: { tracesUrl: null, headers: {} },
       semanticCache: null,
+      storedResponsesRetentionDays: 30,
       problems: [{ name: "MAX_BODY_BYTES", message: "MAX_BODY_BYTES must be a positive number of bytes" }],
     });
   });
@@ -54,6 +55,10 @@ describe("settings: each var", () => {
     expect([settings.maxBodyBytes, settings.routingDeadlineMs, settings.logBodyMaxBytes]).toEqual([1024, 2500, 4096]);
     expect(settingsOf(envWith({ LOG_BODY_MAX_BYTES: "10" })).logBodyMaxBytes).toBe(256);
     expect(settingsOf(envWith({ LOG_BODY_MAX_BYTES: "1000000" })).logBodyMaxBytes).toBe(49_152);
+    expect(settingsOf(envWith({ STORED_RESPONSES_RETENTION_DAYS: "7" })).storedResponsesRetentionDays).toBe(7);
+    const badRetention = settingsOf(envWith({ MAX_BODY_BYTES: "1024", STORED_RESPONSES_RETENTION_DAYS: "-1" }));
+    expect(badRetention.storedResponsesRetentionDays).toBe(30);
+    expect(badRetention.problems.map((problem) => problem.name)).toEqual(["STORED_RESPONSES_RETENTION_DAYS"]);
   });
 
   it("turns flags on only for the exact string true", () => {

@@ -5,6 +5,7 @@ import { redactSecrets } from "../../configs/redact";
 import { findConfig, parseConfigRef } from "../../configs/repository";
 import { MAX_CONFIG_BYTES } from "../../configs/validate";
 import { badRequest } from "../../errors";
+import { checkConfigGuardrails } from "../../configs/guardrail-config-check";
 
 const PARAM = "default_config";
 const PROBE = "0123456789abcdef-probe";
@@ -46,6 +47,7 @@ export async function checkDefaultConfig(db: Db, value: string | Record<string, 
   }
   const result = parseRoutingConfig(value, PARAM);
   if (!result.success) throw badRequest(result.message, PARAM, "invalid_config");
+  checkConfigGuardrails(value, PARAM);
   const secret = findSecret(value, PARAM);
   if (secret)
     throw badRequest(

@@ -18,6 +18,7 @@ export function presentGatewayKey(row: GatewayKeyRow) {
     allowed_providers: row.allowedProviders,
     allowed_virtual_keys: row.allowedVirtualKeys,
     default_config: presentDefault(row.defaultConfig),
+    default_guardrails: row.defaultGuardrails ?? null,
     rpm: row.rpm,
     tpm: row.tpm,
     budget_usd: row.budgetUsd,

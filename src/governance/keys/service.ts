@@ -9,6 +9,7 @@ import { auditInsertIf, updatedTo } from "../../storage/audit-if";
 import { findGatewayKey } from "../repository";
 import { invalidateGatewayKey } from "../store";
 import { checkDefaultConfig } from "./default-config";
+import { checkDefaultGuardrails } from "./default-guardrails";
 import { generateGatewayKey } from "./format";
 
 /**
@@ -101,6 +102,7 @@ export async function createGatewayKey(
     allowedProviders: body.allowed_providers ?? null,
     allowedVirtualKeys: body.allowed_virtual_keys ?? null,
     defaultConfig,
+    defaultGuardrails: body.default_guardrails == null ? null : checkDefaultGuardrails(body.default_guardrails),
     rpm: body.rpm ?? null,
     tpm: body.tpm ?? null,
     budgetUsd: body.budget_usd ?? null,
@@ -133,6 +135,10 @@ export async function updateGatewayKey(
   if (body.allowed_virtual_keys !== undefined) changes.allowedVirtualKeys = body.allowed_virtual_keys;
   if (body.default_config !== undefined)
     changes.defaultConfig = body.default_config === null ? null : await checkDefaultConfig(db, body.default_config);
+  if (body.default_guardrails !== undefined) {
+    changes.defaultGuardrails =
+      body.default_guardrails === null ? null : checkDefaultGuardrails(body.default_guardrails);
+  }
   if (body.rpm !== undefined) changes.rpm = body.rpm;
   if (body.tpm !== undefined) changes.tpm = body.tpm;
   if (body.budget_usd !== undefined) changes.budgetUsd = body.budget_usd;

@@ -3,14 +3,18 @@ import { urlFieldProblem, type UrlFieldKind } from "../../../schema/url-fields";
 import { GatewayError, badRequest } from "../../errors";
 import { checkCustomHost, customHostPolicy } from "../../lib/custom-host";
 import type { ProviderCredential } from "../../vault/credential";
+import { checkAwsCredential, type AwsCredentialInput } from "./aws-credential";
+import { checkVertexCredential, type VertexCredentialInput } from "./vertex-credential";
+import { checkWorkersAiCredential } from "./workers-ai-credential";
 
 /** Fields of an admin body that make up a credential (create, or rotate after merging with the stored one). */
-export interface CredentialInput {
+export interface CredentialInput extends AwsCredentialInput, VertexCredentialInput {
   api_key: string;
   custom_host?: string | null;
   azure_resource_name?: string | null;
   azure_deployment_id?: string | null;
   azure_api_version?: string | null;
+  cloudflare_account_id?: string | null;
 }
 
 /** Azure fields become part of the upstream URL: the same patterns as headers and configs (schema/url-fields.ts). */
@@ -61,6 +65,7 @@ export function checkCredential(provider: ProviderId, input: CredentialInput, en
   }
   if (
     provider !== "azure-openai" &&
+    provider !== "azure-ai" &&
     (credential.azure_resource_name || credential.azure_deployment_id || credential.azure_api_version)
   ) {
     throw badRequest(
@@ -69,6 +74,9 @@ export function checkCredential(provider: ProviderId, input: CredentialInput, en
       "invalid_request",
     );
   }
+  checkAwsCredential(provider, input, credential);
+  checkVertexCredential(provider, input, credential);
+  checkWorkersAiCredential(provider, input.cloudflare_account_id, credential);
   return credential;
 }
 
@@ -82,5 +90,11 @@ export function mergeCredential(stored: ProviderCredential, input: CredentialInp
     azure_resource_name: pick("azure_resource_name"),
     azure_deployment_id: pick("azure_deployment_id"),
     azure_api_version: pick("azure_api_version"),
+    aws_access_key_id: pick("aws_access_key_id"),
+    aws_session_token: pick("aws_session_token"),
+    aws_region: pick("aws_region"),
+    vertex_project_id: pick("vertex_project_id"),
+    vertex_region: pick("vertex_region"),
+    cloudflare_account_id: pick("cloudflare_account_id"),
   };
 }

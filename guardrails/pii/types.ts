@@ -1,0 +1,25 @@
+/**
+ * What the PII detectors find. A finding is a span of the scanned text; its value is read from the text only when a
+ * placeholder is made, and never leaves the check (hook results carry categories and counts only).
+ */
+export const PII_CATEGORIES = [
+  "EMAIL_ADDRESS",
+  "PHONE_NUMBER",
+  "CREDIT_CARD",
+  "IBAN",
+  "SSN",
+  "IP_ADDRESS",
+  "CREDENTIAL",
+] as const;
+
+export type PiiCategory = (typeof PII_CATEGORIES)[number];
+
+export interface PiiFinding {
+  category: PiiCategory;
+  /** Offsets in UTF-16 code units, end exclusive. */
+  start: number;
+  end: number;
+}
+
+/** One detector per category: a linear scan of the whole text. */
+export type PiiDetector = (text: string) => PiiFinding[];

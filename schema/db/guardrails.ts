@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Saved guardrails (referenced by id or slug from `input_guardrails` / `output_guardrails`): like saved configs, an
+ * immutable series of versions behind one metadata row that points at the latest.
+ */
+export const guardrails = sqliteTable(
+  "guardrails",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    latestVersion: integer("latest_version").notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    // Unique among live guardrails only: archiving frees the slug.
+    uniqueIndex("guardrails_live_slug_idx")
+      .on(t.slug)
+      .where(sql`archived = 0`),
+    index("guardrails_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export const guardrailVersions = sqliteTable(
+  "guardrail_versions",
+  {
+    guardrailId: text("guardrail_id")
+      .notNull()
+      .references(() => guardrails.id),
+    version: integer("version").notNull(),
+    /** The guardrail JSON as the admin sent it (validated): one shorthand item or full-form hook, minus slug/name. */
+    definition: text("definition").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guardrailId, t.version] })],
+);
+
+/**
+ * Lifetime check counters for /metrics (`ai_gateway_guardrail_checks_total{check, verdict}`), upserted by the log
+ * consumer from each batch, like metric_totals.
+ */
+export const guardrailCheckTotals = sqliteTable(
+  "guardrail_check_totals",
+  {
+    check: text("check").notNull(),
+    /** "pass" or "fail". */
+    verdict: text("verdict").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.check, t.verdict] })],
+);
+
+export type GuardrailRow = typeof guardrails.$inferSelect;
+export type GuardrailVersionRow = typeof guardrailVersions.$inferSelect;

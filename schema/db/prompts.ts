@@ -1,0 +1,62 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * The prompt registry (src/prompts). A prompt is an immutable series of versions 1, 2, 3...; labels point at one
+ * version or a weighted split. Shaped like saved configs (schema/db/configs.ts): the row holds the latest version.
+ */
+export const prompts = sqliteTable(
+  "prompts",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    description: text("description"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    latestVersion: integer("latest_version").notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    // Unique among live prompts only: archiving frees the slug, the archived prompt stays reachable by id.
+    uniqueIndex("prompts_live_slug_idx")
+      .on(t.slug)
+      .where(sql`archived = 0`),
+    index("prompts_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export const promptVersions = sqliteTable(
+  "prompt_versions",
+  {
+    promptId: text("prompt_id")
+      .notNull()
+      .references(() => prompts.id),
+    version: integer("version").notNull(),
+    /** The version JSON (messages, model, params, routing, variables) as validated; never changed afterwards. */
+    template: text("template").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  // The composite key doubles as optimistic locking: two concurrent updates cannot both write version n + 1.
+  (t) => [primaryKey({ columns: [t.promptId, t.version] })],
+);
+
+export const promptLabels = sqliteTable(
+  "prompt_labels",
+  {
+    promptId: text("prompt_id")
+      .notNull()
+      .references(() => prompts.id),
+    label: text("label").notNull(),
+    /** JSON `[{"version": n, "weight": w}, ...]`: one entry (weight 1) for a plain label, several for a split. */
+    versions: text("versions").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.promptId, t.label] })],
+);
+
+export type PromptRow = typeof prompts.$inferSelect;
+export type PromptVersionRow = typeof promptVersions.$inferSelect;
+export type PromptLabelRow = typeof promptLabels.$inferSelect;

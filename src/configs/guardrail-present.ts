@@ -1,0 +1,52 @@
+import type { GuardrailRow, GuardrailVersionRow } from "../../schema/db/guardrails";
+import type { GuardrailVersionSummary } from "./guardrail-repository";
+
+/**
+ * JSON shapes of /admin/guardrails. The values of any `headers` object (a webhook's Authorization) are masked:
+ * the admin API never echoes a secret.
+ */
+function maskHeaders(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskHeaders);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [
+      key,
+      key === "headers" && typeof child === "object" && child !== null && !Array.isArray(child)
+        ? Object.fromEntries(Object.keys(child).map((name) => [name, "********"]))
+        : key === "headers" && typeof child === "string"
+          ? "********"
+          : maskHeaders(child),
+    ]),
+  );
+}
+
+export function presentGuardrailMeta(row: GuardrailRow) {
+  return {
+    object: "guardrail" as const,
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    version: row.latestVersion,
+    archived: row.archived,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export function presentGuardrail(row: GuardrailRow, definition: string) {
+  return { ...presentGuardrailMeta(row), guardrail: maskHeaders(JSON.parse(definition)) };
+}
+
+export function presentGuardrailVersionSummary(row: GuardrailVersionSummary) {
+  return {
+    object: "guardrail.version" as const,
+    guardrail_id: row.guardrailId,
+    version: row.version,
+    created_at: row.createdAt.toISOString(),
+    created_by: row.createdBy,
+  };
+}
+
+export function presentGuardrailVersion(row: GuardrailVersionRow) {
+  return { ...presentGuardrailVersionSummary(row), guardrail: maskHeaders(JSON.parse(row.definition)) };
+}

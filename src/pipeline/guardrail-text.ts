@@ -1,0 +1,100 @@
+import type { OperationName } from "../routing/request";
+
+/*
+ * Where the text a guardrail judges lives in each wire format, and how a transformation (redaction, a mutator)
+ * is put back. Input: the last user message of a chat request, a completion's prompt, an embedding's input.
+ * Output: the first choice's message content (chat) or text (completions). Nothing here copies a body that is not
+ * transformed: a request without a transformation goes to the provider as the client sent it.
+ */
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function lastUserMessage(json: Json): Json | undefined {
+  const messages = Array.isArray(json.messages) ? json.messages : [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message: unknown = messages[i];
+    if (isObject(message) && message.role === "user") return message;
+  }
+  return undefined;
+}
+
+/** A message content's text: the string, or its text parts joined by newlines. */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .flatMap((part: unknown) =>
+      isObject(part) && part.type === "text" && typeof part.text === "string" ? [part.text] : [],
+    )
+    .join("\n");
+}
+
+/** The text input hooks judge. */
+export function inputText(operation: OperationName, json: unknown): string {
+  if (!isObject(json)) return "";
+  if (operation === "chat") return contentText(lastUserMessage(json)?.content);
+  const field = operation === "completions" ? json.prompt : json.input;
+  if (typeof field === "string") return field;
+  return Array.isArray(field) && field.every((item) => typeof item === "string") ? field.join("\n") : "";
+}
+
+/** New content with the text parts replaced by one text part (at the first one's place), other parts kept. */
+function withContentText(content: unknown, text: string): unknown {
+  if (!Array.isArray(content)) return text;
+  let placed = false;
+  return content.flatMap((part: unknown) => {
+    if (!isObject(part) || part.type !== "text") return [part];
+    if (placed) return [];
+    placed = true;
+    return [{ ...part, text }];
+  });
+}
+
+/** A copy of the request with the judged text replaced (the client's object is never mutated: logs read it). */
+export function withInputText(operation: OperationName, json: unknown, text: string): unknown {
+  if (!isObject(json)) return json;
+  if (operation === "chat") {
+    const target = lastUserMessage(json);
+    const messages = Array.isArray(json.messages) ? json.messages : [];
+    return {
+      ...json,
+      messages: messages.map((m: unknown) =>
+        m === target && target ? { ...target, content: withContentText(target.content, text) } : m,
+      ),
+    };
+  }
+  const field = operation === "completions" ? "prompt" : "input";
+  return { ...json, [field]: Array.isArray(json[field]) ? [text] : text };
+}
+
+/** The text output hooks judge: the first choice's message content (chat) or text (completions). */
+export function outputText(json: unknown): string {
+  if (!isObject(json) || !Array.isArray(json.choices)) return "";
+  const first: unknown = json.choices[0];
+  if (!isObject(first)) return "";
+  if (isObject(first.message)) return contentText(first.message.content);
+  return typeof first.text === "string" ? first.text : "";
+}
+
+/** Every occurrence of each placeholder replaced by its original. */
+export function restoreText(text: string, restore: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [placeholder, original] of restore) out = out.split(placeholder).join(original);
+  return out;
+}
+
+/** The answer with placeholders restored in every choice's content or text (JSON answers). */
+export function restoreAnswer(json: Json, restore: ReadonlyMap<string, string>): Json {
+  if (restore.size === 0 || !Array.isArray(json.choices)) return json;
+  const choices = json.choices.map((choice: unknown) => {
+    if (!isObject(choice)) return choice;
+    if (isObject(choice.message) && typeof choice.message.content === "string") {
+      return { ...choice, message: { ...choice.message, content: restoreText(choice.message.content, restore) } };
+    }
+    return typeof choice.text === "string" ? { ...choice, text: restoreText(choice.text, restore) } : choice;
+  });
+  return { ...json, choices };
+}
