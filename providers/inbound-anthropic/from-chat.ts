@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { Usage } from "../../schema/openai-response";
+import { chatChoicesSchema, chatToolCallsSchema } from "../shared/chat-completion-schema";
 import { parseUpstream } from "../shared/json";
 import {
   messageIdOf,
@@ -26,22 +27,13 @@ const usageSchema = z.looseObject({
 const completionSchema = z.looseObject({
   id: z.string(),
   model: z.string(),
-  choices: z
-    .array(
-      z.looseObject({
-        message: z.looseObject({
-          content: z.string().nullish(),
-          reasoning_content: z.string().nullish(),
-          tool_calls: z
-            .array(
-              z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string() }) }),
-            )
-            .nullish(),
-        }),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .min(1),
+  choices: chatChoicesSchema(
+    z.looseObject({
+      content: z.string().nullish(),
+      reasoning_content: z.string().nullish(),
+      tool_calls: chatToolCallsSchema,
+    }),
+  ),
   usage: usageSchema.nullish(),
 });
 

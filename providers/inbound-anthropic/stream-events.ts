@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, ChunkToolCallDelta, Usage } from "../../schema/openai-response";
+import { readChatStreamEvent } from "../shared/chat-stream-event";
 import type { SseEvent } from "../shared/sse";
 import { anthropicErrorBody, anthropicTypeOf } from "./errors";
 import { messageIdOf, messageUsageOf, stopReasonOf } from "./message";
@@ -22,9 +23,6 @@ type OpenBlock = { kind: "thinking" } | { kind: "text" } | { kind: "tool"; toolI
 
 const frame = <T extends { type: string }>(data: T): string => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 export class MessagesStreamWriter {
   private started = false;
   private finished = false;
@@ -40,21 +38,11 @@ export class MessagesStreamWriter {
   /** The Anthropic frames one chat stream event becomes ("" for none). */
   onEvent(event: SseEvent): string {
     if (this.finished) return "";
-    if (event.data === "[DONE]") return this.finish();
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch {
-      return this.fail("api_error", "the upstream stream sent an event that is not JSON");
-    }
-    if (isRecord(json) && isRecord(json.error)) {
-      const { type, message } = json.error;
-      return this.fail(
-        anthropicTypeOf(typeof type === "string" ? type : null),
-        typeof message === "string" ? message : "upstream stream failed",
-      );
-    }
-    return isRecord(json) && Array.isArray(json.choices) ? this.onChunk(json as unknown as ChatCompletionChunk) : "";
+    const read = readChatStreamEvent(event);
+    if (read.kind === "done") return this.finish();
+    if (read.kind === "not-json") return this.fail("api_error", read.message);
+    if (read.kind === "error") return this.fail(anthropicTypeOf(read.type), read.message);
+    return read.kind === "chunk" ? this.onChunk(read.chunk) : "";
   }
 
   /** The chat stream closed: complete only if `[DONE]` (or an error) came first. */

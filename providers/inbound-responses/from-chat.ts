@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { Usage } from "../../schema/openai-response";
 import { chatUsageOf } from "../inbound-anthropic/from-chat";
+import { chatChoicesSchema, chatToolCallsSchema } from "../shared/chat-completion-schema";
 import { parseUpstream } from "../shared/json";
 import { finalStatusOf, newId, outputText, responseUsageOf, type OutputItem, type ResponseObject } from "./wire";
 
@@ -12,21 +13,7 @@ import { finalStatusOf, newId, outputText, responseUsageOf, type OutputItem, typ
 
 const completionSchema = z.looseObject({
   model: z.string(),
-  choices: z
-    .array(
-      z.looseObject({
-        message: z.looseObject({
-          content: z.string().nullish(),
-          tool_calls: z
-            .array(
-              z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string() }) }),
-            )
-            .nullish(),
-        }),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .min(1),
+  choices: chatChoicesSchema(z.looseObject({ content: z.string().nullish(), tool_calls: chatToolCallsSchema })),
   usage: z
     .looseObject({
       prompt_tokens: z.number(),

@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, ChunkToolCallDelta, Usage } from "../../schema/openai-response";
+import { readChatStreamEvent } from "../shared/chat-stream-event";
 import type { SseEvent } from "../shared/sse";
 import {
   finalStatusOf,
@@ -30,9 +31,6 @@ import {
 type OpenItem =
   { kind: "message"; item: MessageOutputItem } | { kind: "call"; item: FunctionCallOutputItem; toolIndex: number };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 export class ResponsesStreamWriter {
   private sequence = 0;
   private started = false;
@@ -52,19 +50,11 @@ export class ResponsesStreamWriter {
   /** The Responses frames one chat stream event becomes ("" for none). */
   onEvent(event: SseEvent): string {
     if (this.finished) return "";
-    if (event.data === "[DONE]") return this.finish();
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch {
-      return this.fail("server_error", "the upstream stream sent an event that is not JSON");
-    }
-    if (isRecord(json) && isRecord(json.error)) {
-      const { code, type, message } = json.error;
-      const errorCode = typeof code === "string" ? code : typeof type === "string" ? type : "server_error";
-      return this.fail(errorCode, typeof message === "string" ? message : "upstream stream failed");
-    }
-    return isRecord(json) && Array.isArray(json.choices) ? this.onChunk(json as unknown as ChatCompletionChunk) : "";
+    const read = readChatStreamEvent(event);
+    if (read.kind === "done") return this.finish();
+    if (read.kind === "not-json") return this.fail("server_error", read.message);
+    if (read.kind === "error") return this.fail(read.code ?? read.type ?? "server_error", read.message);
+    return read.kind === "chunk" ? this.onChunk(read.chunk) : "";
   }
 
   /** The chat stream closed: complete only if `[DONE]` (or an error) came first. */

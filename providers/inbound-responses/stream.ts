@@ -1,8 +1,6 @@
-import { SseDecoder } from "../shared/sse";
+import { sseReframeStream } from "../shared/sse-reframe";
 import { ResponsesStreamWriter } from "./stream-events";
 import type { ResponseObject } from "./wire";
-
-const encoder = new TextEncoder();
 
 /**
  * The gateway's chat SSE body -> the Responses API's SSE body, as a TransformStream: each network read is decoded
@@ -14,23 +12,5 @@ export function chatToResponsesStream(
   shell: ResponseObject,
   onDone?: (response: ResponseObject) => void,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const writer = new ResponsesStreamWriter(shell, onDone);
-  let pending = "";
-  const decoder = new SseDecoder((event) => (pending += writer.onEvent(event)));
-  const flush = (controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (pending === "") return;
-    controller.enqueue(encoder.encode(pending));
-    pending = "";
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      decoder.push(chunk);
-      flush(controller);
-    },
-    flush(controller) {
-      decoder.end();
-      pending += writer.end();
-      flush(controller);
-    },
-  });
+  return sseReframeStream(new ResponsesStreamWriter(shell, onDone));
 }

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { versionedHeadColumns, versionedHeadIndexes, versionedHeadState, versionStampColumns } from "./versioned";
 
 /**
  * Saved guardrails (referenced by id or slug from `input_guardrails` / `output_guardrails`): like saved configs, an
@@ -8,21 +8,10 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 export const guardrails = sqliteTable(
   "guardrails",
   {
-    id: text("id").primaryKey(),
-    slug: text("slug").notNull(),
-    name: text("name").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
-    latestVersion: integer("latest_version").notNull(),
-    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    ...versionedHeadColumns(),
+    ...versionedHeadState(),
   },
-  (t) => [
-    // Unique among live guardrails only: archiving frees the slug.
-    uniqueIndex("guardrails_live_slug_idx")
-      .on(t.slug)
-      .where(sql`archived = 0`),
-    index("guardrails_created_idx").on(t.createdAt, t.id),
-  ],
+  (t) => versionedHeadIndexes("guardrails", t),
 );
 
 export const guardrailVersions = sqliteTable(
@@ -34,8 +23,7 @@ export const guardrailVersions = sqliteTable(
     version: integer("version").notNull(),
     /** The guardrail JSON as the admin sent it (validated): one shorthand item or full-form hook, minus slug/name. */
     definition: text("definition").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-    createdBy: text("created_by").notNull(),
+    ...versionStampColumns(),
   },
   (t) => [primaryKey({ columns: [t.guardrailId, t.version] })],
 );

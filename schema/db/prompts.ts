@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { versionedHeadColumns, versionedHeadIndexes, versionedHeadState, versionStampColumns } from "./versioned";
 
 /**
  * The prompt registry (src/prompts). A prompt is an immutable series of versions 1, 2, 3...; labels point at one
@@ -8,22 +8,11 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 export const prompts = sqliteTable(
   "prompts",
   {
-    id: text("id").primaryKey(),
-    slug: text("slug").notNull(),
-    name: text("name").notNull(),
+    ...versionedHeadColumns(),
     description: text("description"),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
-    latestVersion: integer("latest_version").notNull(),
-    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    ...versionedHeadState(),
   },
-  (t) => [
-    // Unique among live prompts only: archiving frees the slug, the archived prompt stays reachable by id.
-    uniqueIndex("prompts_live_slug_idx")
-      .on(t.slug)
-      .where(sql`archived = 0`),
-    index("prompts_created_idx").on(t.createdAt, t.id),
-  ],
+  (t) => versionedHeadIndexes("prompts", t),
 );
 
 export const promptVersions = sqliteTable(
@@ -35,8 +24,7 @@ export const promptVersions = sqliteTable(
     version: integer("version").notNull(),
     /** The version JSON (messages, model, params, routing, variables) as validated; never changed afterwards. */
     template: text("template").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-    createdBy: text("created_by").notNull(),
+    ...versionStampColumns(),
   },
   // The composite key doubles as optimistic locking: two concurrent updates cannot both write version n + 1.
   (t) => [primaryKey({ columns: [t.promptId, t.version] })],

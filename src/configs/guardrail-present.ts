@@ -1,5 +1,6 @@
 import type { GuardrailRow, GuardrailVersionRow } from "../../schema/db/guardrails";
 import type { GuardrailVersionSummary } from "./guardrail-repository";
+import { presentVersionedMeta, presentVersionStamp } from "./versioned-present";
 
 /**
  * JSON shapes of /admin/guardrails. The values of any `headers` object (a webhook's Authorization) are masked:
@@ -21,16 +22,7 @@ function maskHeaders(value: unknown): unknown {
 }
 
 export function presentGuardrailMeta(row: GuardrailRow) {
-  return {
-    object: "guardrail" as const,
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    version: row.latestVersion,
-    archived: row.archived,
-    created_at: row.createdAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-  };
+  return presentVersionedMeta("guardrail", row);
 }
 
 export function presentGuardrail(row: GuardrailRow, definition: string) {
@@ -38,13 +30,7 @@ export function presentGuardrail(row: GuardrailRow, definition: string) {
 }
 
 export function presentGuardrailVersionSummary(row: GuardrailVersionSummary) {
-  return {
-    object: "guardrail.version" as const,
-    guardrail_id: row.guardrailId,
-    version: row.version,
-    created_at: row.createdAt.toISOString(),
-    created_by: row.createdBy,
-  };
+  return { object: "guardrail.version" as const, guardrail_id: row.guardrailId, ...presentVersionStamp(row) };
 }
 
 export function presentGuardrailVersion(row: GuardrailVersionRow) {

@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { configs, configVersions, type ConfigRow } from "../../schema/db";
 import { auditInsert } from "../storage/audit";
-import { isUniqueViolation, type Db } from "../storage/db";
-import { GatewayError } from "../errors";
+import { type Db } from "../storage/db";
+import * as versioned from "../storage/versioned";
 import { findConfig, parseConfigRef } from "./repository";
 import { sealConfigSecrets } from "./secrets";
 import { invalidateSavedConfig } from "./store";
@@ -17,32 +17,18 @@ import { invalidateSavedConfig } from "./store";
 
 const RESOURCE = "config";
 
-export const configNotFound = (idOrSlug: string) =>
-  new GatewayError(404, `config ${JSON.stringify(idOrSlug)} not found`, { code: "config_not_found" });
+export const configNotFound = (idOrSlug: string) => versioned.versionedNotFound(RESOURCE, idOrSlug);
 
 /** The config a path names, or 404; archived configs are read-only (409 for writes). */
 export async function requireConfig(db: Db, idOrSlug: string, forWrite = false): Promise<ConfigRow> {
   const ref = parseConfigRef(idOrSlug);
-  const row = ref ? await findConfig(db, ref) : undefined;
-  if (!row) throw configNotFound(idOrSlug);
-  if (forWrite && row.archived) {
-    throw new GatewayError(409, `config ${JSON.stringify(idOrSlug)} is archived and can no longer change`, {
-      code: "config_archived",
-    });
-  }
-  return row;
+  return versioned.requireVersioned(RESOURCE, idOrSlug, ref ? await findConfig(db, ref) : undefined, forWrite);
 }
 
 function forget(row: Pick<ConfigRow, "id" | "slug">): void {
   invalidateSavedConfig(row.id);
   invalidateSavedConfig(row.slug);
 }
-
-const slugTaken = (slug: string) =>
-  new GatewayError(409, `slug: a config with slug ${JSON.stringify(slug)} already exists`, {
-    param: "slug",
-    code: "config_slug_taken",
-  });
 
 export async function createConfig(
   env: Env,
@@ -51,37 +37,14 @@ export async function createConfig(
   input: { slug: string; name?: string; configJson: string },
 ): Promise<ConfigRow> {
   // Checked first for a clean 409; the partial unique index still catches a concurrent create of the same slug.
-  if (await findConfig(db, { by: "slug", slug: input.slug })) throw slugTaken(input.slug);
+  if (await findConfig(db, { by: "slug", slug: input.slug })) throw versioned.slugTaken(RESOURCE, input.slug);
   const now = new Date();
-  const row: ConfigRow = {
-    id: crypto.randomUUID(),
-    slug: input.slug,
-    name: input.name ?? input.slug,
-    createdAt: now,
-    updatedAt: now,
-    latestVersion: 1,
-    archived: false,
-  };
+  const row: ConfigRow = versioned.newVersionedHead(input.slug, input.name, now);
   const stored = await sealConfigSecrets(env, input.configJson, { configId: row.id, version: 1 });
-  try {
-    await db.batch([
-      db.insert(configs).values(row),
-      db
-        .insert(configVersions)
-        .values({ configId: row.id, version: 1, config: stored, createdAt: now, createdBy: actor }),
-      auditInsert(db, {
-        actor,
-        action: "create",
-        resourceType: RESOURCE,
-        resourceId: row.id,
-        at: now,
-        details: { slug: row.slug, version: 1 },
-      }),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw slugTaken(input.slug);
-    throw error;
-  }
+  const version = db
+    .insert(configVersions)
+    .values({ configId: row.id, version: 1, config: stored, createdAt: now, createdBy: actor });
+  await versioned.commitCreate(db, RESOURCE, actor, row, db.insert(configs).values(row), version);
   forget(row); // a cached "not found" for this slug must not outlive its creation
   return row;
 }
@@ -98,41 +61,17 @@ export async function addVersion(
   const version = current.latestVersion + 1;
   const name = input.name ?? current.name;
   const stored = await sealConfigSecrets(env, input.configJson, { configId: current.id, version });
-  try {
-    await db.batch([
-      db
-        .insert(configVersions)
-        .values({ configId: current.id, version, config: stored, createdAt: now, createdBy: actor }),
-      db
-        .update(configs)
-        .set({ latestVersion: version, updatedAt: now, name })
-        .where(and(eq(configs.id, current.id), eq(configs.latestVersion, current.latestVersion))),
-      auditInsert(db, {
-        actor,
-        action: "update",
-        resourceType: RESOURCE,
-        resourceId: current.id,
-        at: now,
-        details: {
-          slug: current.slug,
-          version,
-          previous_version: current.latestVersion,
-          name_changed: name !== current.name,
-        },
-      }),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new GatewayError(
-        409,
-        `config ${JSON.stringify(current.slug)} was updated concurrently; fetch it and retry`,
-        {
-          code: "config_conflict",
-        },
-      );
-    }
-    throw error;
-  }
+  await versioned.commitVersion(db, RESOURCE, actor, current, {
+    version: db
+      .insert(configVersions)
+      .values({ configId: current.id, version, config: stored, createdAt: now, createdBy: actor }),
+    head: db
+      .update(configs)
+      .set({ latestVersion: version, updatedAt: now, name })
+      .where(and(eq(configs.id, current.id), eq(configs.latestVersion, current.latestVersion))),
+    at: now,
+    extra: { name_changed: name !== current.name },
+  });
   forget(current);
   return { ...current, latestVersion: version, updatedAt: now, name };
 }
@@ -157,17 +96,8 @@ export async function renameConfig(db: Db, actor: string, current: ConfigRow, na
 /** DELETE archives: history and audit stay, requests can no longer use it, the slug is free again. */
 export async function archiveConfig(db: Db, actor: string, current: ConfigRow): Promise<ConfigRow> {
   const now = new Date();
-  await db.batch([
-    db.update(configs).set({ archived: true, updatedAt: now }).where(eq(configs.id, current.id)),
-    auditInsert(db, {
-      actor,
-      action: "archive",
-      resourceType: RESOURCE,
-      resourceId: current.id,
-      at: now,
-      details: { slug: current.slug, version: current.latestVersion },
-    }),
-  ]);
+  const archive = db.update(configs).set({ archived: true, updatedAt: now }).where(eq(configs.id, current.id));
+  const archived = await versioned.commitArchive(db, RESOURCE, actor, current, archive, now);
   forget(current);
-  return { ...current, archived: true, updatedAt: now };
+  return archived;
 }

@@ -4,42 +4,21 @@ import type { VersionSummary } from "../configs/repository";
 import { when } from "./format";
 import { formProblem, hiddenCsrf, jsonField, textField, type FormState } from "./pages/form-fields";
 import { actionButton } from "./pages/key-forms";
+import { savedItemTable } from "./saved-table";
 
 /** The configs page's pieces: list, create form, a config's versions, its new-version form. */
 
 export const configHref = (row: Pick<ConfigRow, "id">) => `/dashboard/configs/${encodeURIComponent(row.id)}`;
 
 export function configTable(rows: ConfigRow[]) {
-  if (rows.length === 0)
-    return html`<div class="empty">
+  return savedItemTable(rows, {
+    kind: "config",
+    href: configHref,
+    empty: html`<div class="empty">
       No saved configs yet. Create one below; requests use it with <code>x-portkey-config: &lt;slug&gt;</code>.
-    </div>`;
-  const body = rows.map(
-    (row) =>
-      html`<tr data-config="${row.slug}">
-        <td><a href="${configHref(row)}">${row.slug}</a></td>
-        <td>${row.name}</td>
-        <td class="num">v${row.latestVersion}</td>
-        <td>${row.archived ? "archived" : "live"}</td>
-        <td>${when(row.updatedAt.toISOString())}</td>
-      </tr>`,
-  );
-  return html`<div class="table-wrap">
-    <table id="configs">
-      <thead>
-        <tr>
-          <th>slug</th>
-          <th>name</th>
-          <th class="num">version</th>
-          <th>status</th>
-          <th>updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${body}
-      </tbody>
-    </table>
-  </div>`;
+    </div>`,
+    versionHeading: "version",
+  });
 }
 
 export const CREATE_FIELDS = ["slug", "name", "config"] as const;

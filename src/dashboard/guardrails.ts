@@ -11,6 +11,7 @@ import { openDb } from "../storage/db";
 import { sessionOf, type DashboardContext, type DashboardEnv } from "./context";
 import { when } from "./format";
 import { page } from "./pages/layout";
+import { savedItemTable } from "./saved-table";
 
 /**
  * Saved guardrails (read-only here): the list and one guardrail's versions, through the admin API's repository
@@ -21,37 +22,15 @@ export const guardrailPages = new Hono<DashboardEnv>();
 const guardrailHref = (row: Pick<GuardrailRow, "id">) => `/dashboard/guardrails/${encodeURIComponent(row.id)}`;
 
 function guardrailTable(rows: GuardrailRow[]) {
-  if (rows.length === 0)
-    return html`<div class="empty">
+  return savedItemTable(rows, {
+    kind: "guardrail",
+    href: guardrailHref,
+    empty: html`<div class="empty">
       No saved guardrails yet. Create one with <code>POST /admin/guardrails</code> ({"slug", and a check}) and use it in
       a config's <code>input_guardrails</code> / <code>output_guardrails</code> by slug.
-    </div>`;
-  const body = rows.map(
-    (row) =>
-      html`<tr data-guardrail="${row.slug}">
-        <td><a href="${guardrailHref(row)}">${row.slug}</a></td>
-        <td>${row.name}</td>
-        <td class="num">v${row.latestVersion}</td>
-        <td>${row.archived ? "archived" : "live"}</td>
-        <td>${when(row.updatedAt.toISOString())}</td>
-      </tr>`,
-  );
-  return html`<div class="table-wrap">
-    <table id="guardrails">
-      <thead>
-        <tr>
-          <th>slug</th>
-          <th>name</th>
-          <th class="num">version</th>
-          <th>status</th>
-          <th>updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${body}
-      </tbody>
-    </table>
-  </div>`;
+    </div>`,
+    versionHeading: "version",
+  });
 }
 
 guardrailPages.get("/", async (c) => {

@@ -3,43 +3,22 @@ import type { PromptRow, PromptVersionRow } from "../../schema/db";
 import type { presentLabels } from "../prompts/present";
 import { when } from "./format";
 import { formProblem, hiddenCsrf, textField, type FormState } from "./pages/form-fields";
+import { savedItemTable } from "./saved-table";
 
 /** The prompts page's pieces: list, a prompt's labels (with the move/split form) and versions. */
 
 export const promptHref = (row: Pick<PromptRow, "id">) => `/dashboard/prompts/${encodeURIComponent(row.id)}`;
 
 export function promptTable(rows: PromptRow[]) {
-  if (rows.length === 0)
-    return html`<div class="empty">
+  return savedItemTable(rows, {
+    kind: "prompt",
+    href: promptHref,
+    empty: html`<div class="empty">
       No prompts yet. Create one with <code>POST /admin/prompts</code> ({"slug","messages","model"}) and call it with
       <code>POST /v1/prompts/&lt;slug&gt;/completions</code>.
-    </div>`;
-  const body = rows.map(
-    (row) =>
-      html`<tr data-prompt="${row.slug}">
-        <td><a href="${promptHref(row)}">${row.slug}</a></td>
-        <td>${row.name}</td>
-        <td class="num">v${row.latestVersion}</td>
-        <td>${row.archived ? "archived" : "live"}</td>
-        <td>${when(row.updatedAt.toISOString())}</td>
-      </tr>`,
-  );
-  return html`<div class="table-wrap">
-    <table id="prompts">
-      <thead>
-        <tr>
-          <th>slug</th>
-          <th>name</th>
-          <th class="num">latest</th>
-          <th>status</th>
-          <th>updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${body}
-      </tbody>
-    </table>
-  </div>`;
+    </div>`,
+    versionHeading: "latest",
+  });
 }
 
 type Label = ReturnType<typeof presentLabels>[number];

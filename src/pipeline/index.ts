@@ -30,9 +30,9 @@ export const v1Middleware = () => [errorDialect(), requestLogger(), serverTiming
  *   parse             the JSON body (read while the config loads) and x-portkey-metadata
  *   resolve config    x-portkey-config (inline or saved), else the gateway key's default config
  *   resolve targets   every target of the config: provider, credential (virtual keys), host policy, breaker
- *   input guardrails  (a hook point, empty until guardrails land)
+ *   input guardrails  input hooks: deny (446, no provider call), flag, or transform the request (guardrail-input.ts)
  *   route             the strategy engine; per attempt: cache lookup || admission, then the provider call
- *   output guardrails (a hook point)
+ *   output guardrails hook_results on the answer, 246 on a flag, PII restored (output hooks run per attempt in route)
  *   respond           the answer with its routing headers; settlement, cache writes and the log event follow in
  *                     waitUntil once the body is sent
  */

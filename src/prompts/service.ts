@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { promptLabels, prompts, promptVersions, type PromptRow } from "../../schema/db";
 import { GatewayError } from "../errors";
 import { auditInsert } from "../storage/audit";
-import { isUniqueViolation, type Db } from "../storage/db";
+import { type Db } from "../storage/db";
+import * as versioned from "../storage/versioned";
 import { findPrompt } from "./repository";
 import type { StoredTemplate } from "./stored";
 import { invalidatePrompt } from "./store";
@@ -16,21 +17,8 @@ import type { LabelShare } from "./types";
 const RESOURCE = "prompt";
 
 export async function requirePrompt(db: Db, key: string, forWrite = false): Promise<PromptRow> {
-  const row = await findPrompt(db, key);
-  if (!row) throw new GatewayError(404, `prompt ${JSON.stringify(key)} not found`, { code: "prompt_not_found" });
-  if (forWrite && row.archived) {
-    throw new GatewayError(409, `prompt ${JSON.stringify(key)} is archived and can no longer change`, {
-      code: "prompt_archived",
-    });
-  }
-  return row;
+  return versioned.requireVersioned(RESOURCE, key, await findPrompt(db, key), forWrite);
 }
-
-const slugTaken = (slug: string) =>
-  new GatewayError(409, `slug: a prompt with slug ${JSON.stringify(slug)} already exists`, {
-    param: "slug",
-    code: "prompt_slug_taken",
-  });
 
 export interface PromptMeta {
   slug: string;
@@ -44,37 +32,16 @@ export async function createPrompt(
   meta: PromptMeta,
   template: StoredTemplate,
 ): Promise<PromptRow> {
-  if (await findPrompt(db, meta.slug)) throw slugTaken(meta.slug);
+  if (await findPrompt(db, meta.slug)) throw versioned.slugTaken(RESOURCE, meta.slug);
   const now = new Date();
   const row: PromptRow = {
-    id: crypto.randomUUID(),
-    slug: meta.slug,
-    name: meta.name ?? meta.slug,
+    ...versioned.newVersionedHead(meta.slug, meta.name, now),
     description: meta.description ?? null,
-    createdAt: now,
-    updatedAt: now,
-    latestVersion: 1,
-    archived: false,
   };
-  try {
-    await db.batch([
-      db.insert(prompts).values(row),
-      db
-        .insert(promptVersions)
-        .values({ promptId: row.id, version: 1, template: JSON.stringify(template), createdAt: now, createdBy: actor }),
-      auditInsert(db, {
-        actor,
-        action: "create",
-        resourceType: RESOURCE,
-        resourceId: row.id,
-        at: now,
-        details: { slug: row.slug, version: 1 },
-      }),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw slugTaken(meta.slug);
-    throw error;
-  }
+  const version = db
+    .insert(promptVersions)
+    .values({ promptId: row.id, version: 1, template: JSON.stringify(template), createdAt: now, createdBy: actor });
+  await versioned.commitCreate(db, RESOURCE, actor, row, db.insert(prompts).values(row), version);
   invalidatePrompt(row); // a cached "not found" for this slug must not outlive its creation
   return row;
 }
@@ -96,38 +63,16 @@ export async function addPromptVersion(
     name: meta.name ?? current.name,
     description: meta.description ?? current.description,
   };
-  try {
-    await db.batch([
-      db.insert(promptVersions).values({
-        promptId: current.id,
-        version,
-        template: JSON.stringify(template),
-        createdAt: now,
-        createdBy: actor,
-      }),
-      db
-        .update(prompts)
-        .set({ latestVersion: version, updatedAt: now, name: next.name, description: next.description })
-        .where(and(eq(prompts.id, current.id), eq(prompts.latestVersion, current.latestVersion))),
-      auditInsert(db, {
-        actor,
-        action: "update",
-        resourceType: RESOURCE,
-        resourceId: current.id,
-        at: now,
-        details: { slug: current.slug, version, previous_version: current.latestVersion },
-      }),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new GatewayError(
-        409,
-        `prompt ${JSON.stringify(current.slug)} was updated concurrently; fetch it and retry`,
-        { code: "prompt_conflict" },
-      );
-    }
-    throw error;
-  }
+  await versioned.commitVersion(db, RESOURCE, actor, current, {
+    version: db
+      .insert(promptVersions)
+      .values({ promptId: current.id, version, template: JSON.stringify(template), createdAt: now, createdBy: actor }),
+    head: db
+      .update(prompts)
+      .set({ latestVersion: version, updatedAt: now, name: next.name, description: next.description })
+      .where(and(eq(prompts.id, current.id), eq(prompts.latestVersion, current.latestVersion))),
+    at: now,
+  });
   invalidatePrompt(current);
   return next;
 }
@@ -178,17 +123,8 @@ export async function setLabel(
 /** Archive: history and audit stay, requests can no longer run it, the slug is free again. */
 export async function archivePrompt(db: Db, actor: string, current: PromptRow): Promise<PromptRow> {
   const now = new Date();
-  await db.batch([
-    db.update(prompts).set({ archived: true, updatedAt: now }).where(eq(prompts.id, current.id)),
-    auditInsert(db, {
-      actor,
-      action: "archive",
-      resourceType: RESOURCE,
-      resourceId: current.id,
-      at: now,
-      details: { slug: current.slug, version: current.latestVersion },
-    }),
-  ]);
+  const archive = db.update(prompts).set({ archived: true, updatedAt: now }).where(eq(prompts.id, current.id));
+  const archived = await versioned.commitArchive(db, RESOURCE, actor, current, archive, now);
   invalidatePrompt(current);
-  return { ...current, archived: true, updatedAt: now };
+  return archived;
 }

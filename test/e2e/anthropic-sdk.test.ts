@@ -6,24 +6,15 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ANTHROPIC, REPLY_TEXT, TOOL_ARGS, TOOL_NAME, startFakeProviders, type FakeProviders } from "./fake-providers";
-import { startGateway, type GatewayProcess } from "./gateway-process";
+import { describe, expect, it } from "vitest";
+import { ANTHROPIC, REPLY_TEXT, TOOL_ARGS, TOOL_NAME, type FakeProviders } from "./fake-providers";
+import type { GatewayProcess } from "./gateway-process";
+import { useFakesAndGateway } from "./servers";
 
 let fake: FakeProviders;
 let gateway: GatewayProcess;
 
-beforeAll(async () => {
-  fake = await startFakeProviders();
-  gateway = await startGateway();
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await fake?.close();
-});
-
-beforeEach(() => fake.reset());
+useFakesAndGateway((servers) => ({ fake, gateway } = servers));
 
 function client(provider: "openai" | "anthropic" | "google"): Anthropic {
   return new Anthropic({

@@ -4,24 +4,15 @@
  * status 446 whose body carries Portkey's `hook_results`, and no provider call was made.
  */
 import OpenAI, { APIError } from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProviders, type FakeProviders } from "./fake-providers";
-import { startGateway, type GatewayProcess } from "./gateway-process";
+import { describe, expect, it } from "vitest";
+import type { FakeProviders } from "./fake-providers";
+import type { GatewayProcess } from "./gateway-process";
+import { useFakesAndGateway } from "./servers";
 
 let fake: FakeProviders;
 let gateway: GatewayProcess;
 
-beforeAll(async () => {
-  fake = await startFakeProviders();
-  gateway = await startGateway();
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await fake?.close();
-});
-
-beforeEach(() => fake.reset());
+useFakesAndGateway((servers) => ({ fake, gateway } = servers));
 
 const config = {
   input_guardrails: [{ "default.regexMatch": { rule: "\\d{3}-\\d{2}-\\d{4}", not: true }, deny: true }],

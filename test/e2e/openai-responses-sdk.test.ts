@@ -6,25 +6,16 @@
  * `x-portkey-custom-host`. Only headers change: the same client code talks to any provider.
  */
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RESPONSES_TEXT } from "./fake-openai-responses";
-import { REPLY_TEXT, TOOL_ARGS_TEXT, TOOL_NAME, startFakeProviders, type FakeProviders } from "./fake-providers";
-import { startGateway, type GatewayProcess } from "./gateway-process";
+import { REPLY_TEXT, TOOL_ARGS_TEXT, TOOL_NAME, type FakeProviders } from "./fake-providers";
+import type { GatewayProcess } from "./gateway-process";
+import { useFakesAndGateway } from "./servers";
 
 let fake: FakeProviders;
 let gateway: GatewayProcess;
 
-beforeAll(async () => {
-  fake = await startFakeProviders();
-  gateway = await startGateway();
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await fake?.close();
-});
-
-beforeEach(() => fake.reset());
+useFakesAndGateway((servers) => ({ fake, gateway } = servers));
 
 /** One passthrough credential for every provider: stored responses belong to the credential's tenant. */
 function client(provider: "openai" | "anthropic" | "google"): OpenAI {

@@ -5,7 +5,7 @@
  */
 import OpenAI, { APIError, BadRequestError, InternalServerError, RateLimitError } from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ANTHROPIC,
   ANTHROPIC_PREAMBLE,
@@ -15,27 +15,17 @@ import {
   TOOL_ARGS_TEXT,
   TOOL_ARG_PIECES,
   TOOL_NAME,
-  startFakeProviders,
   type FakeProvider,
   type FakeProviders,
   type RecordedRequest,
 } from "./fake-providers";
-import { freePort, startGateway, type GatewayProcess } from "./gateway-process";
+import { freePort, type GatewayProcess } from "./gateway-process";
+import { useFakesAndGateway } from "./servers";
 
 let fake: FakeProviders;
 let gateway: GatewayProcess;
 
-beforeAll(async () => {
-  fake = await startFakeProviders();
-  gateway = await startGateway();
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await fake?.close();
-});
-
-beforeEach(() => fake.reset());
+useFakesAndGateway((servers) => ({ fake, gateway } = servers));
 
 const API_KEY = "sk-fake";
 

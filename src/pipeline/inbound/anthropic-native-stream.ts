@@ -4,13 +4,9 @@ import { SseDecoder } from "../../../providers/shared/sse";
 import type { ChatStreamMapper, ResponseContext } from "../../../providers/types";
 import type { ChatCompletionChunk } from "../../../schema/openai-response";
 import type { RequestOutcome } from "../../context";
-import { CLIENT_ABORT } from "../../observability/build";
-import { scrub } from "../../observability/scrub";
-import { withoutSecrets } from "../answer-secrets";
 import { MAX_STREAMED_TEXT } from "../stream";
+import { pipeNativeStream } from "./native-pipe";
 import type { NativeStreamOptions } from "./types";
-
-const encoder = new TextEncoder();
 
 /** The answer's facts from one translated chunk: usage, finish reason, the served model, the text (capped). */
 function record(chunk: ChatCompletionChunk, outcome: RequestOutcome): void {
@@ -74,8 +70,6 @@ const errorEvent = (message: string): string => {
   return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
 };
 
-class ClientGone extends Error {}
-
 /**
  * A native Anthropic stream for a /v1/messages client: Anthropic's bytes go out as they came (byte-faithful;
  * only a credential the provider echoes is redacted), read by read, while the same events fill the outcome. A
@@ -86,51 +80,9 @@ export function pipeAnthropicStream(
   ctx: ResponseContext,
   options: NativeStreamOptions,
 ): ReadableStream<Uint8Array> {
-  const { readable, writable } = new IdentityTransformStream();
-  let resolveDone: () => void = () => {};
-  options.outcome.stream.done = new Promise((resolve) => (resolveDone = resolve));
-  const observer = new Observer(createAnthropicStreamMapper(ctx), options.outcome);
-  void pump(upstream.getReader(), writable.getWriter(), observer, options).finally(() => resolveDone());
-  return readable;
-}
-
-async function pump(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-  observer: Observer,
-  options: NativeStreamOptions,
-): Promise<void> {
-  const { outcome, secrets } = options;
-  const textDecoder = new TextDecoder();
-  const write = async (bytes: Uint8Array) => {
-    outcome.stream.firstTokenMs ??= performance.now() - options.startedAt;
-    const out =
-      secrets.length > 0 ? encoder.encode(withoutSecrets(textDecoder.decode(bytes, { stream: true }), secrets)) : bytes;
-    await writer.write(out).catch(() => {
-      throw new ClientGone();
-    });
-  };
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      observer.push(value);
-      await write(value);
-    }
-    if (!observer.end())
-      await write(
-        encoder.encode(errorEvent(`upstream stream was interrupted: ${outcome.stream.error ?? "incomplete"}`)),
-      );
-    await writer.close();
-  } catch (error) {
-    if (error instanceof ClientGone) outcome.stream.error = CLIENT_ABORT;
-    else {
-      outcome.stream.error = error instanceof Error ? error.message : "upstream stream failed";
-      const message = scrub(`upstream stream was interrupted: ${outcome.stream.error}`, outcome.redact ?? []);
-      await write(encoder.encode(errorEvent(message)))
-        .then(() => writer.close())
-        .catch(() => {});
-    }
-    await reader.cancel().catch(() => {});
-  }
+  return pipeNativeStream(upstream, options, {
+    observer: new Observer(createAnthropicStreamMapper(ctx), options.outcome),
+    errorEvent,
+    incompleteReason: (outcome) => outcome.stream.error ?? "incomplete",
+  });
 }

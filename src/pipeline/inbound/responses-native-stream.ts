@@ -5,13 +5,10 @@ import {
 } from "../../../providers/inbound-responses/native";
 import { SseDecoder, type SseEvent } from "../../../providers/shared/sse";
 import type { RequestOutcome } from "../../context";
-import { CLIENT_ABORT } from "../../observability/build";
-import { scrub } from "../../observability/scrub";
-import { withoutSecrets } from "../answer-secrets";
 import { MAX_STREAMED_TEXT } from "../stream";
+import { pipeNativeStream } from "./native-pipe";
 import type { NativeStreamOptions } from "./types";
 
-const encoder = new TextEncoder();
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
 /**
@@ -79,8 +76,6 @@ class ResponsesObserver {
 const errorEvent = (message: string): string =>
   `event: error\ndata: ${JSON.stringify({ type: "error", code: "server_error", message, param: null, sequence_number: 0 })}\n\n`;
 
-class ClientGone extends Error {}
-
 /**
  * A native OpenAI Responses stream for a /v1/responses client: OpenAI's bytes go out as they came (only a
  * credential the provider echoes is redacted), read by read, while the same events fill the outcome. A stream
@@ -91,51 +86,9 @@ export function pipeResponsesStream(
   options: NativeStreamOptions,
   onFinal: (response: unknown) => void,
 ): ReadableStream<Uint8Array> {
-  const { readable, writable } = new IdentityTransformStream();
-  let resolveDone: () => void = () => {};
-  options.outcome.stream.done = new Promise((resolve) => (resolveDone = resolve));
-  const observer = new ResponsesObserver(options.outcome, onFinal);
-  void pump(upstream.getReader(), writable.getWriter(), observer, options).finally(() => resolveDone());
-  return readable;
-}
-
-async function pump(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-  observer: ResponsesObserver,
-  options: NativeStreamOptions,
-): Promise<void> {
-  const { outcome, secrets } = options;
-  const textDecoder = new TextDecoder();
-  const write = async (bytes: Uint8Array) => {
-    outcome.stream.firstTokenMs ??= performance.now() - options.startedAt;
-    const out =
-      secrets.length > 0 ? encoder.encode(withoutSecrets(textDecoder.decode(bytes, { stream: true }), secrets)) : bytes;
-    await writer.write(out).catch(() => {
-      throw new ClientGone();
-    });
-  };
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      observer.push(value);
-      await write(value);
-    }
-    if (!observer.end()) {
-      outcome.stream.error ??= "upstream stream ended before its final event";
-      await write(encoder.encode(errorEvent(`upstream stream was interrupted: ${outcome.stream.error}`)));
-    }
-    await writer.close();
-  } catch (error) {
-    if (error instanceof ClientGone) outcome.stream.error = CLIENT_ABORT;
-    else {
-      outcome.stream.error = error instanceof Error ? error.message : "upstream stream failed";
-      const message = scrub(`upstream stream was interrupted: ${outcome.stream.error}`, outcome.redact ?? []);
-      await write(encoder.encode(errorEvent(message)))
-        .then(() => writer.close())
-        .catch(() => {});
-    }
-    await reader.cancel().catch(() => {});
-  }
+  return pipeNativeStream(upstream, options, {
+    observer: new ResponsesObserver(options.outcome, onFinal),
+    errorEvent,
+    incompleteReason: (outcome) => (outcome.stream.error ??= "upstream stream ended before its final event"),
+  });
 }
