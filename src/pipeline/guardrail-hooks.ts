@@ -21,7 +21,7 @@ export interface RequestHooks {
   input: Hook[];
   outputFor: (path: string) => Hook[];
   /** Some hook applies to this request (input, or output on some target). */
-  any: boolean;
+  someApply: boolean;
 }
 
 function headerItems(c: AppContext, phase: HookPhase): unknown[] {
@@ -74,6 +74,6 @@ export async function collectHooks(
       perLeaf.set(leaf.path, [...(await nodeHooks(c, leaf.settings.hooks, "output", leaf.path)), ...extraOutput]);
     }),
   );
-  const any = input.length > 0 || [...perLeaf.values()].some((hooks) => hooks.length > 0);
-  return { input, outputFor: (path) => perLeaf.get(path) ?? extraOutput, any };
+  const someApply = input.length > 0 || [...perLeaf.values()].some((hooks) => hooks.length > 0);
+  return { input, outputFor: (path) => perLeaf.get(path) ?? extraOutput, someApply };
 }

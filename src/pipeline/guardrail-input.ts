@@ -22,7 +22,7 @@ export async function runInputGuardrails(
   targets: ResolvedTargets,
 ): Promise<void> {
   const hooks = await collectHooks(c, config, targets.plan);
-  if (!hooks.any) return;
+  if (!hooks.someApply) return;
   const { outcome } = c.var;
   const state: RequestGuardrails = {
     operation,
