@@ -50,6 +50,8 @@ import { round } from "./lib/stats.mjs";
 import { planStages } from "./pipeline.mjs";
 import { formatStages, measureStages } from "./lib/stages.mjs";
 import { formatGuardrailCost, guardrailVariants } from "./lib/guardrails-stage.mjs";
+import { formatChecks, measureChecks } from "./lib/guardrail-checks.mjs";
+import { formatPromptRenderCost, measurePromptRender } from "./lib/prompt-stage.mjs";
 
 const args = new Set(process.argv.slice(2));
 const known = new Set(["--quick", "--no-build", "--entry", "--profile"]);
@@ -212,8 +214,13 @@ async function runMeasure() {
   const contention = contentionMeter(() => [mock.child.pid, ...floor.pids, ...gateway.pids]);
   Object.assign(results, await measure(targets, plan, { cpuNow, log }));
   results.stages = await measureStages(stageVariants(targets, stagePlan.headersByStage, cpuNow), { quick, log });
+  // Its own workerd, after the gateway's phases: nothing else runs while it is measured.
+  const { compatibilityDate, compatibilityFlags } = await gatewayWorkerOptions();
+  Object.assign(results.stages, await measurePromptRender({ quick, log, compatibilityDate, compatibilityFlags }));
   results.machineLoad = contention();
   results.targets = evaluateTargets(results);
+  // In this process, each check on its own (the Workers are idle by now): CPU per check, 2 KB and adversarial.
+  results.guardrailChecks = await measureChecks({ quick });
 
   print();
   print(formatPipeline(pipeline));
@@ -223,6 +230,8 @@ async function runMeasure() {
   print();
   print(formatStages(results.stages));
   print(formatGuardrailCost(results.stages));
+  print(formatChecks(results.guardrailChecks));
+  print(formatPromptRenderCost(results.stages));
   print();
   print(formatTargets(results.targets));
   const missed = results.targets.filter((t) => !t.pass).length;

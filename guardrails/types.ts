@@ -31,6 +31,12 @@ export interface CheckContext {
   /** Network access for checks that need it (webhook, moderation): fetch under the custom-host policy. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /**
+   * Output phase: the placeholders the request's input redaction put in (`[EMAIL_ADDRESS_1]` -> its original). A
+   * redaction of the answer carries on their numbering and gives a value they hold the same placeholder, so the
+   * restoration of the input's placeholders never puts another value in place of an answer's finding.
+   */
+  placeholders?: ReadonlyMap<string, string>;
+  /**
    * True when `text` is a prefix of a streamed answer (checks marked `streamable` run on it as it flows): a check
    * then fails only when no continuation of the text could pass, and passes otherwise.
    */

@@ -3,9 +3,10 @@ import { admin } from "./admin";
 import { dashboard } from "./dashboard";
 import { metrics } from "./admin/metrics";
 import type { AppEnv } from "./context";
-import { GatewayError, toGatewayError } from "./errors";
+import { GatewayError } from "./errors";
 import { requestContext } from "./middleware/request-context";
 import { v1Middleware } from "./pipeline";
+import { errorResponse } from "./pipeline/error-response";
 import { health } from "./routes/health";
 import { v1 } from "./routes/v1";
 
@@ -28,14 +29,4 @@ app.notFound((c) =>
   ),
 );
 
-/** The one place errors become responses: the OpenAI envelope, never a stack trace or a secret. */
-app.onError((error, c) => {
-  const gatewayError = toGatewayError(error);
-  const outcome = c.var.outcome;
-  if (outcome) {
-    outcome.error = { status: gatewayError.status, type: gatewayError.type, message: gatewayError.message };
-  }
-  // An inbound format (/v1/messages) answers in its own envelope (pipeline/inbound/dialect.ts); OpenAI's otherwise.
-  const body = c.var.errorDialect?.(gatewayError) ?? gatewayError.toBody();
-  return c.json(body, gatewayError.status, gatewayError.extraHeaders);
-});
+app.onError(errorResponse);

@@ -142,9 +142,10 @@ export interface RequestOutcome {
   error?: ErrorOutcome;
   /**
    * The prompt a /v1/prompts/{id}/... request ran: its id, version and the label that chose it (null without one).
-   * Written by src/pipeline/prompt.ts once the version is chosen.
+   * Written by src/pipeline/prompt.ts once the version is chosen, with the variables the request sent (logged only
+   * with the bodies, src/observability/prompt-variables.ts).
    */
-  prompt?: { id: string; version: number; label: string | null };
+  prompt?: { id: string; version: number; label: string | null; variables?: Record<string, unknown> };
   /** The caller's x-portkey-metadata, validated. Written by src/pipeline/parse.ts. */
   metadata?: Record<string, string>;
   /**
@@ -164,6 +165,20 @@ export interface RequestOutcome {
    * carry it. Typed loosely here: the kernel may not import guardrails/ (its type is HookResults there).
    */
   guardrails?: { before_request_hooks: unknown[]; after_request_hooks: unknown[] };
+  /**
+   * One entry per moderation classifier call the guardrails made (default.moderation), priced by the logger into
+   * the event's guardrail_cost_usd. Written by src/pipeline/guardrail-classifier.ts only.
+   */
+  classifierUsage?: ClassifierUsage[];
+}
+
+/** The tokens one classifier call used, as its provider reported them or estimated from the text judged. */
+export interface ClassifierUsage {
+  provider: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  estimated: boolean;
 }
 
 /** A fresh outcome, as every request starts with (and as a scratch record for calls that are not the request's). */

@@ -44,7 +44,7 @@ export const piiCheck: CheckDefinition<typeof parameters> = {
     const counts = countByCategory(findings);
     const data = { detected: findings.length > 0, categories: Object.keys(counts), counts };
     if (params.redact && findings.length > 0) {
-      const redaction = redactFindings(context.text, findings);
+      const redaction = redactFindings(context.text, findings, context.placeholders);
       return {
         verdict: true,
         data: { ...data, redacted: findings.length },

@@ -3,6 +3,7 @@ import { detectCredentials } from "./credential";
 import { detectEmails } from "./email";
 import { detectIbans } from "./iban";
 import { detectIpAddresses } from "./ip";
+import { numberClusters } from "./numbers";
 import { detectPhoneNumbers } from "./phone";
 import { detectSsns } from "./ssn";
 import { PII_CATEGORIES, type PiiCategory, type PiiDetector, type PiiFinding } from "./types";
@@ -46,7 +47,9 @@ function withoutOverlaps(findings: PiiFinding[]): PiiFinding[] {
 
 /** Every finding of the chosen categories (all by default), in text order, without overlaps. */
 export function detectPii(text: string, categories: readonly PiiCategory[] = PII_CATEGORIES): PiiFinding[] {
-  return withoutOverlaps(categories.flatMap((category) => DETECTORS[category](text)));
+  // Cards, SSNs and phone numbers all read the digit clusters: cut them once, not three times.
+  const clusters = numberClusters(text);
+  return withoutOverlaps(categories.flatMap((category) => DETECTORS[category](text, clusters)));
 }
 
 /** Counts per category: what hook results and logs may carry (never the matched values). */

@@ -53,15 +53,24 @@ function runs(text: string, accept: (c: number) => boolean, visit: (start: numbe
   }
 }
 
+/** How many times `code` occurs in text[start, end): lets a plain number or word skip the slice and the parse. */
+function countOf(text: string, code: number, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) n++;
+  return n;
+}
+
 /** IPv4 (valid octets, no leading zeros) and IPv6 addresses, found in one linear pass each. */
 export function detectIpAddresses(text: string): PiiFinding[] {
   const findings: PiiFinding[] = [];
   runs(text, isV4Char, (start, end) => {
+    if (countOf(text, 46, start, end) !== 3) return; // not dotted-quad shaped
     if (codeAt(text, start - 1) !== 58 && isIpv4(text.slice(start, end)))
       findings.push({ category: "IP_ADDRESS", start, end });
   });
   runs(text, isV6Char, (start, end) => {
     // "at fe80::1:" ends a sentence with a colon; "fe80::" keeps its compression.
+    if (countOf(text, 58, start, end) === 0) return; // hex words and plain numbers: no colon, no address
     const trimmed = text.endsWith(":", end) && !text.endsWith("::", end) ? end - 1 : end;
     const candidate = text.slice(start, trimmed);
     if (candidate.includes(":") && isIpv6(candidate)) findings.push({ category: "IP_ADDRESS", start, end: trimmed });

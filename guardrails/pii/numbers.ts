@@ -23,12 +23,21 @@ export interface NumberCluster {
   gluedRight: boolean;
 }
 
-const SEPARATOR_CHARS = new Set([" ", "-", ".", "(", ")"]);
-
+/**
+ * 1 to 3 of ` -.()`, at most one `-` and one `.`. A character loop: it runs between every two digit groups, and
+ * regular expressions and array spreads here were a tenth of the detector's CPU on digit-heavy text.
+ */
 function isSeparator(gap: string): boolean {
   if (gap.length === 0 || gap.length > 3) return false;
-  if ((gap.match(/-/g)?.length ?? 0) > 1 || (gap.match(/\./g)?.length ?? 0) > 1) return false;
-  return [...gap].every((ch) => SEPARATOR_CHARS.has(ch));
+  let dashes = 0;
+  let dots = 0;
+  for (let i = 0; i < gap.length; i++) {
+    const c = gap.charCodeAt(i);
+    if (c === 45) dashes++;
+    else if (c === 46) dots++;
+    else if (c !== 32 && c !== 40 && c !== 41) return false;
+  }
+  return dashes <= 1 && dots <= 1;
 }
 
 function leadOf(text: string, groupStart: number): string {
@@ -71,7 +80,8 @@ export function numberClusters(text: string): NumberCluster[] {
   let current: NumberCluster | undefined;
   for (const group of digitGroups(text)) {
     const previous = current?.groups[current.groups.length - 1];
-    const gap = previous ? text.slice(previous.end, group.start) : "";
+    // Only a gap of 1 to 3 units can be a separator: the prose between numbers is never copied out.
+    const gap = previous && group.start - previous.end <= 3 ? text.slice(previous.end, group.start) : "";
     if (current && previous && isSeparator(gap)) {
       current.groups.push(group);
       current.separators.push(gap);
@@ -94,11 +104,3 @@ export const startsClean = (cluster: NumberCluster, i: number): boolean =>
 /** A match may end at group `j` when nothing glues it to what follows: the cluster's edge, or a space. */
 export const endsClean = (cluster: NumberCluster, j: number): boolean =>
   j === cluster.groups.length - 1 ? !cluster.gluedRight : (cluster.separators[j] ?? "").includes(" ");
-
-/** The digits of groups i..j, concatenated. */
-export function digitsOf(cluster: NumberCluster, i: number, j: number): string {
-  return cluster.groups
-    .slice(i, j + 1)
-    .map((g) => g.digits)
-    .join("");
-}

@@ -1,4 +1,4 @@
-import { digitsOf, endsClean, numberClusters, startsClean, type NumberCluster } from "./numbers";
+import { endsClean, numberClusters, startsClean, type NumberCluster } from "./numbers";
 import type { PiiFinding } from "./types";
 
 const sameSeparators = (separators: string[]): boolean => separators.every((s) => s === separators[0]);
@@ -7,8 +7,9 @@ const sameSeparators = (separators: string[]): boolean => separators.every((s) =
 function internationalEndingAt(cluster: NumberCluster, i: number): number {
   if (i !== 0 || !cluster.lead.includes("+")) return -1;
   let best = -1;
+  let count = 0; // digits of groups 0..j, counted as j grows (no string built per step)
   for (let j = 0; j < cluster.groups.length && j < 8; j++) {
-    const count = digitsOf(cluster, 0, j).length;
+    count += cluster.groups[j]?.digits.length ?? 0;
     if (count > 15) break;
     if (count >= 8 && endsClean(cluster, j)) best = j;
   }
@@ -24,7 +25,10 @@ const nanpCode = (digits: string | undefined): boolean =>
 function northAmericanEndingAt(cluster: NumberCluster, i: number): number {
   const country = cluster.groups[i]?.digits === "1" ? 1 : 0;
   const at = i + country;
-  const [area, exchange, line] = cluster.groups.slice(at, at + 3).map((g) => g.digits);
+  // Read in place: a slice and a map per group were a large part of the detector's CPU on digit-heavy text.
+  const area = cluster.groups[at]?.digits;
+  const exchange = cluster.groups[at + 1]?.digits;
+  const line = cluster.groups[at + 2]?.digits;
   if (!nanpCode(area) || !nanpCode(exchange) || line?.length !== 4) return -1;
   const first = cluster.separators[at] ?? "";
   const second = cluster.separators[at + 1] ?? "";
@@ -38,8 +42,9 @@ function northAmericanEndingAt(cluster: NumberCluster, i: number): number {
 function trunkEndingAt(cluster: NumberCluster, i: number): number {
   const first = cluster.groups[i]?.digits ?? "";
   if (!first.startsWith("0") || first.startsWith("00") || first.length < 2 || first.length > 5) return -1;
+  let count = first.length;
   for (let j = i + 1; j < cluster.groups.length && j - i < 5; j++) {
-    const count = digitsOf(cluster, i, j).length;
+    count += cluster.groups[j]?.digits.length ?? 0;
     if (count > 11) break;
     const separators = cluster.separators.slice(i, j);
     const kindOk = sameSeparators(separators) && [" ", "-", "."].includes(separators[0] ?? "");
@@ -49,15 +54,21 @@ function trunkEndingAt(cluster: NumberCluster, i: number): number {
   return -1;
 }
 
+/** The first format that matches from group `i` (tried in this order, and only until one does), or -1. */
+function phoneEndingAt(cluster: NumberCluster, i: number): number {
+  const international = internationalEndingAt(cluster, i);
+  if (international >= 0) return international;
+  const northAmerican = northAmericanEndingAt(cluster, i);
+  return northAmerican >= 0 ? northAmerican : trunkEndingAt(cluster, i);
+}
+
 /** Phone numbers in international and common national formats; dates, versions and bare digit runs are left alone. */
-export function detectPhoneNumbers(text: string): PiiFinding[] {
+export function detectPhoneNumbers(text: string, clusters = numberClusters(text)): PiiFinding[] {
   const findings: PiiFinding[] = [];
-  for (const cluster of numberClusters(text)) {
+  for (const cluster of clusters) {
     for (let i = 0; i < cluster.groups.length; i++) {
       if (!startsClean(cluster, i)) continue;
-      const last =
-        [internationalEndingAt, northAmericanEndingAt, trunkEndingAt].map((f) => f(cluster, i)).find((j) => j >= 0) ??
-        -1;
+      const last = phoneEndingAt(cluster, i);
       const first = cluster.groups[i];
       const end = cluster.groups[last];
       if (last < 0 || !first || !end) continue;

@@ -15,20 +15,24 @@ function namedJustBefore(text: string, start: number): boolean {
 
 /** The index of the last group of an SSN starting at group `i`, or -1. */
 function ssnEndingAt(text: string, cluster: NumberCluster, i: number): number {
-  const [a, g, s] = cluster.groups.slice(i, i + 3);
+  // Read in place, not sliced: this runs for every digit group of the text.
+  const a = cluster.groups[i];
+  const g = cluster.groups[i + 1];
+  const s = cluster.groups[i + 2];
   if (a && a.digits.length === 9 && endsClean(cluster, i) && namedJustBefore(text, a.start)) {
     return ssnValid(a.digits.slice(0, 3), a.digits.slice(3, 5), a.digits.slice(5)) ? i : -1;
   }
   if (!a || !g || !s || a.digits.length !== 3 || g.digits.length !== 2 || s.digits.length !== 4) return -1;
-  const [first, second] = cluster.separators.slice(i, i + 2);
+  const first = cluster.separators[i];
+  const second = cluster.separators[i + 1];
   if (first !== second || (first !== "-" && first !== " ")) return -1;
   return endsClean(cluster, i + 2) && ssnValid(a.digits, g.digits, s.digits) ? i + 2 : -1;
 }
 
 /** US Social Security numbers: `AAA-GG-SSSS` (dashes or spaces), or nine digits right after "SSN". */
-export function detectSsns(text: string): PiiFinding[] {
+export function detectSsns(text: string, clusters = numberClusters(text)): PiiFinding[] {
   const findings: PiiFinding[] = [];
-  for (const cluster of numberClusters(text)) {
+  for (const cluster of clusters) {
     for (let i = 0; i < cluster.groups.length; i++) {
       if (!startsClean(cluster, i)) continue;
       const last = ssnEndingAt(text, cluster, i);

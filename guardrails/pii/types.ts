@@ -1,3 +1,5 @@
+import type { NumberCluster } from "./numbers";
+
 /**
  * What the PII detectors find. A finding is a span of the scanned text; its value is read from the text only when a
  * placeholder is made, and never leaves the check (hook results carry categories and counts only).
@@ -21,5 +23,8 @@ export interface PiiFinding {
   end: number;
 }
 
-/** One detector per category: a linear scan of the whole text. */
-export type PiiDetector = (text: string) => PiiFinding[];
+/**
+ * One detector per category: a linear scan of the whole text. `clusters` are the text's digit clusters
+ * (pii/numbers.ts), cut once by detectPii for the card, SSN and phone detectors; they cut their own without it.
+ */
+export type PiiDetector = (text: string, clusters?: NumberCluster[]) => PiiFinding[];

@@ -7,6 +7,7 @@
 export * from "./admin-keys";
 export * from "./audit";
 export * from "./configs";
+export * from "./dashboard-sessions";
 export * from "./guardrails";
 export * from "./keys";
 export * from "./logs";

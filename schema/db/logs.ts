@@ -51,6 +51,14 @@ function counters() {
      */
     cacheHits: integer("cache_hits").notNull().default(0),
     cacheSavedUsd: real("cache_saved_usd").notNull().default(0),
+    /**
+     * Guardrails (migration 0013): requests a guardrail refused (446, denied_by 'guardrail'), requests served or
+     * refused otherwise with a failed hook that does not deny (246, or an async hook's fail), and what moderation
+     * classifier calls cost (already inside cost_usd when the request itself was priced).
+     */
+    guardrailDenied: integer("guardrail_denied").notNull().default(0),
+    guardrailFlagged: integer("guardrail_flagged").notNull().default(0),
+    guardrailCostUsd: real("guardrail_cost_usd").notNull().default(0),
   };
 }
 
@@ -143,6 +151,12 @@ export const requestLogs = sqliteTable(
     promptId: text("prompt_id"),
     promptVersion: integer("prompt_version"),
     promptLabel: text("prompt_label"),
+    /** The run's `variables` as JSON (migration 0011): only when bodies are logged, scrubbed and cut like them. */
+    promptVariables: text("prompt_variables"),
+    /** A hook failed without denying (migration 0013): a 246, or an async hook's fail; never set on a 446. */
+    guardrailFlagged: integer("guardrail_flagged", { mode: "boolean" }).notNull().default(false),
+    /** What the request's moderation classifier calls cost (migration 0013); null when none ran or one was unpriced. */
+    guardrailCostUsd: real("guardrail_cost_usd"),
   },
   (t) => [
     index("request_logs_started_idx").on(t.startedAt, t.id),

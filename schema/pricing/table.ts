@@ -24,12 +24,27 @@ function bad(provider: string, model: string): Error {
   return new Error(`price table: bad entry ${provider}/${model}`);
 }
 
+/**
+ * The table stores USD per million tokens ("3", "0.15": shorter than 0.000003 and 1.5e-7, see transform.mjs).
+ * Dividing by 1e6 would round twice (0.15 is not exact in binary); reading the same decimal digits with `e-6`
+ * appended rounds once, to exactly the double the per-token literal gives. A JSON number's shortest text is the
+ * text the table holds, so the digits are the catalog's.
+ */
+const perToken = (perMillion: number): number => Number(`${perMillion}e-6`);
+const perTokenOrNull = (perMillion: number | null | undefined): number | null =>
+  perMillion === null || perMillion === undefined ? null : perToken(perMillion);
+
 function decodeRates(v: unknown, provider: string, model: string): Rates {
   if (!Array.isArray(v) || v.length < 2 || v.length > 4) throw bad(provider, model);
   const [input, output, cacheRead, cacheWrite]: unknown[] = v;
   if (!isRate(input) || !isRate(output) || !isOptionalRate(cacheRead) || !isOptionalRate(cacheWrite))
     throw bad(provider, model);
-  return Object.freeze({ input, output, cacheRead: cacheRead ?? null, cacheWrite: cacheWrite ?? null });
+  return Object.freeze({
+    input: perToken(input),
+    output: perToken(output),
+    cacheRead: perTokenOrNull(cacheRead),
+    cacheWrite: perTokenOrNull(cacheWrite),
+  });
 }
 
 /** `[in, out, cacheRead?, cacheWrite?]`, or `[[base], aboveTokens, [long]]` for a long-context tier. Frozen: callers share it. */
@@ -91,6 +106,8 @@ export class ProviderTable {
   }
 }
 
+const TABLE_UNITS = "USD per million tokens";
+
 function decodeHeader(v: unknown): PriceHeader {
   if (!isRecord(v)) throw new Error("price table: missing header");
   const field = (k: string): string => {
@@ -98,16 +115,18 @@ function decodeHeader(v: unknown): PriceHeader {
     if (typeof s !== "string" || s === "") throw new Error(`price table: header.${k} missing`);
     return s;
   };
+  // The decoder's scale depends on it: a table written in other units must fail loudly, not misprice.
+  if (field("units") !== TABLE_UNITS) throw new Error(`price table: units must be "${TABLE_UNITS}"`);
   return {
     source: field("source"),
     commit: field("commit"),
     date: field("date"),
     license: field("license"),
-    units: field("units"),
+    units: TABLE_UNITS,
   };
 }
 
-function loadTables(raw: unknown): { header: PriceHeader; tables: ReadonlyMap<string, ProviderTable> } {
+export function loadTables(raw: unknown): { header: PriceHeader; tables: ReadonlyMap<string, ProviderTable> } {
   if (!isRecord(raw) || !isRecord(raw.providers) || !isRecord(raw.defaults)) throw new Error("price table: bad shape");
   const tables = new Map<string, ProviderTable>();
   for (const [provider, models] of Object.entries(raw.providers)) {

@@ -1,6 +1,6 @@
 // Types for transform.mjs (plain Node ESM so `npm run prices` needs no build step; tsconfig has allowJs off).
 
-/** [input, output, cacheRead?, cacheWrite?] in USD per token; null: the catalog does not list that rate. */
+/** [input, output, cacheRead?, cacheWrite?] in USD per million tokens; null: the catalog does not list that rate. */
 export type RatesJson = [number, number, ...(number | null)[]];
 /** A plain entry, or [[base rates], prompt tokens above which the long rates apply, [long rates]]. */
 export type EntryJson = RatesJson | [RatesJson, number, RatesJson];
@@ -22,7 +22,7 @@ export type CatalogJson = Record<string, unknown>;
 
 export const CATALOG_HEADER: Readonly<PriceTableJson["header"]>;
 export const PROVIDER_SOURCES: Readonly<Record<string, string>>;
-export function centsToUsd(cents: number): number;
+export function centsToUsdPerMillion(cents: number): number;
 export function buildPriceTable(
   catalogs: Record<string, CatalogJson>,
   header?: PriceTableJson["header"],

@@ -8,7 +8,7 @@ export const CATALOG_HEADER = Object.freeze({
   commit: "f654307",
   date: "2026-08-21",
   license: "MIT",
-  units: "USD per token",
+  units: "USD per million tokens",
 });
 
 /**
@@ -50,9 +50,13 @@ const RATE_KEYS = ["request_token", "response_token", "cache_read_input_token", 
 // Gemini long-context tiers are encoded in the google catalog as two sibling models: `<m>-lte-128k`/`<m>-gt-128k`.
 const NAMED_TIER = /^(.+)-(lte|gt)-(\d+)k$/;
 
-/** Cents -> USD without float noise (0.00025 / 100 must be 0.0000025, not 0.0000024999999999999998). */
-export function centsToUsd(cents) {
-  return Number((cents / 100).toPrecision(12));
+/**
+ * Cents per token -> USD per million tokens, without float noise (0.0003 x 10,000 must be 3, not
+ * 2.9999999999999996). Per million, a rate is written "3" or "0.15" instead of "0.000003" or "1.5e-7": the table
+ * is the largest data in the Worker bundle, and the decoder (table.ts) turns "3" back into 3e-6 exactly.
+ */
+export function centsToUsdPerMillion(cents) {
+  return Number((cents * 10_000).toPrecision(12));
 }
 
 function priceOf(payg, key, where) {
@@ -61,11 +65,11 @@ function priceOf(payg, key, where) {
   if (typeof price !== "number" || !Number.isFinite(price) || price < 0) {
     throw new Error(`${where}: ${key}.price is not a non-negative number: ${JSON.stringify(price)}`);
   }
-  return centsToUsd(price);
+  return centsToUsdPerMillion(price);
 }
 
 /**
- * Rates [input, output, cacheRead, cacheWrite] in USD per token. Input/output absent means "not charged per
+ * Rates [input, output, cacheRead, cacheWrite] in USD per million tokens. Input/output absent means "not charged per
  * token" (an embedding has no output) -> 0. Cache rates keep null when absent, because cost.ts then falls back
  * to the input rate, whereas an explicit 0 (OpenAI's free cache writes) must stay 0.
  */

@@ -6,7 +6,7 @@ import { presentVersionedMeta, presentVersionStamp } from "./versioned-present";
  * JSON shapes of /admin/guardrails. The values of any `headers` object (a webhook's Authorization) are masked:
  * the admin API never echoes a secret.
  */
-function maskHeaders(value: unknown): unknown {
+export function maskHeaders(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskHeaders);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(

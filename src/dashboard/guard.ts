@@ -5,6 +5,9 @@ import { adminKeyByHash } from "../admin/admin-key-store";
 import type { DashboardContext, DashboardEnv } from "./context";
 import { csrfTokenOf, csrfTokenValid, SESSION_COOKIE, verifySession, type DashboardSession } from "./session";
 import { messagePage } from "./pages/message";
+import { sessionIsLive } from "./session-store";
+import { openDb } from "../storage/db";
+import { waitUntilOf } from "../wait-until";
 
 export const COOKIE_PATH = "/dashboard";
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
@@ -16,6 +19,10 @@ async function stillValid(env: Env, session: DashboardSession): Promise<boolean>
   if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= Date.now())) return false;
   return grants(key.scopes, session.role);
 }
+
+/** The session's D1 row still stands: not revoked (Sessions page, sign-out), not expired (session-store.ts). */
+const stillStanding = (c: DashboardContext, session: DashboardSession): Promise<boolean> =>
+  sessionIsLive(openDb(c.env), session.sid, waitUntilOf(c));
 
 /** A cross-site form post carries another Origin (when the browser sends one at all): refused before anything else. */
 export function sameOrigin(c: DashboardContext): boolean {
@@ -49,7 +56,7 @@ export function requireSession() {
         503,
       );
     const session = await verifySession(adminToken, getCookie(c, SESSION_COOKIE));
-    if (!session || !(await stillValid(c.env, session))) {
+    if (!session || !(await stillValid(c.env, session)) || !(await stillStanding(c, session))) {
       deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, secure: true });
       return c.redirect("/dashboard/sign-in", 303);
     }

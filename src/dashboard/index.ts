@@ -11,7 +11,10 @@ import { securityHeaders } from "./security";
 import { signInRoutes } from "./sign-in";
 import { usagePages } from "./usage";
 import { configPages } from "./configs";
+import { promptEditPages } from "./prompt-edit";
 import { promptPages } from "./prompts";
+import { playgroundComparePages } from "./playground-compare";
+import { sessionPages } from "./sessions";
 import { guardrailPages } from "./guardrails";
 
 /**
@@ -33,6 +36,9 @@ pages.route("/keys/virtual", virtualKeyPages);
 pages.route("/keys", keyEditPages);
 pages.route("/keys", keyPages);
 pages.route("/configs", configPages);
+pages.route("/prompts", playgroundComparePages);
+pages.route("/prompts", promptEditPages);
 pages.route("/prompts", promptPages);
 pages.route("/guardrails", guardrailPages);
+pages.route("/sessions", sessionPages);
 dashboard.route("/", pages);

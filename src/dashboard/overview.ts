@@ -62,6 +62,7 @@ function totalsCards(t: Totals) {
     ${card("Cost", usd(t.cost_usd), t.unpriced_requests ? `${count(t.unpriced_requests)} unpriced` : "priced requests", "cost")}
     ${card("Tokens", count(t.total_tokens), `${count(t.prompt_tokens)} in · ${count(t.completion_tokens)} out`, "tokens")}
     ${card("Cache hit rate", percent(t.cache_hits, t.requests), `${usd(t.cache_saved_usd)} saved`, "cache")}
+    ${card("Guardrail denials", count(t.guardrail_denied), `${count(t.guardrail_flagged)} flagged`, "guardrails")}
     ${card("Latency p50 / p95", `${ms(t.latency_p50_ms)}`, `p95 ${ms(t.latency_p95_ms)}`, "latency")}
   </div>`;
 }

@@ -64,5 +64,6 @@ export function playgroundForm(row: PromptRow, csrf: string, state: FormState, r
       ${jsonField("p", state, "variables", "Variables (JSON object)", 6)}
       <button type="submit">Render</button>
     </form>
-    ${output}`;
+    ${output}
+    <p><a href="${promptHref(row)}/compare" id="compare-link">Run two versions side by side →</a></p>`;
 }

@@ -13,6 +13,7 @@ import { fieldErrorOf, formStatus, formStrings, type FormStatus } from "./form-i
 import { requireAdminRole } from "./guard";
 import { emptyForm, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
+import { promptActions } from "./prompt-forms";
 import { playgroundForm, renderPlayground, type RenderedPrompt } from "./prompt-playground";
 import { labelForm, labelTable, promptHref, promptTable, promptVersions } from "./prompt-views";
 
@@ -23,7 +24,9 @@ promptPages.use("/*", async (c, next) => (c.req.method === "GET" ? next() : requ
 
 promptPages.get("/", async (c) => {
   const rows = await listPromptRows(openDb(c.env), { limit: 100, includeArchived: false });
-  return c.html(page({ title: "Prompts", section: "prompts", ...sessionOf(c) }, promptTable(rows)));
+  const create = html`<p><a href="/dashboard/prompts/new" class="button" id="new-prompt">New prompt</a></p>`;
+  const body = html`${sessionOf(c).session.role === "admin" ? create : ""}${promptTable(rows)}`;
+  return c.html(page({ title: "Prompts", section: "prompts", ...sessionOf(c) }, body));
 });
 
 interface Playground {
@@ -46,6 +49,7 @@ async function detailPage(
   ]);
   const body = html`<p><a href="/dashboard/prompts">← Prompts</a></p>
     <p><code>${row.id}</code> · ${row.name} · call it with <code>POST /v1/prompts/${row.slug}/completions</code></p>
+    ${session.role === "admin" ? promptActions(row, csrf) : ""}
     ${labelTable(presentLabels(labels))}${session.role === "admin" && !row.archived ? labelForm(row, csrf, form) : ""}
     ${session.role === "admin" ? playgroundForm(row, csrf, playground.form, playground.rendered) : ""}
     ${promptVersions(versions)}`;

@@ -4,10 +4,14 @@ import { credentialOf } from "../admin/auth";
 import { grants } from "../admin/scopes";
 import { GatewayError } from "../errors";
 import { hashAdminKey, looksLikeAdminKey } from "../governance/keys/admin-format";
-import type { DashboardContext, DashboardEnv } from "./context";
+import { sessionOf, type DashboardContext, type DashboardEnv } from "./context";
 import { COOKIE_PATH, refused, requireSession, sameOrigin } from "./guard";
 import { messagePage } from "./pages/message";
 import { signInPage } from "./pages/sign-in";
+import { recordSignInFailure, signInLockout } from "./sign-in-limit";
+import { createSessionRow, pruneSessions, revokeSession } from "./session-store";
+import { openDb } from "../storage/db";
+import { waitUntilOf } from "../wait-until";
 import {
   randomToken,
   SESSION_COOKIE,
@@ -23,10 +27,28 @@ const cookieOptions = { httpOnly: true, secure: true, sameSite: "Strict", path: 
 
 export const signInRoutes = new Hono<DashboardEnv>();
 
-async function showForm(c: DashboardContext, error?: string, status: 200 | 401 = 200) {
+async function showForm(c: DashboardContext, error?: string, status: 200 | 401 | 429 = 200) {
   const csrf = randomToken();
   setCookie(c, LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions, maxAge: 600 });
   return c.html(signInPage(csrf, error), status);
+}
+
+/** Too many failed sign-ins from this address (sign-in-limit.ts): 429, Retry-After, the form with the reason. */
+function lockedOut(c: DashboardContext, retryAfter: number) {
+  c.header("Retry-After", String(retryAfter));
+  const minutes = Math.ceil(retryAfter / 60);
+  return showForm(
+    c,
+    `Too many failed sign-ins from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    429,
+  );
+}
+
+/** The session's D1 row (what makes it revocable), written before the cookie that names it is handed out. */
+async function startSession(c: DashboardContext, session: DashboardSession) {
+  const db = openDb(c.env);
+  await createSessionRow(db, session, c.req.header("user-agent")).run();
+  waitUntilOf(c)(pruneSessions(db).catch((error) => console.error("dashboard session prune failed", error)));
 }
 
 signInRoutes.get("/sign-in", (c) => showForm(c));
@@ -68,9 +90,15 @@ signInRoutes.post("/sign-in", async (c) => {
   const expected = getCookie(c, LOGIN_CSRF_COOKIE);
   if (!sameOrigin(c) || expected === undefined || form._csrf !== expected)
     return refused(c, "The sign-in form expired or came from another site. Reload it and try again.");
+  const retryAfter = await signInLockout(c);
+  if (retryAfter !== null) return lockedOut(c, retryAfter);
   const token = typeof form.token === "string" ? form.token.trim() : "";
   const outcome = token === "" ? "Enter a token." : await sessionFor(c.env, token, adminToken);
-  if (typeof outcome === "string") return showForm(c, outcome, 401);
+  if (typeof outcome === "string") {
+    if (token !== "") await recordSignInFailure(c);
+    return showForm(c, outcome, 401);
+  }
+  await startSession(c, outcome);
   deleteCookie(c, LOGIN_CSRF_COOKIE, cookieOptions);
   setCookie(c, SESSION_COOKIE, await signSession(adminToken, outcome), {
     ...cookieOptions,
@@ -79,7 +107,9 @@ signInRoutes.post("/sign-in", async (c) => {
   return c.redirect("/dashboard", 303);
 });
 
-signInRoutes.post("/sign-out", requireSession(), (c) => {
+signInRoutes.post("/sign-out", requireSession(), async (c) => {
+  const { session } = sessionOf(c);
+  await revokeSession(openDb(c.env), session.sid, session.actor, "sign_out");
   deleteCookie(c, SESSION_COOKIE, cookieOptions);
   return c.redirect("/dashboard/sign-in", 303);
 });

@@ -15,6 +15,7 @@ import { fieldErrorOf, formStatus, formStrings, type FormStatus } from "./form-i
 import { requireAdminRole } from "./guard";
 import { emptyForm, formProblem, hiddenCsrf, textField, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
+import { virtualKeyEditPages } from "./virtual-key-edit";
 
 /**
  * Virtual keys: create, rotate (a new provider key) and delete, through the admin API's schemas and service.
@@ -23,6 +24,7 @@ import { page } from "./pages/layout";
 export const virtualKeyPages = new Hono<DashboardEnv>();
 
 virtualKeyPages.use("*", requireAdminRole());
+virtualKeyPages.route("/", virtualKeyEditPages);
 
 function secretField(prefix: string, state: FormState, label: string) {
   const id = `${prefix}-api_key`;

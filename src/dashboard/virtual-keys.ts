@@ -51,7 +51,8 @@ export async function virtualKeySection(c: DashboardContext, canEdit: boolean) {
         ${
           canEdit
             ? html`<div class="actions">
-                ${toggle}<a href="${base}/rotate" class="button secondary">Rotate</a>${actionButton(
+                ${toggle}<a href="${base}/edit" class="button secondary">Edit</a
+                ><a href="${base}/rotate" class="button secondary">Rotate</a>${actionButton(
                   csrf,
                   `${base}/delete`,
                   "Delete",

@@ -30,20 +30,22 @@ export async function fetchUpstream(
       redirect: "manual",
     });
   } catch (error) {
-    if (controller.signal.aborted) {
-      throw new GatewayError(408, `upstream did not respond within ${limit} ms`, {
-        type: "timeout_error",
-        code: "upstream_timeout",
-      });
-    }
-    const host = new URL(call.url).host;
-    throw new GatewayError(502, `upstream ${host} is unreachable`, {
-      type: "api_error",
-      code: "upstream_unreachable",
-      cause: error,
-    });
+    throw upstreamFetchFailure(error, controller.signal.aborted, call.url, `did not respond within ${limit} ms`);
   } finally {
     clearTimeout(timer);
     timing.upstreamMs = performance.now() - started;
   }
+}
+
+/**
+ * A fetch to an upstream that threw: 408 when our own timer aborted it (`timedOut`; `late` says what did not happen
+ * in time), else 502 naming only the host (the URL's path or query may carry a key).
+ */
+export function upstreamFetchFailure(error: unknown, timedOut: boolean, url: string, late: string): GatewayError {
+  if (timedOut) return new GatewayError(408, `upstream ${late}`, { type: "timeout_error", code: "upstream_timeout" });
+  return new GatewayError(502, `upstream ${new URL(url).host} is unreachable`, {
+    type: "api_error",
+    code: "upstream_unreachable",
+    cause: error,
+  });
 }

@@ -9,6 +9,8 @@ import { scrub } from "./scrub";
 export interface LoggedBodies {
   request: string | null;
   response: string | null;
+  /** A prompt run's variables as JSON (prompt-variables.ts); absent for every other request. Named as in the event. */
+  prompt_variables?: string | null;
   truncated: boolean;
 }
 

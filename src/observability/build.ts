@@ -1,6 +1,7 @@
 import type { AttemptRecord, RequestOutcome } from "../context";
 import type { LoggedBodies } from "./bodies";
 import { costFor } from "./cost";
+import { classifierCostOf, withClassifierCost } from "./guardrail-outcome";
 import { LOG_EVENT_VERSION, type AttemptEvent, type LogEvent, type Operation } from "./event";
 import { clip, clipOrNull, LIMITS, MAX_ERROR_CHARS, MAX_MODEL_CHARS } from "./limits";
 import { scrub } from "./scrub";
@@ -132,9 +133,12 @@ export function buildEvent(input: EventInput): LogEvent {
   const provider = route.provider ?? null;
   // A cache hit called no provider: its tokens are what was saved, and it cost nothing.
   const cacheHit = cache.status === "HIT" || cache.status === "SEMANTIC HIT";
-  const cost = cacheHit
+  const providerCost = cacheHit
     ? { usd: 0, unpriced: false, priced_as: null, tier: null }
     : costFor(provider, [effectiveModel(base), base.requested_model], tokens);
+  // Input hooks ran before the cache: a hit (or a 446) still paid for its moderation classifier calls.
+  const classifierUsd = classifierCostOf(outcome.classifierUsage);
+  const cost = withClassifierCost(providerCost, classifierUsd);
   const savedUsd = cache.savedUsd;
   return {
     v: LOG_EVENT_VERSION,
@@ -163,6 +167,7 @@ export function buildEvent(input: EventInput): LogEvent {
     error_message: error.message,
     denied_by: governance.deniedBy ?? null,
     hook_results: outcome.guardrails ?? null,
+    guardrail_cost_usd: classifierUsd,
     stream: route.stream,
     finish_reason: freeText(answer.finishReason),
     stream_error: errorText(outcome.stream.error, input.secrets),

@@ -18,6 +18,9 @@ const SCALARS = [
   "latencySumMs",
   "cacheHits",
   "cacheSavedUsd",
+  "guardrailDenied",
+  "guardrailFlagged",
+  "guardrailCostUsd",
 ] as const;
 type Scalar = (typeof SCALARS)[number];
 
@@ -77,6 +80,11 @@ export function presentCounters(c: Counters) {
     cache_hits: c.cacheHits,
     /** What the cache hits would have cost (not in cost_usd: they cost nothing). */
     cache_saved_usd: usd(c.cacheSavedUsd),
+    /** Refused by a guardrail (446) and flagged by one (a failed hook without deny: 246, or an async hook). */
+    guardrail_denied: c.guardrailDenied,
+    guardrail_flagged: c.guardrailFlagged,
+    /** Moderation classifier calls; part of cost_usd for priced requests (docs/guardrails.md). */
+    guardrail_cost_usd: usd(c.guardrailCostUsd),
     latency_avg_ms: c.requests > 0 ? Math.round((c.latencySumMs / c.requests) * 100) / 100 : null,
     latency_p50_ms: quantile(c.buckets, 0.5),
     latency_p95_ms: quantile(c.buckets, 0.95),

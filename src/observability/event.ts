@@ -83,6 +83,11 @@ export const logEventSchema = z.object({
     .object({ before_request_hooks: z.array(z.unknown()).max(64), after_request_hooks: z.array(z.unknown()).max(64) })
     .nullable()
     .default(null),
+  /**
+   * What the request's moderation classifier calls cost (default.moderation), already added to cost.usd when the
+   * request itself was priced; null when none ran or one was unpriced. Defaulted so older events stay valid.
+   */
+  guardrail_cost_usd: z.number().min(0).nullable().default(null),
   stream: z.boolean(),
   finish_reason: nullableText,
   stream_error: nullableText,
@@ -115,7 +120,15 @@ export const logEventSchema = z.object({
     tier: z.enum(["base", "long"]).nullable(),
   }),
   /** Present only when body logging is on (LOG_BODIES or the key's choice); scrubbed and truncated. */
-  bodies: z.object({ request: nullableText, response: nullableText, truncated: z.boolean() }).nullable(),
+  bodies: z
+    .object({
+      request: nullableText,
+      response: nullableText,
+      /** A prompt run's variables as JSON, scrubbed and cut like the bodies (absent for other requests). */
+      prompt_variables: nullableText.optional(),
+      truncated: z.boolean(),
+    })
+    .nullable(),
   /** The prompt a /v1/prompts/{id}/... request ran; absent for every other request (and in older events). */
   prompt: z.object({ id: z.string().max(LIMITS.id), version: z.number().int().min(1), label: nullableText }).optional(),
 });

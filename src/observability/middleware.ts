@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppContext, AppEnv } from "../context";
 import { loggedBodies, requestBodyText } from "./bodies";
+import { withPromptVariables } from "./prompt-variables";
 import { buildEvent } from "./build";
 import { sendEvent } from "./send";
 import { secretsOf } from "./scrub";
@@ -60,12 +61,18 @@ async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapsho
   const endedAt = performance.now();
   // Read after the response: routing fills outcome.redact with the stored keys it used (the caller never saw them).
   const secrets = secretsOf((name) => c.req.header(name), outcome.redact);
+  const { logBodyMaxBytes } = c.var.settings;
   const bodies = snap.withBodies
-    ? loggedBodies(
-        requestBodyText(outcome.requestBody),
-        snap.responseText ?? outcome.stream.streamedText ?? null,
+    ? withPromptVariables(
+        loggedBodies(
+          requestBodyText(outcome.requestBody),
+          snap.responseText ?? outcome.stream.streamedText ?? null,
+          secrets,
+          logBodyMaxBytes,
+        ),
+        outcome.prompt?.variables,
         secrets,
-        c.var.settings.logBodyMaxBytes,
+        logBodyMaxBytes,
       )
     : null;
   const event = buildEvent({

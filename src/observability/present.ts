@@ -60,14 +60,37 @@ export function presentLog(row: LogSummaryRow) {
       estimated: row.tokensEstimated,
     },
     cost: { usd: row.costUsd, unpriced: row.costUnpriced, priced_as: row.pricedAs },
+    /** Moderation classifier calls (part of cost.usd when the request was priced); null when none ran. */
+    guardrail_cost_usd: row.guardrailCostUsd,
+    guardrail_flagged: row.guardrailFlagged,
     traceparent: row.parentTraceId ? { trace_id: row.parentTraceId, span_id: row.parentSpanId } : null,
   };
 }
 
 export function presentLogDetail(row: RequestLogRow) {
-  const logged = row.requestBody !== null || row.responseBody !== null || row.bodiesTruncated;
+  const logged =
+    row.requestBody !== null || row.responseBody !== null || row.promptVariables !== null || row.bodiesTruncated;
   return {
     ...presentLog(row),
-    bodies: logged ? { request: row.requestBody, response: row.responseBody, truncated: row.bodiesTruncated } : null,
+    ...promptOf(row),
+    bodies: logged
+      ? {
+          request: row.requestBody,
+          response: row.responseBody,
+          ...promptVariablesOf(row),
+          truncated: row.bodiesTruncated,
+        }
+      : null,
   };
+}
+
+/** The prompt a row ran, on the detail route only when it ran one (other requests keep their shape). */
+function promptOf(row: RequestLogRow) {
+  if (row.promptId === null) return {};
+  return { prompt: { id: row.promptId, version: row.promptVersion, label: row.promptLabel } };
+}
+
+/** A prompt run's logged variables (JSON text, scrubbed like the bodies), shown beside the bodies. */
+function promptVariablesOf(row: RequestLogRow) {
+  return row.promptVariables === null ? {} : { prompt_variables: row.promptVariables };
 }

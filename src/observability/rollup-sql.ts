@@ -54,6 +54,9 @@ export function expressions(): Record<CounterKey, SQL<number>> {
     ...buckets,
     cacheHits: sql<number>`sum(${cacheHit})`,
     cacheSavedUsd: sql<number>`coalesce(sum(${requestLogs.cacheSavedUsd}), 0)`,
+    guardrailDenied: sql<number>`sum(coalesce(${requestLogs.deniedBy}, '') = 'guardrail')`,
+    guardrailFlagged: sql<number>`sum(${requestLogs.guardrailFlagged})`,
+    guardrailCostUsd: sql<number>`coalesce(sum(${requestLogs.guardrailCostUsd}), 0)`,
   };
 }
 

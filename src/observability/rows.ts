@@ -2,6 +2,7 @@ import type { NewRequestLogRow } from "../../schema/db";
 import { priceFor } from "../../schema/pricing";
 import { effectiveModel } from "./build";
 import type { LogEvent } from "./event";
+import { flaggedBy } from "./guardrail-outcome";
 
 export const HOUR_MS = 3_600_000;
 export const hourOf = (epochMs: number): number => Math.floor(epochMs / HOUR_MS) * HOUR_MS;
@@ -50,6 +51,8 @@ export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
     errorMessage: event.error_message,
     deniedBy: event.denied_by,
     hookResults: event.hook_results === null ? null : JSON.stringify(event.hook_results),
+    guardrailFlagged: event.denied_by !== "guardrail" && flaggedBy(event.hook_results),
+    guardrailCostUsd: event.guardrail_cost_usd,
     stream: event.stream,
     finishReason: event.finish_reason,
     streamError: event.stream_error,
@@ -71,6 +74,7 @@ export function rowOf(event: LogEvent, batchId: string): NewRequestLogRow {
     requestBody: event.bodies?.request ?? null,
     responseBody: event.bodies?.response ?? null,
     bodiesTruncated: event.bodies?.truncated ?? false,
+    promptVariables: event.bodies?.prompt_variables ?? null,
     promptId: event.prompt?.id ?? null,
     promptVersion: event.prompt?.version ?? null,
     promptLabel: event.prompt?.label ?? null,

@@ -54,7 +54,7 @@ interface Plan {
 
 /** A target the request's inbound format reaches natively: the client's body, and the answer as it comes. */
 function nativePlanFor(c: AppContext, request: OperationRequest, routed: RoutedTarget): Plan | null {
-  const native = c.var.inbound?.nativeCall(request, routed);
+  const native = c.var.inbound?.nativeCall(request, routed, c);
   if (!native) return null;
   const { call, stream, account, pipeStream } = native;
   return {

@@ -1,12 +1,14 @@
 import type { Hook } from "../../guardrails/types";
+import { CACHE_STATUS_HEADER } from "../cache";
 import type { AppContext } from "../context";
+import { toGatewayError } from "../errors";
 import type { ResolvedLeaf } from "../governance/leaf";
 import { isServedFromCache, markServedFromCache } from "../routing/served";
-import { runPhase } from "./guardrail-context";
-import { streamableOnly } from "./guardrail-engine";
-import { outputText } from "./guardrail-text";
+import { checkContext, runPhase } from "./guardrail-context";
+import { runHooks, streamableOnly } from "./guardrail-engine";
+import { outputText, withOutputText } from "./guardrail-text";
 import { deniedBy, guardrailsOf, type RequestGuardrails } from "./guardrail-state";
-import { guardStream, STREAM_HOLD_BACK_CHARS } from "./guarded-stream";
+import { guardStream, STREAM_HOLD_BACK_CHARS, type StreamVerdict } from "./guarded-stream";
 import { HooksFailedError, hooksFailedEvent } from "./hooks-failed";
 
 /*
@@ -49,7 +51,10 @@ function served(c: AppContext): void {
   if (governance.deniedBy === "guardrail") delete governance.deniedBy;
 }
 
-/** Judge a JSON answer; it goes on unchanged (hook_results and restoration are added by the last step). */
+/**
+ * Judge a JSON answer. A transformation (`default.pii` with `redact`, a mutator) rewrites the text it judged, so the
+ * client and the cache get the redacted answer; hook_results and input restoration are added by the last step.
+ */
 async function guardJson(
   c: AppContext,
   state: RequestGuardrails,
@@ -60,6 +65,7 @@ async function guardJson(
   const json = parseObject(text);
   const into = state.results.after_request_hooks;
   into.length = 0; // this attempt's answer replaces an earlier attempt's
+  let body = text;
   if (json && hooks.length > 0) {
     const run = await runPhase(
       c,
@@ -70,9 +76,12 @@ async function guardJson(
     );
     const denied = deniedBy(run.results);
     if (denied) throw denial(c, state, denied.id, "output");
+    if (run.transformed) body = JSON.stringify(withOutputText(json, run.text));
   }
   served(c);
-  return new Response(text, response);
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(body, { status: response.status, headers });
 }
 
 function modelOf(c: AppContext): { model?: string; provider?: string } {
@@ -88,7 +97,7 @@ function guardSse(c: AppContext, state: RequestGuardrails, hooks: Hook[], respon
   if (hooks.length === 0 || !response.body) return response;
   const prefixHooks = streamableOnly(hooks);
   const into = state.results.after_request_hooks;
-  const judge = async (text: string, final: boolean): Promise<string | null> => {
+  const judge = async (text: string, final: boolean): Promise<StreamVerdict> => {
     const scratch: typeof into = [];
     const run = await runPhase(
       c,
@@ -99,20 +108,40 @@ function guardSse(c: AppContext, state: RequestGuardrails, hooks: Hook[], respon
     );
     if (final || deniedBy(run.results)) into.splice(0, into.length, ...scratch);
     const denied = deniedBy(run.results);
-    if (!denied) return null;
-    return hooksFailedEvent(denial(c, state, denied.id, "output").message, state.results);
+    if (denied) return { deny: hooksFailedEvent(denial(c, state, denied.id, "output").message, state.results), text };
+    // Only the prefix checks' redaction can be applied to a stream: what the others would change may be sent.
+    return { deny: null, text: final ? await redactedWhole(c, state, prefixHooks, text) : run.text };
   };
   const window = prefixHooks.length > 0 ? STREAM_HOLD_BACK_CHARS : 0;
   return new Response(guardStream(response.body, { window, judge }, c.var.outcome), response);
 }
 
+/** The whole streamed answer through the prefix checks' transformations (findings at its very end included). */
+async function redactedWhole(c: AppContext, state: RequestGuardrails, prefixHooks: Hook[], text: string) {
+  const now = prefixHooks.filter((hook) => !hook.async);
+  if (now.length === 0) return text;
+  const input = { phase: "output" as const, text, ...modelOf(c) };
+  return (await runHooks(now, checkContext(c, state, input, new AbortController().signal))).text;
+}
+
 type Attempt = (leaf: ResolvedLeaf, timeoutMs: number) => Promise<Response>;
 
-/** Around the cache: a hit (which never went through guardAnswer inside the cache) is judged like an answer. */
+/**
+ * Around the cache: a hit (which never went through guardAnswer inside the cache) is judged like an answer. A hit
+ * the hooks deny is still a hit: its 446 carries the cache status, as every routed answer does.
+ */
 export function guardCacheHits(c: AppContext, attempt: Attempt): Attempt {
   return async (leaf, timeoutMs) => {
     const response = await attempt(leaf, timeoutMs);
-    return isServedFromCache(response) ? guardAnswer(c, leaf.path, response) : response;
+    if (!isServedFromCache(response)) return response;
+    try {
+      return await guardAnswer(c, leaf.path, response);
+    } catch (raw) {
+      const error = toGatewayError(raw);
+      const cacheStatus = response.headers.get(CACHE_STATUS_HEADER);
+      if (cacheStatus) error.extraHeaders[CACHE_STATUS_HEADER] = cacheStatus;
+      throw error;
+    }
   };
 }
 
@@ -123,6 +152,11 @@ export async function guardAnswer(c: AppContext, path: string, response: Respons
   const hooks = state.operation === "embeddings" ? [] : state.outputFor(path);
   if (hooks.length === 0) return response;
   const cached = isServedFromCache(response);
-  const guarded = isStream(response) ? guardSse(c, state, hooks, response) : await guardJson(c, state, hooks, response);
+  // A nested target's own input redaction numbered placeholders too: the answer's redaction carries on after them.
+  const ownRestore = state.perTarget.get(path)?.restore;
+  const judged = ownRestore?.size ? { ...state, restore: new Map([...state.restore, ...ownRestore]) } : state;
+  const guarded = isStream(response)
+    ? guardSse(c, judged, hooks, response)
+    : await guardJson(c, judged, hooks, response);
   return cached ? markServedFromCache(guarded) : guarded;
 }

@@ -34,6 +34,8 @@ export function checkContext(
     fetch: policedFetch(customHostPolicy(c.env)),
     classify: classifierFor(c, signal),
   };
+  // An answer's redaction numbers after the input's placeholders, which are restored in the answer later.
+  if (input.phase === "output" && state.restore.size > 0) context.placeholders = state.restore;
   return context;
 }
 

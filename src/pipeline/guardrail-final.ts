@@ -11,14 +11,17 @@ import { restoreStream } from "./restore-stream";
  * input's PII placeholders restored. Done here, not per attempt, so the cache stores the answer as the provider
  * gave it (placeholders, not another user's data) and every hit is restored with its own request's originals.
  */
-export async function finishAnswer(c: AppContext, response: Response): Promise<Response> {
+export async function finishAnswer(c: AppContext, response: Response, path?: string): Promise<Response> {
   const state = guardrailsOf(c.var.outcome);
   if (!state) return response;
   const { results } = state;
-  const flagged = state.inputFlagged || failedWithoutDeny(results.after_request_hooks);
+  // The serving target's own input hooks (a nested target's) count too: its flag, its redaction's placeholders.
+  const target = path === undefined ? undefined : state.perTarget.get(path);
+  const restore = target?.restore?.size ? new Map([...state.restore, ...target.restore]) : state.restore;
+  const flagged = state.inputFlagged || target?.flagged === true || failedWithoutDeny(results.after_request_hooks);
   const status = flagged && response.status === 200 ? HOOKS_FLAGGED_STATUS : response.status;
   if (isStream(response)) {
-    const body = response.body && state.restore.size > 0 ? restoreStream(response.body, state.restore) : response.body;
+    const body = response.body && restore.size > 0 ? restoreStream(response.body, restore) : response.body;
     return status === response.status && body === response.body
       ? response
       : new Response(body, { status, headers: response.headers });
@@ -28,6 +31,6 @@ export async function finishAnswer(c: AppContext, response: Response): Promise<R
   if (!json) return new Response(text, response);
   const headers = new Headers(response.headers);
   headers.delete("content-length");
-  const body = { ...restoreAnswer(json, state.restore), hook_results: results };
+  const body = { ...restoreAnswer(json, restore), hook_results: results };
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -4,6 +4,7 @@ import type { OperationName } from "../routing/request";
 import { denial } from "./guardrail-answer";
 import { runPhase } from "./guardrail-context";
 import { collectHooks } from "./guardrail-hooks";
+import { collectTargetInputHooks } from "./guardrail-target-input";
 import { deniedBy, failedWithoutDeny, setGuardrails, type RequestGuardrails } from "./guardrail-state";
 import { inputText, withInputText } from "./guardrail-text";
 import type { ParsedRequest } from "./parse";
@@ -21,8 +22,11 @@ export async function runInputGuardrails(
   request: ParsedRequest,
   targets: ResolvedTargets,
 ): Promise<void> {
-  const hooks = await collectHooks(c, config, targets.plan);
-  if (!hooks.someApply) return;
+  const [hooks, perTarget] = await Promise.all([
+    collectHooks(c, config, targets.plan),
+    collectTargetInputHooks(c, config, targets.plan),
+  ]);
+  if (!hooks.someApply && perTarget.size === 0) return;
   const { outcome } = c.var;
   const state: RequestGuardrails = {
     operation,
@@ -33,6 +37,7 @@ export async function runInputGuardrails(
     restore: new Map(),
     metadata: request.metadata ?? {},
     requestJson: request.json,
+    perTarget: new Map([...perTarget].map(([path, targetHooks]) => [path, { hooks: targetHooks }])),
   };
   setGuardrails(outcome, state);
   outcome.guardrails = state.results;

@@ -20,6 +20,21 @@ export interface RequestGuardrails {
   metadata: Readonly<Record<string, string>>;
   /** The request as the provider receives it (after input transformations). */
   requestJson: unknown;
+  /** Nested targets' own input hooks, by config path, and what they did (guardrail-target-input.ts). */
+  perTarget: Map<string, TargetInput>;
+  /** The config path of the target being tried (set before each attempt): native front doors read its hooks. */
+  attemptPath?: string;
+}
+
+/** One nested target's own input hooks; the rest is filled once they ran. */
+export interface TargetInput {
+  hooks: Hook[];
+  /** The request this target receives when its hooks transformed it (a redaction only it applies). */
+  json?: unknown;
+  /** Its redaction's placeholders, restored when this target serves the answer. Never logged. */
+  restore?: Map<string, string>;
+  /** One of its hooks without deny failed: the answer it serves goes out with 246. */
+  flagged?: boolean;
 }
 
 const states = new WeakMap<RequestOutcome, RequestGuardrails>();

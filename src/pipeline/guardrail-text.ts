@@ -1,9 +1,11 @@
 import type { OperationName } from "../routing/request";
+import { mapNativeText, nativeOutputText, withNativeOutputText } from "./guardrail-native-text";
 
 /*
  * Where the text a guardrail judges lives in each wire format, and how a transformation (redaction, a mutator)
  * is put back. Input: the last user message of a chat request, a completion's prompt, an embedding's input.
- * Output: the first choice's message content (chat) or text (completions). Nothing here copies a body that is not
+ * Output: the first choice's message content (chat) or text (completions), or a native front door's answer text
+ * (guardrail-native-text.ts). Nothing here copies a body that is not
  * transformed: a request without a transformation goes to the provider as the client sent it.
  */
 
@@ -41,16 +43,21 @@ export function inputText(operation: OperationName, json: unknown): string {
   return Array.isArray(field) && field.every((item) => typeof item === "string") ? field.join("\n") : "";
 }
 
-/** New content with the text parts replaced by one text part (at the first one's place), other parts kept. */
+/**
+ * New content with the text parts replaced by one text part (at the first one's place), other parts kept. A content
+ * without text parts (only an image) gets the text as a new first part, as Portkey's addPrefix does: a mutator's
+ * text must reach the provider, never be dropped silently.
+ */
 function withContentText(content: unknown, text: string): unknown {
   if (!Array.isArray(content)) return text;
   let placed = false;
-  return content.flatMap((part: unknown) => {
+  const parts = content.flatMap((part: unknown) => {
     if (!isObject(part) || part.type !== "text") return [part];
     if (placed) return [];
     placed = true;
     return [{ ...part, text }];
   });
+  return placed || text === "" ? parts : [{ type: "text", text }, ...parts];
 }
 
 /** A copy of the request with the judged text replaced (the client's object is never mutated: logs read it). */
@@ -72,11 +79,26 @@ export function withInputText(operation: OperationName, json: unknown, text: str
 
 /** The text output hooks judge: the first choice's message content (chat) or text (completions). */
 export function outputText(json: unknown): string {
-  if (!isObject(json) || !Array.isArray(json.choices)) return "";
+  if (!isObject(json)) return "";
+  if (!Array.isArray(json.choices)) return nativeOutputText(json) ?? "";
   const first: unknown = json.choices[0];
   if (!isObject(first)) return "";
   if (isObject(first.message)) return contentText(first.message.content);
   return typeof first.text === "string" ? first.text : "";
+}
+
+/**
+ * A copy of the answer with the judged text (the first choice's content or text) replaced: an output redaction.
+ * Text parts of an array content become one text part, as for the input.
+ */
+export function withOutputText(json: Json, text: string): Json {
+  if (!Array.isArray(json.choices)) return withNativeOutputText(json, text) ?? json;
+  const [first, ...rest] = json.choices as unknown[];
+  if (!isObject(first)) return json;
+  const choice = isObject(first.message)
+    ? { ...first, message: { ...first.message, content: withContentText(first.message.content, text) } }
+    : { ...first, text };
+  return { ...json, choices: [choice, ...rest] };
 }
 
 /** Every occurrence of each placeholder replaced by its original. */
@@ -88,7 +110,8 @@ export function restoreText(text: string, restore: ReadonlyMap<string, string>):
 
 /** The answer with placeholders restored in every choice's content or text (JSON answers). */
 export function restoreAnswer(json: Json, restore: ReadonlyMap<string, string>): Json {
-  if (restore.size === 0 || !Array.isArray(json.choices)) return json;
+  if (restore.size === 0) return json;
+  if (!Array.isArray(json.choices)) return mapNativeText(json, (text) => restoreText(text, restore)) ?? json;
   const choices = json.choices.map((choice: unknown) => {
     if (!isObject(choice)) return choice;
     if (isObject(choice.message) && typeof choice.message.content === "string") {

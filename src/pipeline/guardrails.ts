@@ -27,5 +27,5 @@ export async function inputGuardrails(
 
 /** After routing: hook_results, status 246 when a hook without deny failed, PII placeholders restored. */
 export async function outputGuardrails(c: AppContext, answer: RoutedAnswer): Promise<RoutedAnswer> {
-  return { ...answer, response: await finishAnswer(c, answer.response) };
+  return { ...answer, response: await finishAnswer(c, answer.response, answer.path) };
 }

@@ -1,3 +1,4 @@
+import type { RoutingConfig } from "../../schema/config";
 import type { AppContext } from "../context";
 import { gatewayAuth } from "../governance/auth";
 import { requestLogger } from "../observability/middleware";
@@ -25,6 +26,16 @@ import type { Inbound } from "./inbound/types";
 export const v1Middleware = () => [errorDialect(), requestLogger(), serverTiming(), gatewayAuth()] as const;
 
 /**
+ * What a route that builds the chat request itself hands to handleV1 (the prompt registry, pipeline/prompt.ts):
+ * the chat request JSON every later step sees, and its own routing config, or null to resolve the request's
+ * (x-portkey-config, else the key's default) as usual. The steps and their order stay in one place.
+ */
+export interface PreparedInput {
+  json: unknown;
+  config: RoutingConfig | null;
+}
+
+/**
  * ...then, for chat, completions and embeddings:
  *
  *   parse             the JSON body (read while the config loads) and x-portkey-metadata
@@ -35,11 +46,23 @@ export const v1Middleware = () => [errorDialect(), requestLogger(), serverTiming
  *   output guardrails hook_results on the answer, 246 on a flag, PII restored (output hooks run per attempt in route)
  *   respond           the answer with its routing headers; settlement, cache writes and the log event follow in
  *                     waitUntil once the body is sent
+ *
+ * A prompt run (pipeline/prompt.ts) passes `prepared`: its rendered chat request stands for the body, and the
+ * version's routing, when it has one, for the resolved config. Every other step is the same.
  */
-export async function handleV1(c: AppContext, operation: OperationName, inbound?: Inbound): Promise<Response> {
+export async function handleV1(
+  c: AppContext,
+  operation: OperationName,
+  inbound?: Inbound,
+  prepared?: PreparedInput,
+): Promise<Response> {
   // An inbound format (/v1/messages) is translated to the chat request here and its answer back at the end.
-  const body = inbound ? startReadingInbound(c, inbound) : startReadingBody(c);
-  const config = await resolveConfig(c);
+  const body = prepared
+    ? Promise.resolve(prepared.json)
+    : inbound
+      ? startReadingInbound(c, inbound)
+      : startReadingBody(c);
+  const config = prepared?.config ?? (await resolveConfig(c));
   const request = await parseRequest(c, body);
   const targets = await resolveTargets(c, config, request);
   await inputGuardrails(c, operation, config, request, targets);

@@ -39,9 +39,17 @@ export function chatRequestOf(prepared: PreparedPrompt, rest: Record<string, unk
  * and the response header. Returns the chat request every later pipeline step works on.
  */
 export async function renderPromptRequest(c: AppContext, body: Promise<unknown>, random: RandomSource = Math.random) {
-  const { variables, ...rest } = validateJsonBody(promptRunBodySchema, await body);
+  // The portkey-ai SDK's prompts.render sends its promptID in the body too (as `prompt_id`): the path names the
+  // prompt, so it is dropped rather than passed on as a chat parameter a provider would refuse.
+  const { variables, prompt_id: _sdkPromptId, ...rest } = validateJsonBody(promptRunBodySchema, await body);
   const prepared = await preparePrompt(c.env, c.req.param("id") ?? "", variables ?? {}, { user: endUser(c), random });
-  c.var.outcome.prompt = { id: prepared.prompt.id, version: prepared.chosen.version, label: prepared.chosen.label };
+  const { chosen } = prepared;
+  c.var.outcome.prompt = {
+    id: prepared.prompt.id,
+    version: chosen.version,
+    label: chosen.label,
+    variables: variables ?? {},
+  };
   // On c as well as on the answer: error responses (rendered by app.ts onError through c) carry it too.
   c.header(PROMPT_VERSION_HEADER, String(prepared.chosen.version));
   return { prepared, chat: chatRequestOf(prepared, rest) };

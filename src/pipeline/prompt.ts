@@ -1,29 +1,32 @@
 import type { AppContext } from "../context";
-import { inputGuardrails, outputGuardrails } from "./guardrails";
+import type { RoutingConfig } from "../../schema/config";
+import { handleV1 } from "./index";
 import { parseRequest, startReadingBody } from "./parse";
 import { PROMPT_VERSION_HEADER, promptConfig, renderPromptRequest } from "./prompt-request";
-import { resolveConfig } from "./resolve-config";
-import { resolveTargets } from "./resolve-targets";
-import { respond } from "./respond";
-import { route } from "./route";
+
+type RenderedPromptRequest = Awaited<ReturnType<typeof renderPromptRequest>>;
 
 /**
- * POST /v1/prompts/{id}/completions: the prompt is rendered into a chat request, which then takes the same steps as
- * /v1/chat/completions (src/pipeline/index.ts handleV1), in the same order: parse (metadata, the outcome), config
- * (the version's virtual key or config, else the request's x-portkey-config or the key's default), targets, input
- * guardrails, route (cache, limits, budgets, the provider), output guardrails, respond. Logging, Server-Timing and
- * authentication already ran as /v1 middleware.
+ * A rendered prompt through handleV1's steps (src/pipeline/index.ts), the same list as /v1/chat/completions:
+ * parse, targets, input guardrails, route (cache, limits, budgets, the provider), output guardrails, respond. The
+ * prompt supplies only the chat request and its routing: `config` when given (the dashboard playground's chosen
+ * virtual key), else the version's virtual key or config, else null, so handleV1 resolves the request's
+ * x-portkey-config or the key's default as for any chat request.
  */
-export async function handlePromptCompletions(c: AppContext): Promise<Response> {
-  const { prepared, chat } = await renderPromptRequest(c, startReadingBody(c));
-  const config = (await promptConfig(c, prepared)) ?? (await resolveConfig(c));
-  const request = await parseRequest(c, Promise.resolve(chat));
-  const targets = await resolveTargets(c, config, request);
-  await inputGuardrails(c, "chat", config, request, targets);
-  const answer = await route(c, "chat", request, targets);
-  const response = respond(c, await outputGuardrails(c, answer), targets.hasConfig);
-  response.headers.set(PROMPT_VERSION_HEADER, String(prepared.chosen.version));
+export async function completeRenderedPrompt(
+  c: AppContext,
+  rendered: RenderedPromptRequest,
+  config?: RoutingConfig,
+): Promise<Response> {
+  const routing = config ?? (await promptConfig(c, rendered.prepared));
+  const response = await handleV1(c, "chat", undefined, { json: rendered.chat, config: routing });
+  response.headers.set(PROMPT_VERSION_HEADER, String(rendered.prepared.chosen.version));
   return response;
+}
+
+/** POST /v1/prompts/{id}/completions: the prompt rendered into a chat request, run as one. */
+export async function handlePromptCompletions(c: AppContext): Promise<Response> {
+  return completeRenderedPrompt(c, await renderPromptRequest(c, startReadingBody(c)));
 }
 
 /** POST /v1/prompts/{id}/render: the chat request the prompt would send, without calling a provider. */

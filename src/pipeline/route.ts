@@ -11,6 +11,8 @@ import { RoutingStop, summariseFailure, targetsTried, withHeaders } from "../rou
 import { waitUntilOf } from "../wait-until";
 import { attempt } from "./attempt";
 import { guardAnswer, guardCacheHits } from "./guardrail-answer";
+import { withInboundAttempts } from "./inbound/attempts";
+import { targetRequestJson, withTargetInputHooks } from "./guardrail-target-input";
 import { withHookResults } from "./hooks-failed";
 import type { ParsedRequest } from "./parse";
 import type { ResolvedTargets } from "./resolve-targets";
@@ -26,12 +28,15 @@ export interface RoutedAnswer {
 }
 
 /** Each target's body, validated once (override_params differ per target) and reused by its retries. */
-function requestsPerTarget(operation: OperationName, json: unknown): (leaf: ResolvedLeaf) => OperationRequest {
+function requestsPerTarget(
+  operation: OperationName,
+  jsonFor: (leaf: ResolvedLeaf) => unknown,
+): (leaf: ResolvedLeaf) => OperationRequest {
   const requests = new Map<ResolvedLeaf, OperationRequest>();
   return (leaf) => {
     let request = requests.get(leaf);
     if (!request) {
-      request = operationRequest(operation, json, leaf.routed.overrideParams);
+      request = operationRequest(operation, jsonFor(leaf), leaf.routed.overrideParams);
       requests.set(leaf, request);
     }
     return request;
@@ -46,18 +51,27 @@ function engineFor(
   targets: ResolvedTargets,
   gate: AdmissionGate,
 ) {
-  const requestFor = requestsPerTarget(operation, request.json);
+  // A nested target's own input redaction changes only its body (read after its hooks ran, before its cache key).
+  const requestFor = requestsPerTarget(operation, (leaf) => targetRequestJson(c, leaf.path, request.json));
   return new Engine({
     // A cache hit answers without admission's wait or a provider call.
     // Output guardrails judge each provider answer inside the cache (a denied answer is never stored) and each
     // cache hit outside it (a stored answer still passes today's hooks).
-    attempt: guardCacheHits(
+    // A nested target's own input hooks run first, when the engine tries it (a deny is this attempt's 446).
+    // A front door translates each attempt's answer afresh (a hit after a denied native answer is chat).
+    attempt: withInboundAttempts(
       c,
-      withCache(c, targets.plan, requestFor, async (leaf, timeoutMs) => {
-        // The body is validated while the limiters answer.
-        const [body] = await Promise.all([Promise.resolve().then(() => requestFor(leaf)), gate.admit(leaf)]);
-        return guardAnswer(c, leaf.path, await attempt(c, body, { ...leaf.routed, requestTimeoutMs: timeoutMs }));
-      }),
+      guardCacheHits(
+        c,
+        withTargetInputHooks(
+          c,
+          withCache(c, targets.plan, requestFor, async (leaf, timeoutMs) => {
+            // The body is validated while the limiters answer.
+            const [body] = await Promise.all([Promise.resolve().then(() => requestFor(leaf)), gate.admit(leaf)]);
+            return guardAnswer(c, leaf.path, await attempt(c, body, { ...leaf.routed, requestTimeoutMs: timeoutMs }));
+          }),
+        ),
+      ),
     ),
     modelOf: (leaf) => modelFor(request.json, leaf.routed.overrideParams),
     breaker: breakerView(c.env.CIRCUIT_BREAKER, waitUntilOf(c)),

@@ -6,6 +6,7 @@ import { isOpenAICompatible, type OpenAICompatibleProviderId } from "../../schem
 import type { RouteOutcome } from "../context";
 import { GatewayError, badRequest } from "../errors";
 import type { ModelEntry } from "../governance/models";
+import { upstreamFetchFailure } from "../lib/fetch-upstream";
 import { upstreamError } from "./upstream";
 
 /**
@@ -81,17 +82,7 @@ export async function fetchUpstreamModels(
     text = await response.text();
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    if (controller.signal.aborted) {
-      throw new GatewayError(408, `upstream did not list its models within ${timeoutMs} ms`, {
-        type: "timeout_error",
-        code: "upstream_timeout",
-      });
-    }
-    throw new GatewayError(502, `upstream ${new URL(url).host} is unreachable`, {
-      type: "api_error",
-      code: "upstream_unreachable",
-      cause: error,
-    });
+    throw upstreamFetchFailure(error, controller.signal.aborted, url, `did not list its models within ${timeoutMs} ms`);
   } finally {
     clearTimeout(timer);
     timing.upstreamMs = performance.now() - started;

@@ -2,7 +2,7 @@
 /**
  * The prompt registry from the official `openai` SDK under `wrangler dev`: a prompt saved through the admin API is
  * run with `client.post("/prompts/{slug}/completions")`, against a fake OpenAI server on 127.0.0.1 reached through
- * `x-portkey-custom-host`. (The portkey-ai SDK's prompts.completions.create is not covered: the package is not installed.)
+ * `x-portkey-custom-host`. The portkey-ai SDK's prompts.completions.create is in prompts-portkey-sdk.test.ts.
  */
 import OpenAI from "openai";
 import type { ChatCompletion } from "openai/resources/chat/completions";

@@ -118,6 +118,7 @@ export function makeEvent(overrides: Partial<LogEvent> = {}): LogEvent {
     cache_status: null,
     cache_saved_usd: null,
     hook_results: null,
+    guardrail_cost_usd: null,
     cache_key: null,
     status: 200,
     is_error: false,

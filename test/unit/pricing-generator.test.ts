@@ -4,7 +4,7 @@ import {
   CATALOG_HEADER,
   PROVIDER_SOURCES,
   buildPriceTable,
-  centsToUsd,
+  centsToUsdPerMillion,
   serializeTable,
   type CatalogJson,
 } from "../../schema/pricing/transform.mjs";
@@ -20,11 +20,11 @@ function payg(rates: Record<string, number>): { pricing_config: { pay_as_you_go:
 const zeroDefault = payg({ request_token: 0, response_token: 0 });
 
 describe("buildPriceTable (the generator's pure transform)", () => {
-  it("converts cents to USD without float noise", () => {
-    expect(0.0003 / 100).not.toBe(0.000003); // 0.0000029999999999999997: the noise this guards against
-    expect(centsToUsd(0.0003)).toBe(0.000003);
-    expect(centsToUsd(0.0006)).toBe(0.000006);
-    expect(centsToUsd(0.0000075)).toBe(7.5e-8);
+  it("converts cents per token to USD per million tokens without float noise", () => {
+    expect(0.0003 * 10_000).not.toBe(3); // 2.9999999999999996: the noise this guards against
+    expect(centsToUsdPerMillion(0.0003)).toBe(3);
+    expect(centsToUsdPerMillion(0.0006)).toBe(6);
+    expect(centsToUsdPerMillion(0.0000075)).toBe(0.075);
   });
 
   it("writes [input, output, cacheRead, cacheWrite], trimming absent trailing cache rates, keeping explicit 0", () => {
@@ -44,17 +44,17 @@ describe("buildPriceTable (the generator's pure transform)", () => {
     };
     const { table } = buildPriceTable(sample);
     expect(table.providers.openai).toEqual({
-      "embed-x": [2e-8, 0],
-      "gpt-x": [0.0000025, 0.00001, 0.00000125, 0],
-      "plain-x": [5e-7, 0.0000015],
-      "write-only": [0.000003, 0.000015, null, 0.00000375],
+      "embed-x": [0.02, 0],
+      "gpt-x": [2.5, 10, 1.25, 0],
+      "plain-x": [0.5, 1.5],
+      "write-only": [3, 15, null, 3.75],
     });
     expect(table.defaults).toEqual({}); // a zero default is never kept
   });
 
   it("keeps a non-zero provider default separately from the models", () => {
     const { table } = buildPriceTable({ groq: { default: payg({ request_token: 0.0001, response_token: 0.0002 }) } });
-    expect(table.defaults).toEqual({ groq: [0.000001, 0.000002] });
+    expect(table.defaults).toEqual({ groq: [1, 2] });
     expect(table.providers.groq).toEqual({});
   });
 
@@ -84,9 +84,9 @@ describe("buildPriceTable (the generator's pure transform)", () => {
     });
     expect(table.providers.google).toEqual({
       // The gt tier omits the cache rate: it inherits the base tier's.
-      "g-pro": [[0.00000125, 0.00001, 1.25e-7], 128000, [0.0000025, 0.000015, 1.25e-7]],
+      "g-pro": [[1.25, 10, 0.125], 128000, [2.5, 15, 0.125]],
       // Identical tiers collapse; the pair wins over the flat sibling of the same name.
-      "g-flash": [3e-7, 0.0000025],
+      "g-flash": [0.3, 2.5],
     });
     expect(report.foldedTierNames).toHaveLength(6);
   });
@@ -109,7 +109,7 @@ describe("buildPriceTable (the generator's pure transform)", () => {
     });
     // Base: top-level pay_as_you_go, gaps (cacheRead) filled from the low tier; long: high tier over the base.
     expect(table.providers["vertex-ai"]).toEqual({
-      claude: [[0.000003, 0.000015, 3e-7, 0.00000375], 200000, [0.000006, 0.0000225, 3e-7, 0.00000375]],
+      claude: [[3, 15, 0.3, 3.75], 200000, [6, 22.5, 0.3, 3.75]],
     });
   });
 

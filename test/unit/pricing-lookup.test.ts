@@ -153,7 +153,7 @@ describe("price table header", () => {
       commit: "f654307",
       date: "2026-08-21",
       license: "MIT",
-      units: "USD per token",
+      units: "USD per million tokens",
     });
   });
 });

@@ -18,7 +18,8 @@ export type RegexNode =
   | { kind: "set"; set: CharSet }
   | { kind: "seq"; items: RegexNode[] }
   | { kind: "alt"; items: RegexNode[] }
-  | { kind: "repeat"; item: RegexNode; min: number; max: number }
+  /** `lazy` (`a+?`, `a{2,5}?`): as few repetitions as let the rest match; only the span found, never yes/no, differs. */
+  | { kind: "repeat"; item: RegexNode; min: number; max: number; lazy: boolean }
   | { kind: "assert"; assertion: Assertion };
 
 export class RegexSyntaxError extends Error {}
@@ -141,9 +142,10 @@ class Parser {
     if (bounds) this.pos++;
     else if (ch === "{") bounds = this.braceQuantifier(true);
     if (!bounds) return item;
-    if (this.peek() === "?") this.pos++; // lazy or greedy makes no difference to "does it match"
+    const lazy = this.peek() === "?";
+    if (lazy) this.pos++;
     if (this.quantifierAhead()) throw new RegexSyntaxError("nothing to repeat");
-    return { kind: "repeat", item, min: bounds[0], max: bounds[1] };
+    return { kind: "repeat", item, min: bounds[0], max: bounds[1], lazy };
   }
 
   /** `{n}`, `{n,}`, `{n,m}`; anything else starting with `{` is a literal brace, as in JavaScript. */

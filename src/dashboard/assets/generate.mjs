@@ -1,7 +1,9 @@
 // Writes src/dashboard/assets.generated.ts: the dashboard's static files (our script and stylesheet, uPlot's
 // minified build and stylesheet from node_modules) as strings bundled into the Worker, each with a content hash
-// for immutable, cache-busting URLs. Run after editing app.js / dashboard.css or updating uplot:
+// for immutable, cache-busting URLs. Our two files are minified here (esbuild, which wrangler already brings):
+// they ride in the Worker bundle, whose size counts. Run after editing app.js / dashboard.css or updating uplot:
 //   node src/dashboard/assets/generate.mjs
+import { transformSync } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,15 +12,22 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../../..");
 const FILES = [
-  ["app.js", join(here, "app.js"), "text/javascript; charset=utf-8"],
-  ["dashboard.css", join(here, "dashboard.css"), "text/css; charset=utf-8"],
-  ["uplot.js", join(root, "node_modules/uplot/dist/uPlot.iife.min.js"), "text/javascript; charset=utf-8"],
-  ["uplot.css", join(root, "node_modules/uplot/dist/uPlot.min.css"), "text/css; charset=utf-8"],
+  ["app.js", join(here, "app.js"), "text/javascript; charset=utf-8", "js"],
+  ["dashboard.css", join(here, "dashboard.css"), "text/css; charset=utf-8", "css"],
+  ["uplot.js", join(root, "node_modules/uplot/dist/uPlot.iife.min.js"), "text/javascript; charset=utf-8", null],
+  ["uplot.css", join(root, "node_modules/uplot/dist/uPlot.min.css"), "text/css; charset=utf-8", null],
 ];
 
+/** Our sources minified (`loader` js or css); uPlot's files are minified already (null). */
+function readAsset(path, loader) {
+  const source = readFileSync(path, "utf8");
+  if (loader === null) return source;
+  return transformSync(source, { loader, minify: true, target: "es2020", legalComments: "none" }).code;
+}
+
 export function generatedSource() {
-  const entries = FILES.map(([name, path, type]) => {
-    const body = readFileSync(path, "utf8");
+  const entries = FILES.map(([name, path, type, loader]) => {
+    const body = readAsset(path, loader);
     const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
     return `  ${JSON.stringify(name)}: { type: ${JSON.stringify(type)}, hash: ${JSON.stringify(hash)}, body: ${JSON.stringify(body)} },`;
   });

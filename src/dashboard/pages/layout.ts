@@ -10,6 +10,7 @@ const NAV = [
   ["configs", "/dashboard/configs", "Configs"],
   ["prompts", "/dashboard/prompts", "Prompts"],
   ["guardrails", "/dashboard/guardrails", "Guardrails"],
+  ["sessions", "/dashboard/sessions", "Sessions"],
 ] as const;
 
 export type Section = (typeof NAV)[number][0];

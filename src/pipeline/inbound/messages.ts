@@ -4,9 +4,12 @@ import { messagesToChat, type ChatTranslation } from "../../../providers/inbound
 import { parseJsonText } from "../../../providers/shared/json";
 import { messagesRequestSchema, type MessagesRequest } from "../../../schema/anthropic-messages";
 import { rawTextOf, validateJsonBody } from "../../lib/body";
+import type { AppContext } from "../../context";
 import type { OperationRequest } from "../../routing/request";
 import type { RoutedTarget } from "../../routing/targets";
 import { anthropicNativePlan, nativeBody, type ClientBody } from "./anthropic-native";
+import { nativeStreamNeedsChat } from "../guardrail-native";
+import { messagesBodyWithInput, refuseUntranslatable, transformedInput } from "./native-input";
 import type { Inbound, NativePlan } from "./types";
 
 /** Headers of the pipeline's answer that describe its old body. */
@@ -39,15 +42,34 @@ export class MessagesInbound implements Inbound {
     return this.translation.chat;
   }
 
-  nativeCall(_request: OperationRequest, routed: RoutedTarget): NativePlan | null {
+  attemptStarting(): void {
+    this.servedNatively = false;
+  }
+
+  nativeCall(received: OperationRequest, routed: RoutedTarget, c: AppContext): NativePlan | null {
     const { body, request, translation } = this;
     if (!body || !request || !translation) throw new Error("MessagesInbound: nativeCall before toChat");
+    this.servedNatively = false; // an earlier attempt's native answer may have been denied by an output hook
     if (routed.target.provider !== "anthropic") {
       translation.problems.throwFirst(routed.target.provider);
       return null;
     }
-    const text = nativeBody(body, routed.overrideParams);
-    return anthropicNativePlan(routed.target, text, request.stream === true, () => (this.servedNatively = true));
+    const sent = this.guardedBody(body, translation.chat, received.body);
+    const stream = request.stream === true;
+    if (!sent || (stream && nativeStreamNeedsChat(c.var.outcome))) {
+      refuseUntranslatable(translation.problems, "guardrails on this request need the chat translation");
+      return null;
+    }
+    const text = nativeBody(sent, routed.overrideParams);
+    return anthropicNativePlan(routed.target, text, stream, () => (this.servedNatively = true));
+  }
+
+  /** The client's body, or with the input hooks' transformation put in natively; null when that is not exact. */
+  private guardedBody(body: ClientBody, sent: unknown, received: unknown): ClientBody | null {
+    const judged = transformedInput(sent, received);
+    if (judged === null) return body;
+    const json = messagesBodyWithInput(body.json, judged);
+    return json ? { json, raw: undefined } : null;
   }
 
   async fromChat(response: Response): Promise<Response> {

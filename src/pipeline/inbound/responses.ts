@@ -10,7 +10,10 @@ import { rawTextOf, validateJsonBody } from "../../lib/body";
 import type { OperationRequest } from "../../routing/request";
 import type { RoutedTarget } from "../../routing/targets";
 import { waitUntilOf } from "../../wait-until";
-import { nativeBody } from "./anthropic-native";
+import type { InputItem } from "../../../schema/openai-responses";
+import { nativeStreamNeedsChat } from "../guardrail-native";
+import { nativeBody, type ClientBody } from "./anthropic-native";
+import { refuseUntranslatable, responsesBodyWithInput, transformedInput } from "./native-input";
 import { withBody } from "./messages";
 import { pipeResponsesStream } from "./responses-native-stream";
 import { loadHistory, ownInputItems, storeResponse, type History, type RawItem } from "./responses-store";
@@ -25,6 +28,20 @@ interface Prepared {
   /** This request's own input items, with ids (what is stored and listed by input_items). */
   own: RawItem[];
   translation: ResponsesChatTranslation;
+}
+
+/** OpenAI's body before overrides, and the earlier turns OpenAI adds to it itself (a previous response it stored). */
+interface OpenAISource {
+  body: ClientBody;
+  context: readonly InputItem[];
+}
+
+/** The source with the input hooks' transformation put in natively; null when that cannot be exact. */
+function guardedSource(source: OpenAISource, sent: unknown, received: unknown): OpenAISource | null {
+  const judged = transformedInput(sent, received);
+  if (judged === null) return source;
+  const json = responsesBodyWithInput(source.body.json, judged, source.context);
+  return json ? { body: { json, raw: undefined }, context: source.context } : null;
 }
 
 /** Item ids are the gateway's (or another provider's): OpenAI gets the items of a rebuilt history without them. */
@@ -72,13 +89,23 @@ export class ResponsesInbound implements Inbound {
     return translation.chat;
   }
 
-  nativeCall(_request: OperationRequest, routed: RoutedTarget): NativePlan | null {
+  attemptStarting(): void {
+    this.servedNatively = false;
+  }
+
+  nativeCall(received: OperationRequest, routed: RoutedTarget): NativePlan | null {
     const prepared = this.ready();
+    this.servedNatively = false; // an earlier attempt's native answer may have been denied by an output hook
     if (routed.target.provider !== "openai") {
       prepared.translation.problems.throwFirst(routed.target.provider);
       return null;
     }
-    const body = this.openaiBody(prepared, routed.overrideParams);
+    const source = guardedSource(this.openaiSource(prepared), prepared.translation.chat, received.body);
+    if (!source || (prepared.request.stream === true && nativeStreamNeedsChat(this.c.var.outcome))) {
+      refuseUntranslatable(prepared.translation.problems, "guardrails on this request need the chat translation");
+      return null;
+    }
+    const body = nativeBody(source.body, routed.overrideParams, responsesRequestSchema);
     const model =
       typeof routed.overrideParams?.model === "string" ? routed.overrideParams.model : prepared.request.model;
     return {
@@ -124,13 +151,13 @@ export class ResponsesInbound implements Inbound {
    * OpenAI's body: the client's bytes when nothing changes. A previous response OpenAI itself stored is left to
    * OpenAI; one another provider produced is unknown to OpenAI, so its conversation is sent as input instead.
    */
-  private openaiBody(prepared: Prepared, overrides: Record<string, unknown> | undefined): string {
+  private openaiSource(prepared: Prepared): OpenAISource {
     const { history, json } = prepared;
     const openaiKnowsIt = history?.row.native === true && history.row.provider === "openai";
-    if (!history || openaiKnowsIt) return nativeBody({ json, raw: rawTextOf(json) }, overrides, responsesRequestSchema);
+    if (!history || openaiKnowsIt) return { body: { json, raw: rawTextOf(json) }, context: history?.items ?? [] };
     const { previous_response_id: _previous, ...rest } = json;
     const input = withoutIds([...history.raw, ...prepared.own]);
-    return nativeBody({ json: { ...rest, input }, raw: undefined }, overrides, responsesRequestSchema);
+    return { body: { json: { ...rest, input }, raw: undefined }, context: [] };
   }
 
   /** Streams: the final response is stored after the client got the end of the stream. */

@@ -29,8 +29,16 @@ export interface Inbound {
    * return a promise (read.ts awaits it like the body): the Responses inbound reads previous_response_id from D1.
    */
   toChat(json: unknown): unknown;
-  /** The native call for a target that speaks the format, or null to translate through chat. */
-  nativeCall(request: OperationRequest, routed: RoutedTarget): NativePlan | null;
+  /**
+   * The native call for a target that speaks the format, or null to translate through chat. `request` is what this
+   * target receives (after input guardrails); `c` gives the request's guardrails (native-input.ts).
+   */
+  nativeCall(request: OperationRequest, routed: RoutedTarget, c: AppContext): NativePlan | null;
+  /**
+   * An attempt starts (before the cache lookup; inbound/attempts.ts): forget whether an earlier attempt's answer
+   * was native. A cache hit never calls nativeCall and is always a chat answer, to be translated by fromChat.
+   */
+  attemptStarting(): void;
   /** The pipeline's answer, in the client's format (same status and headers). */
   fromChat(response: Response): Promise<Response>;
 }

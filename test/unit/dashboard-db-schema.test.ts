@@ -1,0 +1,4 @@
+import { dashboardSessions } from "../../schema/db";
+import { describeMigrationsMatch } from "./db-schema";
+
+describeMigrationsMatch("D1 migrations match the drizzle schema: dashboard tables", [dashboardSessions]);
