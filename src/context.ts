@@ -160,6 +160,13 @@ export interface RequestOutcome {
    */
   redact?: string[];
   /**
+   * Values a guardrail took out of the request (original -> its PII placeholder): an input redaction whose answer
+   * gets the originals back (`restore`), or PII an input hook denied on. The logger writes the placeholder wherever
+   * such a value appears in a logged body, so the log holds what the provider saw. Written by
+   * src/pipeline/guardrail-log-privacy.ts only. Never logged.
+   */
+  loggedPlaceholders?: Map<string, string>;
+  /**
    * Portkey's hook_results of the guardrails that ran (ids, verdicts, timings, transformed flags; never matched
    * values). Written by src/pipeline (guardrail-*.ts) only; the logger stores it, the 446 body and JSON answers
    * carry it. Typed loosely here: the kernel may not import guardrails/ (its type is HookResults there).

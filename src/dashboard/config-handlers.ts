@@ -12,6 +12,7 @@ import { configHref, configTable, createConfigForm, editConfigForm, versionList 
 import { fieldErrorOf, formStatus, formStrings, parseJsonField, type FormStatus } from "./form-input";
 import { emptyForm, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
+import { savedListBody, showsArchived } from "./saved-item-views";
 
 /**
  * The configs pages. Every write goes through the admin API's own steps: the body schema of POST/PUT
@@ -31,13 +32,11 @@ function bodyOf(form: Record<string, string>, withSlug: boolean): Record<string,
 
 export async function listPage(c: DashboardContext, form: FormState = emptyForm(), status: 200 | FormStatus = 200) {
   const { session, csrf } = sessionOf(c);
-  const archived = c.req.query("archived") === "1";
+  const archived = showsArchived(c);
   const rows = await listConfigRows(openDb(c.env), { limit: 100, includeArchived: archived });
-  const toggle = archived
-    ? html`<a href="/dashboard/configs">Hide archived</a>`
-    : html`<a href="/dashboard/configs?archived=1">Show archived</a>`;
-  const body = html`<p>${toggle}</p>
-    ${configTable(rows)}${session.role === "admin" ? createConfigForm(csrf, form) : ""}`;
+  const body = savedListBody({ base: "/dashboard/configs", archived, session }, configTable(rows), () =>
+    createConfigForm(csrf, form),
+  );
   return c.html(page(frameOf(c, "Configs"), body), status);
 }
 

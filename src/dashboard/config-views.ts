@@ -1,9 +1,8 @@
 import { html } from "hono/html";
 import type { ConfigRow } from "../../schema/db";
 import type { VersionSummary } from "../configs/repository";
-import { when } from "./format";
 import { formProblem, hiddenCsrf, jsonField, textField, type FormState } from "./pages/form-fields";
-import { actionButton } from "./pages/key-forms";
+import { newVersionAndArchive, versionLinks } from "./saved-item-views";
 import { savedItemTable } from "./saved-table";
 
 /** The configs page's pieces: list, create form, a config's versions, its new-version form. */
@@ -35,33 +34,17 @@ export function createConfigForm(csrf: string, state: FormState) {
 }
 
 export function versionList(row: ConfigRow, versions: VersionSummary[], shown: number) {
-  const items = versions.map(
-    (v) =>
-      html`<li>
-        <a href="${configHref(row)}/versions/${v.version}" ${v.version === shown ? html`aria-current="page"` : ""}
-          >v${v.version}</a
-        >
-        <span class="muted">${when(v.createdAt.toISOString())} by ${v.createdBy}</span>
-      </li>`,
-  );
-  return html`<h2>Versions</h2>
-    <ol class="versions" id="config-versions" reversed>
-      ${items}
-    </ol>`;
+  return versionLinks(configHref(row), "config-versions", versions, shown);
 }
 
 export function editConfigForm(row: ConfigRow, csrf: string, state: FormState) {
-  if (row.archived) return html`<p class="muted">Archived: its versions stay readable, it can no longer change.</p>`;
-  return html`<h2>Save a new version</h2>
-    ${formProblem(state, ["name", "config"])}
-    <form method="post" action="${configHref(row)}" class="stack" id="edit-config">
-      ${hiddenCsrf(csrf)} ${textField("e", state, "name", "Name")}
-      ${jsonField("e", state, "config", "Config JSON (inline keys show masked: replace them or use a virtual_key)")}
-      <button type="submit">Save version ${row.latestVersion + 1}</button>
-    </form>
-    <h2>Archive</h2>
-    ${actionButton(csrf, `${configHref(row)}/archive`, "Archive config", {
-      danger: true,
-      confirm: `Archive ${row.slug}? Requests naming it will fail.`,
-    })}`;
+  const spec = {
+    kind: "config",
+    itemHref: configHref(row),
+    row,
+    jsonLabel: "Config JSON (inline keys show masked: replace them or use a virtual_key)",
+    jsonRows: 14,
+    archiveConfirm: `Archive ${row.slug}? Requests naming it will fail.`,
+  };
+  return newVersionAndArchive(spec, csrf, state);
 }

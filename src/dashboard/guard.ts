@@ -86,3 +86,9 @@ export function requireAdminRole() {
     await next();
   });
 }
+
+/** Pages are readable by every session; posts (create, edit, archive, delete) need the admin role. */
+export function requireAdminForWrites() {
+  const admin = requireAdminRole();
+  return createMiddleware<DashboardEnv>(async (c, next) => (SAFE_METHODS.has(c.req.method) ? next() : admin(c, next)));
+}

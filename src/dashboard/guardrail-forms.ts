@@ -1,7 +1,7 @@
 import { html } from "hono/html";
 import type { GuardrailRow } from "../../schema/db/guardrails";
 import { formProblem, hiddenCsrf, jsonField, textField, type FormState } from "./pages/form-fields";
-import { actionButton } from "./pages/key-forms";
+import { newVersionAndArchive } from "./saved-item-views";
 
 /** The guardrail pages' forms: create, save a new version, archive. */
 
@@ -25,23 +25,13 @@ export function createGuardrailForm(csrf: string, state: FormState) {
 }
 
 export function editGuardrailForm(row: GuardrailRow, csrf: string, state: FormState) {
-  if (row.archived) return html`<p class="muted">Archived: its versions stay readable, it can no longer change.</p>`;
-  return html`<h2>Save a new version</h2>
-    ${formProblem(state, ["name", "guardrail"])}
-    <form method="post" action="${guardrailHref(row)}" class="stack" id="edit-guardrail">
-      ${hiddenCsrf(csrf)} ${textField("e", state, "name", "Name")}
-      ${jsonField(
-        "e",
-        state,
-        "guardrail",
-        "Guardrail JSON (webhook headers show masked: paste the real values to save them again)",
-        10,
-      )}
-      <button type="submit">Save version ${row.latestVersion + 1}</button>
-    </form>
-    <h2>Archive</h2>
-    ${actionButton(csrf, `${guardrailHref(row)}/archive`, "Archive guardrail", {
-      danger: true,
-      confirm: `Archive ${row.slug}? Configs and keys naming it will fail.`,
-    })}`;
+  const spec = {
+    kind: "guardrail",
+    itemHref: guardrailHref(row),
+    row,
+    jsonLabel: "Guardrail JSON (webhook headers show masked: paste the real values to save them again)",
+    jsonRows: 10,
+    archiveConfirm: `Archive ${row.slug}? Configs and keys naming it will fail.`,
+  };
+  return newVersionAndArchive(spec, csrf, state);
 }

@@ -15,11 +15,11 @@ import { GatewayError } from "../errors";
 import { openDb } from "../storage/db";
 import { sessionOf, type DashboardContext } from "./context";
 import { fieldErrorOf, formStatus, formStrings, type FieldError, type FormStatus } from "./form-input";
-import { when } from "./format";
 import { createGuardrailForm, editGuardrailForm, guardrailHref } from "./guardrail-forms";
 import { echoGuardrailJson, guardrailJsonOf } from "./guardrail-input";
 import { emptyForm, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
+import { savedListBody, showsArchived, versionLinks } from "./saved-item-views";
 import { savedItemTable } from "./saved-table";
 
 /**
@@ -50,13 +50,11 @@ function refused(form: Record<string, string>, error: FieldError): FormState {
 
 export async function listPage(c: DashboardContext, form: FormState = emptyForm(), status: 200 | FormStatus = 200) {
   const { session, csrf } = sessionOf(c);
-  const archived = c.req.query("archived") === "1";
+  const archived = showsArchived(c);
   const rows = await listGuardrailRows(openDb(c.env), { limit: 100, includeArchived: archived });
-  const toggle = archived
-    ? html`<a href="/dashboard/guardrails">Hide archived</a>`
-    : html`<a href="/dashboard/guardrails?archived=1">Show archived</a>`;
-  const body = html`<p>${toggle}</p>
-    ${guardrailTable(rows)}${session.role === "admin" ? createGuardrailForm(csrf, form) : ""}`;
+  const body = savedListBody({ base: "/dashboard/guardrails", archived, session }, guardrailTable(rows), () =>
+    createGuardrailForm(csrf, form),
+  );
   return c.html(page(frameOf(c, "Guardrails"), body), status);
 }
 
@@ -81,26 +79,6 @@ export async function createFromForm(c: DashboardContext) {
     if (!fieldError) throw error;
     return listPage(c, refused(form, fieldError), formStatus(error));
   }
-}
-
-function versionList(
-  row: GuardrailRow,
-  versions: Array<{ version: number; createdAt: Date; createdBy: string }>,
-  shown: number,
-) {
-  const items = versions.map(
-    (v) =>
-      html`<li>
-        <a href="${guardrailHref(row)}/versions/${v.version}" ${v.version === shown ? html`aria-current="page"` : ""}
-          >v${v.version}</a
-        >
-        · ${when(v.createdAt.toISOString())} by ${v.createdBy}
-      </li>`,
-  );
-  return html`<h2>Versions</h2>
-    <ul id="guardrail-versions">
-      ${items}
-    </ul>`;
 }
 
 /** One version's body (presented: headers masked), all versions, and the new-version form prefilled (masked). */
@@ -130,7 +108,7 @@ export async function detailPage(c: DashboardContext, form?: FormState, status: 
         <h2>Version ${number}</h2>
         <pre id="guardrail-body">${text}</pre>
       </section>
-      <section>${versionList(row, versions, number)}</section>
+      <section>${versionLinks(guardrailHref(row), "guardrail-versions", versions, number)}</section>
     </div>
     ${session.role === "admin" ? editGuardrailForm(row, csrf, edit) : ""}`;
   return c.html(page(frameOf(c, `Guardrail ${row.slug}`), body), status);

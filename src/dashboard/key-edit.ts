@@ -7,7 +7,8 @@ import { requireGatewayKey, updateGatewayKey } from "../governance/keys/service"
 import { openDb } from "../storage/db";
 import { sessionOf, type DashboardContext, type DashboardEnv } from "./context";
 import { fieldErrorOf, formStatus, formStrings, type FormStatus } from "./form-input";
-import { requireAdminRole } from "./guard";
+import { requireAdminForWrites } from "./guard";
+import { adminOnly } from "./pages/admin-only";
 import { emptyForm, formProblem, hiddenCsrf, textField, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
 import {
@@ -24,7 +25,8 @@ import { PROFILE_FIELDS, profileBodyOf, profileFields, profileValuesOf } from ".
 /** Edit a gateway key (every field PATCH /admin/keys/{id} takes) through the admin API's PATCH schema and service. */
 export const keyEditPages = new Hono<DashboardEnv>();
 
-keyEditPages.use("/:id/edit", requireAdminRole());
+// A read-only session sees the page without its form; the post needs the admin role.
+keyEditPages.use("/:id/edit", requireAdminForWrites());
 
 const LIST_FIELDS = ["allowed_models", "allowed_providers", "allowed_virtual_keys"] as const;
 const FIELDS = [...PROFILE_FIELDS, ...LIMIT_FIELDS, ...LIST_FIELDS];
@@ -61,7 +63,7 @@ async function editPage(c: DashboardContext, state?: FormState, status: 200 | Fo
   const row = await requireGatewayKey(openDb(c.env), c.req.param("id") ?? "", true);
   const body = html`<p><a href="/dashboard/keys">← Keys</a></p>
     <p><code>${row.keyPrefix}…</code> · ${row.name}</p>
-    ${editForm(row, csrf, state ?? emptyForm(valuesOf(row)))}`;
+    ${adminOnly(session, editForm(row, csrf, state ?? emptyForm(valuesOf(row))))}`;
   return c.html(page({ title: `Edit key ${row.name}`, section: "keys", session, csrf }, body), status);
 }
 

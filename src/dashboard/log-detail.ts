@@ -4,6 +4,7 @@ import { presentLogDetail } from "../observability/present";
 import { openDb } from "../storage/db";
 import { sessionOf, type DashboardContext } from "./context";
 import { count, ms, usd, when } from "./format";
+import { promptRun, promptVariables } from "./log-prompt";
 import { page } from "./pages/layout";
 
 type Detail = ReturnType<typeof presentLogDetail>;
@@ -92,7 +93,8 @@ function facts(log: Detail) {
 
 function bodies(log: Detail) {
   if (!log.bodies) return html`<p class="muted">Bodies were not logged (LOG_BODIES, or the key's log_bodies).</p>`;
-  return html`<h2>Request body</h2>
+  return html`${promptVariables(log)}
+    <h2>Request body</h2>
     <pre>${log.bodies.request ?? ""}</pre>
     <h2>Response body${log.bodies.truncated ? " (truncated)" : ""}</h2>
     <pre>${log.bodies.response ?? ""}</pre>`;
@@ -130,7 +132,7 @@ export async function logDetail(c: DashboardContext) {
         </p>`
       : "";
   const body = html`<p><a href="/dashboard/logs">← Logs</a></p>
-    ${facts(log)} ${others}
+    ${facts(log)} ${others} ${promptRun(log)}
     <h2>Attempt trail</h2>
     ${waterfall(log)} ${verdicts} ${bodies(log)}`;
   return c.html(page(frame, body));

@@ -115,7 +115,7 @@ overviewRoutes.get("/", async (c) => {
   const empty = all.totals.requests === 0;
   const body = html`<div class="toolbar">
       ${rangePicker("/dashboard", range)}
-      <label class="inline"><input type="checkbox" id="autorefresh" /> Auto-refresh (15 s)</label>
+      <label class="inline" for="autorefresh"><input type="checkbox" id="autorefresh" /> Auto-refresh (15 s)</label>
       <span class="muted"
         >${all.from.slice(0, 16)}Z → ${all.to.slice(0, 16)}Z, ${all.interval === "day" ? "daily" : "hourly"}
         rollups</span

@@ -10,6 +10,7 @@ import { openDb } from "../storage/db";
 import { sessionOf, type DashboardContext, type DashboardEnv } from "./context";
 import { fieldErrorOf, formStatus, formStrings, type FormStatus } from "./form-input";
 import { requireAdminRole } from "./guard";
+import { adminOnly } from "./pages/admin-only";
 import { emptyForm, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
 import { promptBodyOf, valuesOfTemplate } from "./prompt-fields";
@@ -27,10 +28,11 @@ const admin = requireAdminRole();
 
 async function createPage(c: DashboardContext, state: FormState = emptyForm(), status: 200 | FormStatus = 200) {
   const frame = { title: "New prompt", section: "prompts" as const, ...sessionOf(c) };
-  return c.html(page(frame, createPromptForm(sessionOf(c).csrf, state)), status);
+  return c.html(page(frame, adminOnly(frame.session, createPromptForm(frame.csrf, state))), status);
 }
 
-promptEditPages.get("/new", admin, (c) => createPage(c));
+// Readable by a read-only session (the page without its form); the posts below need the admin role.
+promptEditPages.get("/new", (c) => createPage(c));
 
 promptEditPages.post("/", admin, async (c) => {
   const form = await formStrings(c);
@@ -58,10 +60,10 @@ async function versionPage(c: DashboardContext, state?: FormState, status: 200 |
   const meta = { name: row.name, description: row.description ?? "" };
   const shown = state ?? emptyForm({ ...meta, ...valuesOfTemplate(await latestTemplate(c, row)) });
   const frame = { title: `New version of ${row.slug}`, section: "prompts" as const, ...sessionOf(c) };
-  return c.html(page(frame, newVersionForm(row, sessionOf(c).csrf, shown)), status);
+  return c.html(page(frame, adminOnly(frame.session, newVersionForm(row, frame.csrf, shown))), status);
 }
 
-promptEditPages.get("/:id/versions/new", admin, (c) => versionPage(c));
+promptEditPages.get("/:id/versions/new", (c) => versionPage(c));
 
 promptEditPages.post("/:id/versions", admin, async (c) => {
   const form = await formStrings(c);

@@ -18,13 +18,14 @@ import {
   withInlineErrors,
 } from "./limit-fields";
 import { emptyForm, formProblem, hiddenCsrf, textField, type FormState } from "./pages/form-fields";
+import { adminOnly } from "./pages/admin-only";
 import { page } from "./pages/layout";
 
 /**
  * Edit a virtual key: what PATCH /admin/virtual-keys/{id} takes (name, allowed models, limits and budget), through
  * its schema and the virtual key service (audited). The provider key and its destination (custom host, Azure or AWS
  * fields) change only together, by rotating: this page shows the key's hint, never the key.
- * Mounted inside virtualKeyPages, which already requires the admin role.
+ * Mounted inside virtualKeyPages, whose posts need the admin role (a read-only session sees the page, no form).
  */
 export const virtualKeyEditPages = new Hono<DashboardEnv>();
 
@@ -34,6 +35,16 @@ const editHref = (row: Pick<VirtualKeyRow, "id">) => `/dashboard/keys/virtual/${
 
 function valuesOf(row: VirtualKeyRow): Record<string, string> {
   return { name: row.name, allowed_models: listText(row.allowedModels), ...limitValuesOf(row) };
+}
+
+function editForm(row: VirtualKeyRow, csrf: string, shown: FormState) {
+  return html`${formProblem(shown, withInlineErrors(FIELDS))}
+    <form method="post" action="${editHref(row)}" class="stack" id="edit-virtual-key">
+      ${hiddenCsrf(csrf)} ${textField("e", shown, "name", "Name")}
+      ${textField("e", shown, "allowed_models", "Allowed models (comma-separated, * suffix allowed)", "all")}
+      ${limitInputs("e", shown)}
+      <button type="submit">Save</button>
+    </form>`;
 }
 
 async function editPage(c: DashboardContext, state?: FormState, status: 200 | FormStatus = 200) {
@@ -46,13 +57,7 @@ async function editPage(c: DashboardContext, state?: FormState, status: 200 | Fo
       <code>@${vk.slug}</code> · ${vk.provider} · key ${vk.api_key_hint} · to change the provider key or its host,
       <a href="/dashboard/keys/virtual/${encodeURIComponent(row.id)}/rotate">rotate</a>.
     </p>
-    ${formProblem(shown, withInlineErrors(FIELDS))}
-    <form method="post" action="${editHref(row)}" class="stack" id="edit-virtual-key">
-      ${hiddenCsrf(csrf)} ${textField("e", shown, "name", "Name")}
-      ${textField("e", shown, "allowed_models", "Allowed models (comma-separated, * suffix allowed)", "all")}
-      ${limitInputs("e", shown)}
-      <button type="submit">Save</button>
-    </form>`;
+    ${adminOnly(session, editForm(row, csrf, shown))}`;
   return c.html(page({ title: `Edit @${row.slug}`, section: "keys", session, csrf }, body), status);
 }
 

@@ -12,7 +12,8 @@ import {
 import { openDb } from "../storage/db";
 import { sessionOf, type DashboardContext, type DashboardEnv } from "./context";
 import { fieldErrorOf, formStatus, formStrings, type FormStatus } from "./form-input";
-import { requireAdminRole } from "./guard";
+import { requireAdminForWrites } from "./guard";
+import { adminOnly } from "./pages/admin-only";
 import { emptyForm, formProblem, hiddenCsrf, textField, type FormState } from "./pages/form-fields";
 import { page } from "./pages/layout";
 import { virtualKeyEditPages } from "./virtual-key-edit";
@@ -23,7 +24,8 @@ import { virtualKeyEditPages } from "./virtual-key-edit";
  */
 export const virtualKeyPages = new Hono<DashboardEnv>();
 
-virtualKeyPages.use("*", requireAdminRole());
+// A read-only session sees each page without its form; every post needs the admin role.
+virtualKeyPages.use("*", requireAdminForWrites());
 virtualKeyPages.route("/", virtualKeyEditPages);
 
 function secretField(prefix: string, state: FormState, label: string) {
@@ -48,10 +50,8 @@ const filled = (form: Record<string, string>, names: readonly string[]) =>
 
 const CREATE_FIELDS = ["slug", "name", "provider", "api_key", "custom_host"] as const;
 
-async function createPage(c: DashboardContext, state: FormState = emptyForm(), status: 200 | FormStatus = 200) {
-  const { session, csrf } = sessionOf(c);
-  const body = html`<p><a href="/dashboard/keys">← Keys</a></p>
-    ${formProblem(state, CREATE_FIELDS)}
+function createForm(csrf: string, state: FormState) {
+  return html`${formProblem(state, CREATE_FIELDS)}
     <form method="post" action="/dashboard/keys/virtual" class="stack" id="create-virtual-key">
       ${hiddenCsrf(csrf)} ${textField("v", state, "slug", "Slug (models are called as @slug/model)")}
       ${textField("v", state, "name", "Name (optional)")} ${textField("v", state, "provider", "Provider", "openai")}
@@ -59,6 +59,12 @@ async function createPage(c: DashboardContext, state: FormState = emptyForm(), s
       ${textField("v", state, "custom_host", "Custom host (optional)", "https://…")}
       <button type="submit">Create virtual key</button>
     </form>`;
+}
+
+async function createPage(c: DashboardContext, state: FormState = emptyForm(), status: 200 | FormStatus = 200) {
+  const { session, csrf } = sessionOf(c);
+  const body = html`<p><a href="/dashboard/keys">← Keys</a></p>
+    ${adminOnly(session, createForm(csrf, state))}`;
   return c.html(page({ title: "New virtual key", section: "keys", session, csrf }, body), status);
 }
 
@@ -77,11 +83,8 @@ virtualKeyPages.post("/", async (c) => {
   }
 });
 
-async function rotatePage(c: DashboardContext, row: VirtualKeyRow, state: FormState, status: 200 | FormStatus = 200) {
-  const { session, csrf } = sessionOf(c);
-  const body = html`<p><a href="/dashboard/keys">← Keys</a></p>
-    <p><code>@${row.slug}</code> · ${row.provider}: the new provider key replaces the stored one at once.</p>
-    ${formProblem(state, ["api_key"])}
+function rotateForm(row: VirtualKeyRow, csrf: string, state: FormState) {
+  return html`${formProblem(state, ["api_key"])}
     <form
       method="post"
       action="/dashboard/keys/virtual/${encodeURIComponent(row.id)}/rotate"
@@ -91,6 +94,13 @@ async function rotatePage(c: DashboardContext, row: VirtualKeyRow, state: FormSt
       ${hiddenCsrf(csrf)} ${secretField("r", state, "New provider API key")}
       <button type="submit">Rotate</button>
     </form>`;
+}
+
+async function rotatePage(c: DashboardContext, row: VirtualKeyRow, state: FormState, status: 200 | FormStatus = 200) {
+  const { session, csrf } = sessionOf(c);
+  const body = html`<p><a href="/dashboard/keys">← Keys</a></p>
+    <p><code>@${row.slug}</code> · ${row.provider}: the new provider key replaces the stored one at once.</p>
+    ${adminOnly(session, rotateForm(row, csrf, state))}`;
   return c.html(page({ title: `Rotate @${row.slug}`, section: "keys", session, csrf }, body), status);
 }
 

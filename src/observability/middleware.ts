@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppContext, AppEnv } from "../context";
 import { loggedBodies, requestBodyText } from "./bodies";
+import { withLoggedPlaceholders } from "./logged-placeholders";
 import { withPromptVariables } from "./prompt-variables";
 import { buildEvent } from "./build";
 import { sendEvent } from "./send";
@@ -65,8 +66,8 @@ async function logRequest(c: AppContext, snap: Awaited<ReturnType<typeof snapsho
   const bodies = snap.withBodies
     ? withPromptVariables(
         loggedBodies(
-          requestBodyText(outcome.requestBody),
-          snap.responseText ?? outcome.stream.streamedText ?? null,
+          withLoggedPlaceholders(requestBodyText(outcome.requestBody), outcome.loggedPlaceholders),
+          withLoggedPlaceholders(snap.responseText ?? outcome.stream.streamedText ?? null, outcome.loggedPlaceholders),
           secrets,
           logBodyMaxBytes,
         ),

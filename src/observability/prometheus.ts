@@ -67,6 +67,16 @@ const FAMILIES: Family[] = [
     (c) => c.cacheSavedUsd,
   ),
   {
+    // The rollups' guardrail counters (migration 0013): 446 answers and flagged requests (246, or a failed async hook).
+    name: "ai_gateway_guardrail_requests_total",
+    help: "Requests a guardrail denied (446) or flagged (a failed hook without deny), by outcome.",
+    type: "counter",
+    lines: (row) => [
+      `ai_gateway_guardrail_requests_total${labels(row, { outcome: "denied" })} ${num(row.counters.guardrailDenied)}`,
+      `ai_gateway_guardrail_requests_total${labels(row, { outcome: "flagged" })} ${num(row.counters.guardrailFlagged)}`,
+    ],
+  },
+  {
     name: "ai_gateway_request_duration_seconds",
     help: "Request latency, arrival to last byte.",
     type: "histogram",

@@ -4,12 +4,15 @@ import type { AppContext } from "../context";
 import { toGatewayError } from "../errors";
 import type { ResolvedLeaf } from "../governance/leaf";
 import { isServedFromCache, markServedFromCache } from "../routing/served";
-import { checkContext, runPhase } from "./guardrail-context";
-import { runHooks, streamableOnly } from "./guardrail-engine";
+import { judgeChoices } from "./guardrail-answer-choices";
+import { choiceTexts, onlyFirstContent } from "./guardrail-choices";
+import { runPhase } from "./guardrail-context";
+import { streamableOnly } from "./guardrail-engine";
 import { outputText, withOutputText } from "./guardrail-text";
 import { deniedBy, guardrailsOf, type RequestGuardrails } from "./guardrail-state";
-import { guardStream, STREAM_HOLD_BACK_CHARS, type StreamVerdict } from "./guarded-stream";
-import { HooksFailedError, hooksFailedEvent } from "./hooks-failed";
+import { streamJudge } from "./guardrail-stream-judge";
+import { guardStream, STREAM_HOLD_BACK_CHARS } from "./guarded-stream";
+import { HooksFailedError } from "./hooks-failed";
 
 /*
  * Output guardrails, per attempt: a denied answer is a 446 the routing engine may retry or fall back on, like any
@@ -66,7 +69,14 @@ async function guardJson(
   const into = state.results.after_request_hooks;
   into.length = 0; // this attempt's answer replaces an earlier attempt's
   let body = text;
-  if (json && hooks.length > 0) {
+  const texts = json ? choiceTexts(json) : null;
+  if (json && texts && !onlyFirstContent(texts)) {
+    // n > 1 or tool calls: every choice's text and every tool call's arguments are judged.
+    const verdict = await judgeChoices(c, state, hooks, json, texts, modelOf(c), into);
+    const denied = deniedBy(verdict.results);
+    if (denied) throw denial(c, state, denied.id, "output");
+    if (verdict.json !== json) body = JSON.stringify(verdict.json);
+  } else if (json && hooks.length > 0) {
     const run = await runPhase(
       c,
       state,
@@ -95,33 +105,10 @@ function modelOf(c: AppContext): { model?: string; provider?: string } {
 
 function guardSse(c: AppContext, state: RequestGuardrails, hooks: Hook[], response: Response): Response {
   if (hooks.length === 0 || !response.body) return response;
-  const prefixHooks = streamableOnly(hooks);
-  const into = state.results.after_request_hooks;
-  const judge = async (text: string, final: boolean): Promise<StreamVerdict> => {
-    const scratch: typeof into = [];
-    const run = await runPhase(
-      c,
-      state,
-      final ? hooks : prefixHooks,
-      { phase: "output", text, ...modelOf(c), ...(final ? {} : { partial: true }) },
-      scratch,
-    );
-    if (final || deniedBy(run.results)) into.splice(0, into.length, ...scratch);
-    const denied = deniedBy(run.results);
-    if (denied) return { deny: hooksFailedEvent(denial(c, state, denied.id, "output").message, state.results), text };
-    // Only the prefix checks' redaction can be applied to a stream: what the others would change may be sent.
-    return { deny: null, text: final ? await redactedWhole(c, state, prefixHooks, text) : run.text };
-  };
-  const window = prefixHooks.length > 0 ? STREAM_HOLD_BACK_CHARS : 0;
+  const denyBy = (hookId: string) => denial(c, state, hookId, "output");
+  const judge = streamJudge({ c, state, hooks, facts: modelOf(c), denial: denyBy });
+  const window = streamableOnly(hooks).length > 0 ? STREAM_HOLD_BACK_CHARS : 0;
   return new Response(guardStream(response.body, { window, judge }, c.var.outcome), response);
-}
-
-/** The whole streamed answer through the prefix checks' transformations (findings at its very end included). */
-async function redactedWhole(c: AppContext, state: RequestGuardrails, prefixHooks: Hook[], text: string) {
-  const now = prefixHooks.filter((hook) => !hook.async);
-  if (now.length === 0) return text;
-  const input = { phase: "output" as const, text, ...modelOf(c) };
-  return (await runHooks(now, checkContext(c, state, input, new AbortController().signal))).text;
 }
 
 type Attempt = (leaf: ResolvedLeaf, timeoutMs: number) => Promise<Response>;

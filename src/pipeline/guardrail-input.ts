@@ -4,6 +4,7 @@ import type { OperationName } from "../routing/request";
 import { denial } from "./guardrail-answer";
 import { runPhase } from "./guardrail-context";
 import { collectHooks } from "./guardrail-hooks";
+import { rememberDeniedPii, rememberPlaceholders } from "./guardrail-log-privacy";
 import { collectTargetInputHooks } from "./guardrail-target-input";
 import { deniedBy, failedWithoutDeny, setGuardrails, type RequestGuardrails } from "./guardrail-state";
 import { inputText, withInputText } from "./guardrail-text";
@@ -52,9 +53,13 @@ export async function runInputGuardrails(
     state.results.before_request_hooks,
   );
   const denied = deniedBy(run.results);
-  if (denied) throw denial(c, state, denied.id, "input");
+  if (denied) {
+    rememberDeniedPii(outcome, hooks.input, text); // the logged request never holds what was denied on
+    throw denial(c, state, denied.id, "input");
+  }
   state.inputFlagged = failedWithoutDeny(run.results);
   for (const [placeholder, original] of run.restore) state.restore.set(placeholder, original);
+  rememberPlaceholders(outcome, run.restore); // the client gets the originals back; the log keeps placeholders
   if (run.transformed) {
     request.json = withInputText(operation, request.json, run.text);
     state.requestJson = request.json;

@@ -3,6 +3,7 @@ import type { Hook } from "../../guardrails/types";
 import type { AppContext } from "../context";
 import type { ResolvedLeaf } from "../governance/leaf";
 import { leavesOf, type Hooks, type LeafSpec, type PlanNode } from "../routing/inherit";
+import { rememberDeniedPii, rememberPlaceholders } from "./guardrail-log-privacy";
 import { denial } from "./guardrail-answer";
 import { runPhase } from "./guardrail-context";
 import { normaliseHookList } from "./guardrail-engine";
@@ -77,11 +78,15 @@ async function runForTarget(c: AppContext, state: RequestGuardrails, path: strin
     state.results.before_request_hooks,
   );
   const denied = deniedBy(run.results);
-  if (denied) throw denial(c, state, denied.id, "input");
+  if (denied) {
+    rememberDeniedPii(c.var.outcome, hooks, inputText(state.operation, base));
+    throw denial(c, state, denied.id, "input");
+  }
   const target = state.perTarget.get(path);
   if (!target) return;
   target.flagged = failedWithoutDeny(run.results);
   target.restore = run.restore;
+  rememberPlaceholders(c.var.outcome, run.restore);
   if (run.transformed) {
     target.json = withInputText(state.operation, base, run.text);
     c.var.outcome.requestBody = target.json; // the log never holds what a redaction removed

@@ -1,5 +1,6 @@
 import type { OperationName } from "../routing/request";
 import { mapNativeText, nativeOutputText, withNativeOutputText } from "./guardrail-native-text";
+import { restoreArguments } from "./guardrail-tool-arguments";
 
 /*
  * Where the text a guardrail judges lives in each wire format, and how a transformation (redaction, a mutator)
@@ -48,7 +49,7 @@ export function inputText(operation: OperationName, json: unknown): string {
  * without text parts (only an image) gets the text as a new first part, as Portkey's addPrefix does: a mutator's
  * text must reach the provider, never be dropped silently.
  */
-function withContentText(content: unknown, text: string): unknown {
+export function withContentText(content: unknown, text: string): unknown {
   if (!Array.isArray(content)) return text;
   let placed = false;
   const parts = content.flatMap((part: unknown) => {
@@ -108,15 +109,25 @@ export function restoreText(text: string, restore: ReadonlyMap<string, string>):
   return out;
 }
 
+/** A chat message with placeholders restored in its content and in its tool calls' arguments (kept valid JSON). */
+function restoreMessage(message: Json, restore: ReadonlyMap<string, string>): Json {
+  const content = typeof message.content === "string" ? restoreText(message.content, restore) : message.content;
+  if (!Array.isArray(message.tool_calls)) return { ...message, content };
+  const toolCalls = message.tool_calls.map((call: unknown) =>
+    isObject(call) && isObject(call.function) && typeof call.function.arguments === "string"
+      ? { ...call, function: { ...call.function, arguments: restoreArguments(call.function.arguments, restore) } }
+      : call,
+  );
+  return { ...message, content, tool_calls: toolCalls };
+}
+
 /** The answer with placeholders restored in every choice's content or text (JSON answers). */
 export function restoreAnswer(json: Json, restore: ReadonlyMap<string, string>): Json {
   if (restore.size === 0) return json;
   if (!Array.isArray(json.choices)) return mapNativeText(json, (text) => restoreText(text, restore)) ?? json;
   const choices = json.choices.map((choice: unknown) => {
     if (!isObject(choice)) return choice;
-    if (isObject(choice.message) && typeof choice.message.content === "string") {
-      return { ...choice, message: { ...choice.message, content: restoreText(choice.message.content, restore) } };
-    }
+    if (isObject(choice.message)) return { ...choice, message: restoreMessage(choice.message, restore) };
     return typeof choice.text === "string" ? { ...choice, text: restoreText(choice.text, restore) } : choice;
   });
   return { ...json, choices };

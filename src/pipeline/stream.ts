@@ -146,7 +146,8 @@ async function pump(
     await writer.close();
   } catch (error) {
     if (error instanceof ClientGone) {
-      outcome.stream.error = "client closed the stream";
+      // ??=: a guard that ended the stream on purpose (an output guardrail's deny) already said why.
+      outcome.stream.error ??= "client closed the stream";
     } else {
       outcome.stream.error = error instanceof Error ? error.message : "upstream stream failed";
       pending += errorFrame(error, outcome.redact ?? []);

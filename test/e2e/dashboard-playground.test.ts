@@ -26,6 +26,7 @@ useFakesAndGateway((servers) => (gateway = servers.gateway), { vars: { ADMIN_TOK
 /**
  * OpenAI's chat completions, answering each prompt version differently: the reply quotes the first message, and
  * usage grows with it. The JSON is written in pieces cut at awkward byte offsets (inside multi-byte characters).
+ * Plain text without emoji: the container has no emoji font, and the screenshot would show empty boxes.
  */
 function answerPerVersion(req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
@@ -36,7 +37,9 @@ function answerPerVersion(req: IncomingMessage, res: ServerResponse): void {
       messages: { content: string }[];
     };
     const asked = body.messages[0]?.content ?? "";
-    const text = asked.startsWith("Shout") ? `ÉNORME ${asked.slice(6).toUpperCase()} 📣` : `petit ${asked.slice(4)} 🌱`;
+    const text = asked.startsWith("Shout")
+      ? `ÉNORME ${asked.slice(6).toUpperCase()} !`
+      : `petit ${asked.slice(4)}, doucement`;
     const json = JSON.stringify({
       id: `chatcmpl-${RUN}`,
       object: "chat.completion",
@@ -133,10 +136,10 @@ describe("dashboard playground and sessions in Chromium", () => {
 
     const a = page.getByRole("region", { name: "Version A" });
     const b = page.getByRole("region", { name: "Version B" });
-    expect(await a.locator("[data-answer]").textContent()).toBe("petit bonjour 🌱");
-    expect(await b.locator("[data-answer]").textContent()).toBe("ÉNORME BONJOUR 📣");
+    expect(await a.locator("[data-answer]").textContent()).toBe("petit bonjour, doucement");
+    expect(await b.locator("[data-answer]").textContent()).toBe("ÉNORME BONJOUR !");
     expect(await a.locator("[data-prompt-tokens]").textContent()).toBe(String("Say bonjour".length));
-    expect(await b.locator("[data-completion-tokens]").textContent()).toBe(String("ÉNORME BONJOUR 📣".length));
+    expect(await b.locator("[data-completion-tokens]").textContent()).toBe(String("ÉNORME BONJOUR !".length));
     for (const run of [a, b]) {
       expect(Number(await run.locator("[data-cost]").getAttribute("data-cost"))).toBeGreaterThan(0);
       expect(await run.locator("[data-cost]").textContent()).toMatch(/^\$/);

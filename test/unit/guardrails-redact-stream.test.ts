@@ -21,13 +21,12 @@ const redactHook: Hook = {
   sequential: false,
 };
 
-/** The pipeline's judge, reduced to the real runner and the real pii check. */
-const judge: StreamJudge = async (text, final) => {
-  const run = await runHooks(
-    [redactHook],
-    checkContext(text, { phase: "output", ...(final ? {} : { partial: true }) }),
+/** The pipeline's judge, reduced to the real runner and the real pii check (each judged text on its own). */
+const judge: StreamJudge = async (texts, final) => {
+  const runs = texts.map((t) =>
+    runHooks([redactHook], checkContext(t.text, { phase: "output", ...(final ? {} : { partial: true }) })),
   );
-  return { deny: null, text: run.text };
+  return { deny: null, texts: (await Promise.all(runs)).map((run) => run.text) };
 };
 
 const base = { id: "chatcmpl-p", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini" };

@@ -53,6 +53,7 @@ describe("Prometheus exposition", () => {
   it("declares every family even with no traffic yet", () => {
     const parsed = parsePrometheus(renderPrometheus([]));
     expect(parsed.samples).toEqual([]);
-    expect(parsed.types.size).toBe(8);
+    expect(parsed.types.size).toBe(9);
+    expect(parsed.types.get("ai_gateway_guardrail_requests_total")).toBe("counter");
   });
 });

@@ -38,7 +38,13 @@
           axes: [
             {},
             {
-              size: 60,
+              // Wide enough for the longest label (small costs such as 0.000015 were cut at a fixed 60 px).
+              size: function (u, vals) {
+                var longest = (vals || []).reduce(function (n, v) {
+                  return Math.max(n, String(v).length);
+                }, 0);
+                return Math.max(50, longest * 7 + 22);
+              },
               values: function (u, vals) {
                 return vals.map(function (v) {
                   return +v.toPrecision(3);

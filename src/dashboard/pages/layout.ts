@@ -32,14 +32,16 @@ export function page(frame: PageFrame, body: Html) {
   const role = frame.session.role === "read" ? html`<span class="badge">read-only</span>` : "";
   return shell(
     frame.title,
-    html`<header class="top">
+    // The skip link is the first Tab stop: keyboard users reach the page without walking the navigation.
+    html`<a class="skip" href="#main">Skip to content</a>
+      <header class="top">
         <a class="brand" href="/dashboard">AI gateway</a>
         <nav aria-label="Dashboard">${links}</nav>
         <form method="post" action="/dashboard/sign-out" class="signout">
           ${role}<input type="hidden" name="_csrf" value="${frame.csrf}" /><button type="submit">Sign out</button>
         </form>
       </header>
-      <main>
+      <main id="main" tabindex="-1">
         <h1>${frame.title}</h1>
         ${body}
       </main>`,
