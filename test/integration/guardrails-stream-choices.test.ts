@@ -1,5 +1,11 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
+import {
+  chatFrames,
+  choiceText as contentOf,
+  sseData as dataOf,
+  toolArguments as argumentsOf,
+} from "../unit/chat-sse-fixtures";
 import { chunkedBody, upstream, useFakeUpstreams } from "./harness";
 import { callWith } from "./observability-fakes";
 import { loggedRow, uniqueTrace } from "./observability-helpers";
@@ -16,9 +22,7 @@ useFakeUpstreams();
 const OPENAI = "https://api.openai.com/v1/chat/completions";
 const EMAIL = "ann@example.com";
 const CARD = "4111 1111 1111 1111";
-const base = { id: "chatcmpl-n2", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini" };
-const frame = (index: number, delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ ...base, choices: [{ index, delta, finish_reason: finish }] })}\n\n`;
+const frame = chatFrames("chatcmpl-n2");
 
 /** Two choices interleaved: choice 0 is harmless, choice 1 holds an e-mail split over two chunks. */
 const twoChoices =
@@ -66,34 +70,6 @@ async function ask(config: object | null, body: string, cuts: number[]) {
   );
   return { res, trace };
 }
-
-interface StreamChunk {
-  choices?: {
-    index: number;
-    delta?: { content?: string | null; tool_calls?: { index: number; function?: { arguments?: string } }[] };
-  }[];
-}
-const dataOf = (text: string) =>
-  text
-    .split("\n\n")
-    .filter((f) => f.startsWith("data: "))
-    .map((f) => f.slice("data: ".length));
-const chunksOf = (text: string) =>
-  dataOf(text)
-    .filter((d) => d !== "[DONE]")
-    .map((d) => JSON.parse(d) as StreamChunk);
-const contentOf = (text: string, index: number) =>
-  chunksOf(text)
-    .flatMap((c) => c.choices ?? [])
-    .filter((c) => c.index === index)
-    .map((c) => c.delta?.content ?? "")
-    .join("");
-const argumentsOf = (text: string) =>
-  chunksOf(text)
-    .flatMap((c) => c.choices ?? [])
-    .flatMap((c) => c.delta?.tool_calls ?? [])
-    .map((call) => call.function?.arguments ?? "")
-    .join("");
 
 const redact = { output_guardrails: [{ pii: { redact: true } }] };
 const denyPii = { output_guardrails: [{ pii: {}, deny: true }] };

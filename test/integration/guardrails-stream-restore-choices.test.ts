@@ -1,5 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
+import { chatFrames, choiceText as contentOf, toolArguments } from "../unit/chat-sse-fixtures";
 import { chunkedBody, gateway, upstream, useFakeUpstreams } from "./harness";
 
 useFakeUpstreams();
@@ -13,9 +14,7 @@ useFakeUpstreams();
 
 const OPENAI = "https://api.openai.com/v1/chat/completions";
 const EMAIL = "ann@example.com";
-const base = { id: "chatcmpl-rc", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini" };
-const frame = (index: number, delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ ...base, choices: [{ index, delta, finish_reason: finish }] })}\n\n`;
+const frame = chatFrames("chatcmpl-rc");
 
 /** Choice 0 without a placeholder, choice 1 with one split over two chunks. */
 const twoChoices =
@@ -63,28 +62,6 @@ async function ask(recorded: string, cuts: number[], body: object) {
   return { text: await res.text(), received };
 }
 
-interface Chunk {
-  choices: {
-    index: number;
-    delta: { content?: string | null; tool_calls?: { function?: { arguments?: string } }[] };
-  }[];
-}
-const choicesOf = (text: string, index: number) =>
-  text
-    .split("\n\n")
-    .filter((f) => f.startsWith("data: ") && f !== "data: [DONE]")
-    .flatMap((f) => (JSON.parse(f.slice(6)) as Chunk).choices)
-    .filter((c) => c.index === index);
-const contentOf = (text: string, index: number) =>
-  choicesOf(text, index)
-    .map((c) => c.delta.content ?? "")
-    .join("");
-const argumentsOf = (text: string) =>
-  choicesOf(text, 0)
-    .flatMap((c) => c.delta.tool_calls ?? [])
-    .map((call) => call.function?.arguments ?? "")
-    .join("");
-
 const FIXED_CUTS = [[3], [151, 152], [250, 290, 297], [333, 334, 335, 336], [480, 520, 611]];
 /** Fixed offsets, and cuts inside both halves of the split placeholder (the text is ASCII: characters are bytes). */
 function cutsFor(recorded: string, halves: [string, string]): number[][] {
@@ -116,7 +93,7 @@ describe("input placeholders restored in every choice and in streamed tool-call 
         messages: [{ role: "user", content: `Mail ${EMAIL} to say hi` }],
         tools: [{ type: "function", function: { name: "send_mail", parameters: { type: "object" } } }],
       });
-      expect(JSON.parse(argumentsOf(text)), `cuts ${cuts.join()}`).toEqual({ to: EMAIL, subject: "hi" });
+      expect(JSON.parse(toolArguments(text, 0)), `cuts ${cuts.join()}`).toEqual({ to: EMAIL, subject: "hi" });
       expect(text, `cuts ${cuts.join()}`).not.toContain("[EMAIL_");
       expect(received[0]).toContain("Mail [EMAIL_ADDRESS_1] to say hi");
       expect(received[0]).not.toContain(EMAIL);

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { cutBody } from "../unit/chat-sse-fixtures";
 
 /** Upstream providers are faked at the network edge; any request nobody expected fails the test. */
 export const upstream = setupServer();
@@ -34,16 +35,7 @@ const encoder = new TextEncoder();
 
 /** An SSE body that delivers `text` in the given pieces (byte offsets), each as its own network chunk. */
 export function chunkedBody(text: string, cuts: number[] = []): ReadableStream<Uint8Array> {
-  const bytes = encoder.encode(text);
-  const bounds = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length), bytes.length];
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (i >= bounds.length - 1) return controller.close();
-      controller.enqueue(bytes.slice(bounds[i], bounds[i + 1]));
-      i++;
-    },
-  });
+  return cutBody(encoder.encode(text), cuts);
 }
 
 /** A body that sends `text` then fails, like a connection reset mid-stream. */

@@ -4,6 +4,7 @@ import { runHooks } from "../../guardrails/runner";
 import type { Hook } from "../../guardrails/types";
 import { emptyOutcome } from "../../src/context";
 import { guardStream, type StreamJudge } from "../../src/pipeline/guarded-stream";
+import { chatFrames, cutBody } from "./chat-sse-fixtures";
 import { checkContext } from "./guardrails-helpers";
 
 /*
@@ -29,9 +30,8 @@ const judge: StreamJudge = async (texts, final) => {
   return { deny: null, texts: (await Promise.all(runs)).map((run) => run.text) };
 };
 
-const base = { id: "chatcmpl-p", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini" };
-const frame = (delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const choiceFrame = chatFrames("chatcmpl-p");
+const frame = (delta: object, finish: string | null = null) => choiceFrame(0, delta, finish);
 
 const pieces = [
   "Sure. Write to ann@exa",
@@ -49,17 +49,7 @@ const expected =
   "Sure. Write to [EMAIL_ADDRESS_1] or call [PHONE_NUMBER_1] before noon; the card on file is [CREDIT_CARD_1] and " +
   "nothing else. Thanks, and see you soon at the office near the station, [EMAIL_ADDRESS_1]";
 
-function cutAt(cuts: number[]): ReadableStream<Uint8Array> {
-  const bounds = [0, ...cuts, bytes.length];
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (i >= bounds.length - 1) return controller.close();
-      controller.enqueue(bytes.slice(bounds[i], bounds[i + 1]));
-      i++;
-    },
-  });
-}
+const cutAt = (cuts: number[]) => cutBody(bytes, cuts);
 
 async function guarded(source: ReadableStream<Uint8Array>, window: number) {
   const outcome = emptyOutcome();

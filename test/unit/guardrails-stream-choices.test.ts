@@ -5,6 +5,7 @@ import { emptyOutcome } from "../../src/context";
 import { guardStream, type StreamJudge } from "../../src/pipeline/guarded-stream";
 import { transformArguments } from "../../src/pipeline/guardrail-tool-arguments";
 import { checkContext } from "./guardrails-helpers";
+import { chatFrames, choiceText as contentOf, cutBody, toolArguments as argumentsOf } from "./chat-sse-fixtures";
 
 /*
  * The stream judge with `n > 1` choices and streamed tool calls (src/pipeline/guarded-stream.ts,
@@ -41,9 +42,7 @@ const judgeWith =
 const redact = judgeWith(piiHook({ redact: true }, false));
 const deny = judgeWith(piiHook({}, true));
 
-const base = { id: "chatcmpl-u", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini" };
-const frame = (index: number, delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ ...base, choices: [{ index, delta, finish_reason: finish }] })}\n\n`;
+const frame = chatFrames("chatcmpl-u");
 
 const twoChoices = (zero: string[], one: string[]) =>
   frame(0, { role: "assistant", content: "" }) +
@@ -64,47 +63,11 @@ const toolStream = (args: string[]) =>
   frame(0, {}, "tool_calls") +
   "data: [DONE]\n\n";
 
-function cutAt(bytes: Uint8Array, cut: number): ReadableStream<Uint8Array> {
-  const bounds = [0, ...[cut, cut + 7, cut + 61].filter((n) => n < bytes.length), bytes.length];
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (i >= bounds.length - 1) return controller.close();
-      controller.enqueue(bytes.slice(bounds[i], bounds[i + 1]));
-      i++;
-    },
-  });
-}
-
-interface Chunk {
-  choices: {
-    index: number;
-    delta: { content?: string | null; tool_calls?: { function?: { arguments?: string } }[] };
-  }[];
-}
-const chunks = (text: string) =>
-  text
-    .split("\n\n")
-    .filter((f) => f.startsWith("data: ") && f !== "data: [DONE]")
-    .map((f) => JSON.parse(f.slice(6)) as Chunk);
-const contentOf = (text: string, index: number) =>
-  chunks(text)
-    .flatMap((c) => c.choices ?? [])
-    .filter((c) => c.index === index)
-    .map((c) => c.delta?.content ?? "")
-    .join("");
-const argumentsOf = (text: string) =>
-  chunks(text)
-    .flatMap((c) => c.choices ?? [])
-    .flatMap((c) => c.delta?.tool_calls ?? [])
-    .map((call) => call.function?.arguments ?? "")
-    .join("");
-
 /** Run `recorded` through the guard once per cut position, with the given window. */
 async function eachCut(recorded: string, judge: StreamJudge, check: (text: string, cut: number) => void) {
   const bytes = new TextEncoder().encode(recorded);
   for (let cut = 1; cut < bytes.length; cut++) {
-    const guarded = guardStream(cutAt(bytes, cut), { window: 40, judge }, emptyOutcome());
+    const guarded = guardStream(cutBody(bytes, [cut, cut + 7, cut + 61]), { window: 40, judge }, emptyOutcome());
     check(await new Response(guarded).text(), cut);
   }
 }
